@@ -1,0 +1,92 @@
+import type { CloudTrailRecord } from '../cloudtrail/record.js';
+
+/** Lowest to highest; the order is used by --fail-on and --min-severity. */
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export function isSeverity(value: unknown): value is Severity {
+  return typeof value === 'string' && (SEVERITIES as readonly string[]).includes(value);
+}
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** The CloudTrail events a detection listens to: data, so the EventBridge pattern can be derived. */
+export interface EventSelector {
+  readonly eventSource: string;
+  readonly eventNames: readonly string[];
+}
+
+/**
+ * What a detection found in one event. `resource` and `scope` identify the risk: together with the
+ * rule id and account they make the finding's fingerprint, so a second event with the same risk
+ * updates the same finding.
+ */
+export interface DetectionMatch {
+  readonly severity: Severity;
+  /** The thing at risk, as an ARN where one exists. */
+  readonly resource: string;
+  /** Which part of the resource is at risk when one resource can carry several (a bucket's ACL vs its policy). */
+  readonly scope?: string;
+  /** One plain sentence a person can act on. */
+  readonly summary: string;
+  /** The evidence: which statement, which grantee, whose device. Never a secret. */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/** A risk that an event removed: the bucket policy deleted, the MFA device re-enabled... */
+export interface RiskRemoval {
+  readonly resource: string;
+  /** Undefined removes every scope of the resource. */
+  readonly scope?: string;
+  /** Why, in plain words ("bucket policy deleted"). */
+  readonly reason: string;
+}
+
+export interface References {
+  readonly cis?: readonly string[];
+  readonly securityHub?: readonly string[];
+  readonly mitreAttack?: readonly string[];
+  readonly links?: readonly string[];
+}
+
+export interface Detection {
+  /** Equal to the file name; a public contract users filter alerts on. */
+  readonly id: string;
+  readonly title: string;
+  /** The highest severity this detection raises. */
+  readonly severity: Severity;
+  /** What a match means and why it matters. */
+  readonly description: string;
+  /** How to fix it: commands or console steps. */
+  readonly remediation: string;
+  readonly references: References;
+  /** Every event the detection needs: those that raise it and those that resolve it. */
+  readonly events: readonly EventSelector[];
+  /** Pure: no SDK call, no environment, no clock; never throws on odd input. Only sees successful calls. */
+  evaluate(record: CloudTrailRecord): DetectionMatch | undefined;
+  /** Pure, like evaluate: the risks this (successful) event removed. */
+  resolves?(record: CloudTrailRecord): readonly RiskRemoval[];
+}
+
+/** Example events beside each detection, run by the test harness (never bundled into a Lambda). */
+export interface DetectionExamples {
+  readonly positive: readonly ExampleEvent[];
+  readonly negative: readonly ExampleEvent[];
+  /** Events that resolve a risk this detection raises, with what they resolve. */
+  readonly resolving?: readonly ResolvingExample[];
+}
+
+export interface ExampleEvent {
+  readonly name: string;
+  readonly record: CloudTrailRecord;
+  /** For positives: what the match must say. */
+  readonly expect?: Partial<Pick<DetectionMatch, 'severity' | 'resource' | 'scope'>>;
+}
+
+export interface ResolvingExample {
+  readonly name: string;
+  readonly record: CloudTrailRecord;
+  readonly removes: readonly Pick<RiskRemoval, 'resource' | 'scope'>[];
+}
