@@ -1,0 +1,238 @@
+import { Readable, pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { notJsonReason, recordsOfDocument, type ReadProblem, type ReadRecord } from './read-document.js';
+
+const NEWLINE = 0x0a;
+/** Decompressed chunk size: large chunks mean fewer hops to the zlib thread pool. */
+const GUNZIP_CHUNK = 1 << 20;
+
+/**
+ * The records of one input given as a byte stream (a file, standard input), recognised by content:
+ * gzip by its magic bytes, then one JSON document per line (JSON Lines; a CloudTrail S3 log file is a
+ * single line) or, when the first lines are not JSON on their own, one pretty-printed document.
+ *
+ * Memory is bounded by the longest line, except for a pretty-printed document, which is parsed whole
+ * (CloudTrail's own files are bounded in size; a multi-line document cannot be split without parsing).
+ * Bad input is reported through `onProblem` and skipped; this generator never throws for it.
+ */
+export async function* recordsOfStream(
+  file: string,
+  chunks: AsyncIterable<Uint8Array | string>,
+  onProblem: (problem: ReadProblem) => void,
+): AsyncGenerator<ReadRecord, void, undefined> {
+  type Mode = 'start' | 'held' | 'lines' | 'document';
+  let mode: Mode = 'start';
+  let lineNumber = 0;
+  let held: { readonly lineNumber: number; readonly text: Buffer; readonly reason: string } | undefined;
+  let pending: Buffer[] = [];
+  let collected: Buffer[] = [];
+  let failed = false;
+
+  try {
+    for await (const raw of decoded(chunks)) {
+      const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      if (mode === 'document') {
+        collected.push(chunk);
+        continue;
+      }
+      let start = 0;
+      for (;;) {
+        const end = chunk.indexOf(NEWLINE, start);
+        if (end === -1) break;
+        const piece = chunk.subarray(start, end);
+        const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+        pending = [];
+        start = end + 1;
+        lineNumber += 1;
+        if (isBlank(line, lineNumber)) continue;
+
+        const parsed = parse(line, lineNumber);
+        if (parsed.ok) {
+          if (mode === 'held' && held !== undefined) {
+            onProblem({ file, position: `line ${held.lineNumber}`, reason: held.reason });
+            held = undefined;
+          }
+          mode = 'lines';
+          for (const item of recordsOfDocument(parsed.value, file, lineNumber, onProblem)) yield item;
+        } else if (mode === 'lines') {
+          onProblem({ file, position: `line ${lineNumber}`, reason: parsed.reason });
+        } else if (mode === 'start') {
+          mode = 'held';
+          held = { lineNumber, text: line, reason: parsed.reason };
+        } else {
+          // Neither of the first two lines is JSON by itself: one document over many lines.
+          mode = 'document';
+          collected = [held?.text ?? Buffer.alloc(0), Buffer.of(NEWLINE), line, Buffer.of(NEWLINE), chunk.subarray(start)];
+          held = undefined;
+          break;
+        }
+      }
+      if (mode !== 'document' && start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+    }
+  } catch (error) {
+    failed = true;
+    onProblem({ file, ...(lineNumber > 0 && mode === 'lines' ? { position: `line ${lineNumber + 1}` } : {}), reason: readFailure(error) });
+  }
+  if (failed) return;
+
+  if (mode === 'document') {
+    const text = Buffer.concat(collected).toString('utf8');
+    collected = [];
+    yield* recordsOfWholeText(text, file, onProblem);
+    return;
+  }
+  if (pending.length > 0) {
+    const line = Buffer.concat(pending);
+    pending = [];
+    lineNumber += 1;
+    if (!isBlank(line, lineNumber)) {
+      const parsed = parse(line, lineNumber);
+      if (parsed.ok) {
+        if (held !== undefined) onProblem({ file, position: `line ${held.lineNumber}`, reason: held.reason });
+        held = undefined;
+        mode = 'lines';
+        for (const item of recordsOfDocument(parsed.value, file, lineNumber, onProblem)) yield item;
+      } else if (mode === 'lines') {
+        onProblem({ file, position: `line ${lineNumber}`, reason: parsed.reason });
+      } else if (held === undefined) {
+        held = { lineNumber, text: line, reason: parsed.reason };
+      } else {
+        yield* recordsOfWholeText(`${held.text.toString('utf8')}\n${line.toString('utf8')}`, file, onProblem);
+        return;
+      }
+    }
+  }
+  if (held !== undefined) {
+    onProblem({ file, position: `line ${held.lineNumber}`, reason: held.reason });
+  } else if (mode === 'start') {
+    onProblem({ file, reason: 'empty: no JSON in it' });
+  }
+}
+
+/** A multi-line document; if it is not JSON as a whole, its lines are tried one by one. */
+function* recordsOfWholeText(text: string, file: string, onProblem: (problem: ReadProblem) => void): Generator<ReadRecord, void, undefined> {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    yield* recordsOfBrokenText(text, error, file, onProblem);
+    return;
+  }
+  yield* recordsOfDocument(document, file, undefined, onProblem);
+}
+
+/**
+ * JSON Lines whose first two lines are bad, or a truncated pretty-printed document. If any line is a
+ * JSON object or array by itself, it is JSON Lines: each line counts on its own. Otherwise one problem
+ * for the file, at the line where parsing stopped.
+ */
+function* recordsOfBrokenText(text: string, error: unknown, file: string, onProblem: (problem: ReadProblem) => void): Generator<ReadRecord, void, undefined> {
+  const lines = text.split('\n');
+  const parsed = lines.map((line) => (line.trim() === '' ? undefined : parseText(line)));
+  if (!parsed.some((result) => result?.ok === true && typeof result.value === 'object' && result.value !== null)) {
+    const at = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
+    const position = at === null ? undefined : `line ${lineOfOffset(text, Number(at[1]))}`;
+    onProblem({ file, ...(position === undefined ? {} : { position }), reason: notJsonReason(error) });
+    return;
+  }
+  for (let index = 0; index < parsed.length; index += 1) {
+    const result = parsed[index];
+    if (result === undefined) continue;
+    if (result.ok) {
+      yield* recordsOfDocument(result.value, file, index + 1, onProblem);
+    } else {
+      onProblem({ file, position: `line ${index + 1}`, reason: result.reason });
+    }
+  }
+}
+
+type Parsed = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly reason: string };
+
+function parse(line: Buffer, lineNumber: number): Parsed {
+  const text = line.toString('utf8');
+  return parseText(lineNumber === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+}
+
+function parseText(text: string): Parsed {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, reason: notJsonReason(error) };
+  }
+}
+
+/** Only whitespace (and, on the first line, a UTF-8 byte order mark). */
+function isBlank(line: Buffer, lineNumber: number): boolean {
+  let index = lineNumber === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf ? 3 : 0;
+  for (; index < line.length; index += 1) {
+    const byte = line[index];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d && byte !== 0x0a) return false;
+  }
+  return true;
+}
+
+function lineOfOffset(text: string, offset: number): number {
+  let line = 1;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line += 1;
+  return line;
+}
+
+/** The stream's bytes, gunzipped when it starts with gzip's magic bytes (1f 8b). */
+async function* decoded(chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array, void, undefined> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  try {
+    const head: Uint8Array[] = [];
+    let headLength = 0;
+    let done = false;
+    while (headLength < 2) {
+      const next = await iterator.next();
+      if (next.done === true) {
+        done = true;
+        break;
+      }
+      const bytes = asBytes(next.value);
+      if (bytes.length === 0) continue;
+      head.push(bytes);
+      headLength += bytes.length;
+    }
+    const first = head.length === 1 ? head[0] : Buffer.concat(head);
+    if (first === undefined || first.length === 0) return;
+    const rest = async function* (): AsyncGenerator<Uint8Array, void, undefined> {
+      yield first;
+      if (done) return;
+      for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield asBytes(next.value);
+    };
+    if (!(first[0] === 0x1f && first[1] === 0x8b)) {
+      yield* rest();
+      return;
+    }
+    const gunzip = createGunzip({ chunkSize: GUNZIP_CHUNK });
+    pipeline(Readable.from(rest(), { objectMode: false }), gunzip, () => undefined);
+    yield* gunzip as AsyncIterable<Buffer>;
+  } finally {
+    // Stopped early or failed: release the file handle (a no-op once the stream has ended).
+    await iterator.return?.();
+  }
+}
+
+/** A stream with an encoding set yields strings; everything here works on bytes. */
+function asBytes(chunk: Uint8Array | string): Uint8Array {
+  return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (typeof code === 'string' && code.startsWith('Z_')) return `gzip is truncated or corrupt (${message})`;
+  return `cannot read: ${describeSystemError(error)}`;
+}
+
+/** A file-system error in words, without the stack. */
+export function describeSystemError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  if (typeof code === 'string') return `${code}`;
+  return error instanceof Error ? error.message : String(error);
+}
