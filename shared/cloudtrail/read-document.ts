@@ -133,14 +133,22 @@ function* recordsOfLookupEvents(
 }
 
 /**
- * Why JSON.parse failed, without the input: V8's messages quote the text, which may hold a secret.
+ * Why JSON.parse failed, without the input: V8's "Unexpected token" messages quote the text, which
+ * may hold a secret, so only its own words before "in JSON at position" are kept.
  */
 export function notJsonReason(error: unknown): string {
+  const { what, offset } = jsonFailure(error);
+  return offset === undefined ? `not JSON${what}` : `not JSON${what} at character ${offset + 1}`;
+}
+
+/** What JSON.parse said went wrong (": ..." or empty), and the offset into the text when it said. */
+export function jsonFailure(error: unknown): { readonly what: string; readonly offset: number | undefined } {
   const message = error instanceof Error ? error.message : '';
-  if (message.includes('Unexpected end of JSON input')) return 'not JSON (it ends too early)';
-  const at = /at position (\d+)/.exec(message);
-  if (at !== null) return `not JSON (at character ${Number(at[1]) + 1})`;
-  return 'not JSON';
+  if (message.startsWith('Unexpected end of JSON input')) return { what: ': it ends too early', offset: undefined };
+  const at = /^(.+?) in JSON at position (\d+)/.exec(message);
+  if (at === null) return { what: '', offset: undefined };
+  const words = at[1] ?? '';
+  return { what: `: ${words.charAt(0).toLowerCase()}${words.slice(1)}`, offset: Number(at[2]) };
 }
 
 function describeValue(value: unknown): string {

@@ -1,6 +1,6 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { notJsonReason, recordsOfDocument, type ReadProblem, type ReadRecord } from './read-document.js';
+import { jsonFailure, notJsonReason, recordsOfDocument, type ReadProblem, type ReadRecord } from './read-document.js';
 
 const NEWLINE = 0x0a;
 /** Decompressed chunk size: large chunks mean fewer hops to the zlib thread pool. */
@@ -130,9 +130,13 @@ function* recordsOfBrokenText(text: string, error: unknown, file: string, onProb
   const lines = text.split('\n');
   const parsed = lines.map((line) => (line.trim() === '' ? undefined : parseText(line)));
   if (!parsed.some((result) => result?.ok === true && typeof result.value === 'object' && result.value !== null)) {
-    const at = /at position (\d+)/.exec(error instanceof Error ? error.message : '');
-    const position = at === null ? undefined : `line ${lineOfOffset(text, Number(at[1]))}`;
-    onProblem({ file, ...(position === undefined ? {} : { position }), reason: notJsonReason(error) });
+    const { what, offset } = jsonFailure(error);
+    if (offset === undefined) {
+      onProblem({ file, reason: `not JSON${what}` });
+    } else {
+      const { line, column } = lineOfOffset(text, offset);
+      onProblem({ file, position: `line ${line}`, reason: `not JSON${what} at column ${column}` });
+    }
     return;
   }
   for (let index = 0; index < parsed.length; index += 1) {
@@ -171,10 +175,14 @@ function isBlank(line: Buffer, lineNumber: number): boolean {
   return true;
 }
 
-function lineOfOffset(text: string, offset: number): number {
+function lineOfOffset(text: string, offset: number): { readonly line: number; readonly column: number } {
   let line = 1;
-  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) line += 1;
-  return line;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
 }
 
 /** The stream's bytes, gunzipped when it starts with gzip's magic bytes (1f 8b). */
