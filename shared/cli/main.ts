@@ -1,0 +1,42 @@
+import { ExitCode, processIO, UsageError, type CliIO } from './io.js';
+import { replayCommand } from './replay-command.js';
+import { rulesCommand } from './rules-command.js';
+
+const HELP = `warden: iam-warden's command line
+
+  warden replay PATH... [--json] [--store DIR] [--fail-on SEVERITY]
+                                  detect risky changes in CloudTrail logs (files, directories, - for stdin)
+  warden rules [--json]           the detections and the events they listen to
+
+Findings are kept in an embedded table under .warden/ (--store DIR), or a deployed one (--table NAME).
+`;
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  replay: replayCommand,
+  rules: rulesCommand,
+};
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.out(HELP);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    io.err(`warden: unknown command "${name}"\n\n${HELP}`);
+    return ExitCode.usage;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      io.err(`warden ${name}: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    io.err(`warden ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    return ExitCode.failure;
+  }
+}

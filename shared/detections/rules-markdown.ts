@@ -1,0 +1,22 @@
+import { eventNamesOf, type Detection } from './detection.js';
+
+/** The README's rules table, generated from the catalogue (test/readme.test.ts keeps the README in step). */
+export function rulesMarkdown(detections: readonly Detection[]): string {
+  const escape = (text: string): string => text.replace(/\|/g, '\\|');
+  const references = (detection: Detection): string =>
+    [
+      ...(detection.references.cis ?? []).map((id) => `CIS ${id}`),
+      ...(detection.references.securityHub ?? []),
+      ...(detection.references.mitreAttack ?? []),
+    ].join(', ');
+  const rows = detections.map((detection) =>
+    [
+      `\`${detection.id}\``,
+      detection.severity,
+      escape(detection.title),
+      eventNamesOf(detection).join(', '),
+      references(detection),
+    ].join(' | '),
+  );
+  return ['| rule | up to | what | events | references |', '|---|---|---|---|---|', ...rows.map((row) => `| ${row} |`)].join('\n');
+}

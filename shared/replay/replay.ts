@@ -1,0 +1,92 @@
+import { readCloudTrail, type ReadProblem, type RecordOrigin } from '../cloudtrail/read.js';
+import type { DetectionEngine, RuleFailure } from '../detections/engine.js';
+import type { Detected } from '../findings/finding.js';
+import { OUTCOMES, type Outcome } from '../findings/model.js';
+import type { FindingChange, FindingsStore } from '../findings/store.js';
+
+/** Detections and resolutions held before the findings table is written (bounds memory on long replays). */
+const FLUSH_EVERY = 2_000;
+
+export interface ReplayOptions {
+  readonly inputs: readonly string[];
+  readonly stdin?: NodeJS.ReadableStream;
+  readonly engine: DetectionEngine;
+  /** Where findings are recorded; without one, detections are only reported. */
+  readonly store?: FindingsStore;
+  onDetected?(detected: Detected, origin: RecordOrigin): void;
+  onProblem?(problem: ReadProblem): void;
+  onRuleFailure?(failure: RuleFailure, origin: RecordOrigin): void;
+  onFindingsWritten?(changes: readonly FindingChange[]): void | Promise<void>;
+  onProgress?(progress: ReplayProgress): void;
+}
+
+export interface ReplayProgress {
+  readonly records: number;
+  readonly files: number;
+}
+
+export interface ReplayStats extends ReplayProgress {
+  readonly skipped: number;
+  readonly detections: number;
+  readonly resolutions: number;
+  readonly ruleFailures: number;
+  /** What the replay did to the findings table, per outcome. */
+  readonly outcomes: Readonly<Record<Outcome, number>>;
+}
+
+/**
+ * Replays CloudTrail input through the detection engine into the findings table. Streaming: records
+ * are read one at a time and the table is written every FLUSH_EVERY detections, once per finding.
+ */
+export async function replay(options: ReplayOptions): Promise<ReplayStats> {
+  const { engine, store } = options;
+  const outcomes = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
+  let records = 0;
+  let files = 0;
+  let skipped = 0;
+  let detections = 0;
+  let resolutions = 0;
+  let ruleFailures = 0;
+  let pending = 0;
+  const batch = store?.batch();
+
+  const flush = async (): Promise<void> => {
+    if (batch === undefined || pending === 0) return;
+    pending = 0;
+    const outcome = await batch.flush();
+    for (const name of OUTCOMES) outcomes[name] += outcome.counts[name];
+    await options.onFindingsWritten?.(outcome.changes);
+  };
+
+  const reader = readCloudTrail(options.inputs, {
+    ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    onProblem(problem) {
+      skipped += 1;
+      options.onProblem?.(problem);
+    },
+    onFileDone() {
+      files += 1;
+      options.onProgress?.({ records, files });
+    },
+  });
+
+  for await (const { record, origin } of reader) {
+    records += 1;
+    const evaluation = engine.evaluate(record);
+    for (const failure of evaluation.failures) {
+      ruleFailures += 1;
+      options.onRuleFailure?.(failure, origin);
+    }
+    if (evaluation.detected.length === 0 && evaluation.resolutions.length === 0) continue;
+    detections += evaluation.detected.length;
+    resolutions += evaluation.resolutions.length;
+    for (const detected of evaluation.detected) options.onDetected?.(detected, origin);
+    if (batch !== undefined) {
+      batch.add(evaluation);
+      pending += evaluation.detected.length + evaluation.resolutions.length;
+      if (pending >= FLUSH_EVERY) await flush();
+    }
+  }
+  await flush();
+  return { records, files, skipped, detections, resolutions, ruleFailures, outcomes };
+}
