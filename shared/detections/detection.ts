@@ -90,3 +90,7 @@ export interface ResolvingExample {
   readonly record: CloudTrailRecord;
   readonly removes: readonly Pick<RiskRemoval, 'resource' | 'scope'>[];
 }
+
+export function eventNamesOf(detection: Detection): string[] {
+  return detection.events.flatMap((selector) => [...selector.eventNames]);
+}
