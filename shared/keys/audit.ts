@@ -1,0 +1,103 @@
+/**
+ * The key audit, end to end: read the credential report, decide, list facts only for users that may
+ * need a change (most urgent first, no more than the cap needs), act, and decide once more so the
+ * findings describe the state after this run. functions/audit-access-keys.ts and `warden keys` call it.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Detected } from '../findings/finding.js';
+import { KeyActor, listUserFacts, type ActionOutcome, type RotationNotice } from './act.js';
+import { readCredentialReport, type CredentialReport } from './credential-report.js';
+import { accountOfArn, auditEventId, changesIam, decide, resolutionsAmong, type FindingKey, type KeyAction, type UserFacts } from './decide.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { RotationState, RotationStateStore } from './rotation-state.js';
+import type { KeySettings } from './settings.js';
+
+export interface KeyAuditOptions {
+  readonly iam: IAMClient;
+  readonly secretsManager: SecretsManagerClient;
+  readonly rotationStates: RotationStateStore;
+  readonly settings: KeySettings;
+  readonly now: () => Date;
+  readonly logger?: Logger;
+  /** For the report polling; defaults to a real timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** A report already read (the CLI's offline mode); otherwise it is read from the account. */
+  readonly report?: CredentialReport;
+}
+
+export interface AuditResult {
+  readonly generatedTime: string;
+  readonly eventId: string;
+  /** Empty when the report holds no row. */
+  readonly account: string;
+  readonly users: number;
+  /** For the findings table and alerts, as they stand after this run's changes. */
+  readonly findings: Detected[];
+  /** Finding ids this audit still sees. */
+  readonly seen: ReadonlySet<string>;
+  /** Of the open findings given, those the audit no longer sees: resolve them. */
+  resolutions<T extends FindingKey>(open: readonly T[]): T[];
+  /** Changes attempted in this run and how each went (empty in report mode). */
+  readonly outcomes: ActionOutcome[];
+  /** Changes due but left for a later run by the cap. */
+  readonly deferred: KeyAction[];
+  readonly capHit: boolean;
+  /** Users not acted on and why. */
+  readonly skipped: { readonly user: string; readonly reason: string }[];
+  /** New keys delivered in this run: tell their owners. */
+  readonly notices: RotationNotice[];
+  /** Users listed (ListAccessKeys + ListUserTags + ListGroupsForUser). */
+  readonly usersListed: number;
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+const byUser = (states: readonly RotationState[]): Map<string, RotationState> => new Map(states.map((state) => [state.user, state]));
+
+export async function runKeyAudit(options: KeyAuditOptions): Promise<AuditResult> {
+  const { iam, secretsManager, rotationStates, settings } = options;
+  const logger = options.logger ?? silentLogger;
+  const report = options.report ?? (await readCredentialReport({ iam, sleep: options.sleep ?? realSleep, now: options.now, logger }));
+  const now = options.now();
+  let rotations = byUser(settings.mode === 'report' ? [] : await rotationStates.list());
+  const facts = new Map<string, UserFacts>();
+
+  // List facts in small batches, most urgent first, until the cap is filled or nobody is left.
+  let decision = decide({ report, now, settings, rotations, facts });
+  while (decision.needFacts.length > 0) {
+    const changes = decision.actions.filter(changesIam).length;
+    const room = settings.maxActionsPerRun - changes;
+    const urgent = decision.needFacts.filter((user) => rotations.has(user));
+    const batch = [...urgent, ...decision.needFacts.filter((user) => !rotations.has(user)).slice(0, Math.max(0, room))];
+    if (batch.length === 0) break;
+    for (const user of batch) facts.set(user, await listUserFacts(iam, user));
+    decision = decide({ report, now, settings, rotations, facts });
+  }
+  const pendingUsers = decision.needFacts.length;
+  if (pendingUsers > 0) logger.info({ pendingUsers }, 'users left for a later run by the cap');
+
+  const actor = new KeyActor({ iam, secretsManager, rotationStates, settings, now, logger });
+  const outcomes = settings.mode === 'report' ? [] : await actor.executeAll(decision.actions);
+  if (outcomes.length > 0) rotations = byUser(await rotationStates.list());
+  const capHit = decision.capHit || pendingUsers > 0;
+  if (capHit) logger.warn({ maxActionsPerRun: settings.maxActionsPerRun, deferred: decision.deferred.length, pendingUsers }, 'action cap reached');
+
+  const final = decide({ report, now, settings, rotations, facts });
+  const account = report.rows.map((row) => accountOfArn(row.arn)).find((value) => value !== '') ?? '';
+  return {
+    generatedTime: report.generatedTime,
+    eventId: auditEventId(report.generatedTime),
+    account,
+    users: report.rows.length,
+    findings: final.findings,
+    seen: final.seen,
+    resolutions: (open) => resolutionsAmong(open, account, final.seen),
+    outcomes,
+    deferred: decision.deferred,
+    capHit,
+    skipped: decision.skipped,
+    notices: actor.notices,
+    usersListed: facts.size,
+  };
+}
