@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import middy from '@middy/core';
+import type { EventBridgeEvent } from 'aws-lambda';
+import { numberSetting, requiredSetting } from '../shared/config/settings.js';
+import { catalogue } from '../shared/detections/catalogue.js';
+import { DetectionEngine } from '../shared/detections/engine.js';
+import { detectEvent } from '../shared/handlers/detect-event.js';
+import { documentClient, FindingsStore } from '../shared/findings/store.js';
+import { createLogger } from '../shared/logging/logger.js';
+import { invocationLogger, type LoggedContext } from '../shared/logging/middleware.js';
+
+// Wiring only, once per container: settings (fail fast), clients, the engine.
+const findingsTable = requiredSetting(process.env, 'FINDINGS_TABLE');
+const resolvedTtlDays = numberSetting(process.env, 'RESOLVED_FINDINGS_TTL_DAYS', 90, { min: 1, max: 3650 });
+const logger = createLogger({ name: 'detect-cloudtrail-event' });
+const store = new FindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
+const engine = new DetectionEngine(catalogue);
+
+export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, LoggedContext>()
+  .use(invocationLogger(logger))
+  .handler(async (event, context) => {
+    await detectEvent(event, { engine, store, logger: context.logger ?? logger });
+  });

@@ -1,0 +1,46 @@
+import { recordsOfDocument, type ReadProblem } from '../cloudtrail/read-document.js';
+import { stringField } from '../cloudtrail/record.js';
+import type { DetectionEngine } from '../detections/engine.js';
+import type { FindingChange, FindingsStore } from '../findings/store.js';
+import type { Logger } from '../logging/logger.js';
+
+export interface DetectEventDependencies {
+  readonly engine: DetectionEngine;
+  readonly store: FindingsStore;
+  readonly logger: Logger;
+}
+
+export interface DetectEventResult {
+  /** `rejected`: not a CloudTrail event; reported and dropped, since a retry cannot fix it. */
+  readonly status: 'processed' | 'rejected';
+  readonly problems: readonly ReadProblem[];
+  readonly changes: readonly FindingChange[];
+}
+
+/**
+ * What the Lambda does with one EventBridge event: unwrap the CloudTrail record, run the detections,
+ * write the findings. A malformed event is reported, not thrown (a retry would fail the same way);
+ * a detection that throws is logged with its rule id and the others still run; a failed write
+ * throws, so the event is retried (the table's writes are idempotent per eventID).
+ */
+export async function detectEvent(event: unknown, { engine, store, logger }: DetectEventDependencies): Promise<DetectEventResult> {
+  const source = `eventbridge:${stringField(event, 'id') ?? 'unknown'}`;
+  const problems: ReadProblem[] = [];
+  const batch = store.batch();
+  let records = 0;
+  for (const { record } of recordsOfDocument(event, source, undefined, (problem) => problems.push(problem))) {
+    records += 1;
+    const evaluation = engine.evaluate(record);
+    for (const failure of evaluation.failures) {
+      logger.error({ ruleId: failure.ruleId, eventId: failure.eventId, err: failure.error }, 'detection failed on an event; the other detections ran');
+    }
+    batch.add(evaluation);
+  }
+  if (problems.length > 0) {
+    // Never log the event itself: it may hold request parameters nobody should read in logs.
+    logger.error({ source, problems: problems.map(({ position, reason }) => ({ position, reason })) }, 'event is not a CloudTrail record; skipped');
+  }
+  const { changes, counts } = await batch.flush();
+  logger.info({ source, records, ...counts }, 'event processed');
+  return { status: records === 0 ? 'rejected' : 'processed', problems, changes };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Handler } from 'aws-lambda';
+import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
+import { FindingsStore } from '../../shared/findings/store.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { asEventBridgeEvent, lambdaContext } from '../support/eventbridge.js';
+
+// The real handler module, its middy chain and its settings, against dynalite over HTTP.
+let dynamo: LocalDynamo;
+let handler: Handler;
+let store: FindingsStore;
+let dynamoStopped = false;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  const table = await dynamo.createTable('detect');
+  Object.assign(process.env, {
+    FINDINGS_TABLE: table,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    LOG_LEVEL: 'silent',
+  });
+  ({ handler } = (await import('../../functions/detect-cloudtrail-event.js')) as unknown as { handler: Handler });
+  store = new FindingsStore(dynamo.client, table);
+});
+
+afterAll(async () => {
+  if (!dynamoStopped) await dynamo?.stop();
+});
+
+const invoke = (event: unknown): Promise<unknown> => handler(event, lambdaContext, () => undefined) as Promise<unknown>;
+const rootKeyEvent = asEventBridgeEvent(rootKeyExamples.positive[0]!.record);
+
+describe('detect-cloudtrail-event handler', () => {
+  it('records a finding for a risky event', async () => {
+    await invoke(rootKeyEvent);
+    const open = await store.list({ statuses: ['open'] });
+    expect(open.findings.map((finding) => finding.ruleId)).toEqual(['root-access-key-created']);
+  });
+
+  it('gives one finding with one occurrence when EventBridge delivers the same event twice', async () => {
+    await invoke(rootKeyEvent);
+    await invoke(rootKeyEvent);
+    const open = await store.list({ statuses: ['open'] });
+    expect(open.findings).toHaveLength(1);
+    expect(open.findings[0]?.count).toBe(1);
+  });
+
+  it('completes without a retry on an event that is not CloudTrail, and records nothing', async () => {
+    await expect(invoke({ 'detail-type': 'Scheduled Event', detail: {} })).resolves.toBeUndefined();
+    await expect(invoke('not even an object')).resolves.toBeUndefined();
+    expect((await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings).toHaveLength(1);
+  });
+
+  it('ignores an event no detection listens to', async () => {
+    const routine = { ...rootKeyExamples.positive[0]!.record, eventName: 'ListUsers', eventID: 'routine-0001' };
+    await invoke(asEventBridgeEvent(routine));
+    expect((await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings).toHaveLength(1);
+  });
+
+  it('fails the invocation when the table cannot be written, so Lambda retries', async () => {
+    const another = { ...rootKeyExamples.positive[0]!.record, eventID: 'retry-me-0001', responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY02' } } };
+    await dynamo.stop();
+    dynamoStopped = true;
+    await expect(invoke(asEventBridgeEvent(another))).rejects.toThrow();
+  });
+});

@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Detection } from '../../shared/detections/detection.js';
+import { DetectionEngine } from '../../shared/detections/engine.js';
+import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
+import { rootAccessKeyCreated } from '../../shared/detections/iam/root-access-key-created.js';
+import { detectEvent } from '../../shared/handlers/detect-event.js';
+import { FindingsStore } from '../../shared/findings/store.js';
+import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { asEventBridgeEvent } from '../support/eventbridge.js';
+import { memoryLogger } from '../support/memory-logger.js';
+
+let dynamo: LocalDynamo;
+let store: FindingsStore;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  store = new FindingsStore(dynamo.client, await dynamo.createTable('detect-event'));
+});
+afterAll(() => dynamo.stop());
+
+const throwing: Detection = {
+  ...rootAccessKeyCreated,
+  id: 'always-throws',
+  evaluate() {
+    throw new Error('bug in a rule');
+  },
+};
+
+describe('detectEvent', () => {
+  it('logs a detection that throws with its rule id and still runs the others', async () => {
+    const { logger, lines } = memoryLogger();
+    const engine = new DetectionEngine([throwing, rootAccessKeyCreated]);
+    const result = await detectEvent(asEventBridgeEvent(rootKeyExamples.positive[0]!.record), { engine, store, logger });
+    expect(result.changes.map((change) => change.finding?.ruleId)).toEqual(['root-access-key-created']);
+    const failure = lines().find((line) => line['ruleId'] === 'always-throws');
+    expect(failure?.['msg']).toMatch(/detection failed/);
+  });
+
+  it('reports a malformed event with its reason and never logs the event itself', async () => {
+    const { logger, lines, text } = memoryLogger();
+    const event = { id: 'bad-1', 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'CreateAccessKey', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } };
+    const result = await detectEvent(event, { engine: new DetectionEngine([rootAccessKeyCreated]), store, logger });
+    expect(result.status).toBe('rejected');
+    expect(result.problems[0]?.reason).toMatch(/eventID|eventSource/);
+    expect(lines().some((line) => line['msg'] === 'event is not a CloudTrail record; skipped' && line['source'] === 'eventbridge:bad-1')).toBe(true);
+    expect(text()).not.toContain('wJalrXUtnFEMI');
+  });
+});
