@@ -1,3 +1,4 @@
+import { findingsCommand } from './findings-command.js';
 import { ExitCode, processIO, UsageError, type CliIO } from './io.js';
 import { replayCommand } from './replay-command.js';
 import { rulesCommand } from './rules-command.js';
@@ -7,6 +8,8 @@ const HELP = `warden: iam-warden's command line
   warden replay PATH... [--json] [--store DIR] [--fail-on SEVERITY]
                                   detect risky changes in CloudTrail logs (files, directories, - for stdin)
   warden rules [--json]           the detections and the events they listen to
+  warden findings list|show|resolve|suppress|unsuppress|suppressions
+                                  query and manage findings (warden findings --help)
 
 Findings are kept in an embedded table under .warden/ (--store DIR), or a deployed one (--table NAME).
 `;
@@ -15,6 +18,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   replay: replayCommand,
+  findings: (argv, io) => findingsCommand(argv, io),
   rules: rulesCommand,
 };
 
