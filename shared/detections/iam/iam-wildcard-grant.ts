@@ -1,5 +1,6 @@
 import { accountOf, actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import { partitionOf } from '../../cloudtrail/arn.js';
+import { statementLabel } from '../../policy/document.js';
 import { awsManagedPolicyName, managedPolicyWildcards } from '../../policy/managed-policies.js';
 import { describeGrants, findWildcardGrants, type WildcardGrant } from '../../policy/wildcard-grants.js';
 import type { Detection, DetectionMatch, RiskRemoval } from '../detection.js';
@@ -43,8 +44,7 @@ const describeIdentity = (identity: Identity): string => `IAM ${identity.kind} $
 
 /** Where each wildcard is: "statement 0 (AdminAll)", one per statement. */
 function statementsOf(grants: readonly WildcardGrant[]): string {
-  const labels = [...new Set(grants.map((g) => (g.sid === undefined || g.sid === '' ? `statement ${g.statementIndex}` : `statement ${g.statementIndex} (${g.sid})`)))];
-  return labels.join(', ');
+  return [...new Set(grants.map((g) => statementLabel({ index: g.statementIndex, sid: g.sid })))].join(', ');
 }
 
 function grantDetails(grants: readonly WildcardGrant[]): Record<string, unknown>[] {

@@ -1,6 +1,7 @@
 import { actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import { partitionOf } from '../../cloudtrail/arn.js';
 import { analyseBucketAcl, type PublicGrant } from '../../policy/bucket-acl.js';
+import { statementLabel } from '../../policy/document.js';
 import { analyseBucketPolicy, type PublicStatement } from '../../policy/bucket-policy.js';
 import { publicAccessSeverity, readPublicAccessBlock, type PublicAccess } from '../../policy/public-access.js';
 import type { Detection, DetectionMatch, RiskRemoval } from '../detection.js';
@@ -17,7 +18,7 @@ const ACCESS_WORDS: Readonly<Record<PublicAccess, string>> = {
 };
 
 function statementName(statement: PublicStatement): string {
-  return statement.sid === undefined || statement.sid === '' ? `statement ${statement.statementIndex}` : `statement ${statement.statementIndex} (${statement.sid})`;
+  return statementLabel({ index: statement.statementIndex, sid: statement.sid });
 }
 
 function grantName(grant: PublicGrant): string {
