@@ -25,7 +25,8 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-const random = seededRandom(20261120);
+const SEED = 20261120;
+let random = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const hex = (length: number): string => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
 const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`;
@@ -216,6 +217,7 @@ function routineDay(count: number): Record[] {
 
 /** The whole day, in time order. */
 export function demoRecords(): Record[] {
+  random = seededRandom(SEED);
   return [...routineDay(320), ...attackStory(), ...lookAlikes()].sort((a, b) => String(a['eventTime']).localeCompare(String(b['eventTime'])));
 }
 
