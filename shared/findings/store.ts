@@ -47,7 +47,7 @@ import {
 export const EMBEDDED_TABLE = 'warden-findings';
 /** Occurrences stored as their own items per finding (the count goes on; the latest stay inline). */
 export const MAX_OCCURRENCE_ITEMS = 500;
-const MAX_WRITE_ATTEMPTS = 25;
+const MAX_WRITE_ATTEMPTS = 50;
 const WRITE_CONCURRENCY = 8;
 
 export interface StoreSettings {
@@ -329,7 +329,7 @@ export class FindingsStore {
       if (applied.next === undefined) return { findingId, outcome: applied.outcome, finding: current?.finding };
       if (!(await this.putIfUnchanged(findingId, current, applied.next))) {
         if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error(`finding ${findingId}: too many concurrent writers`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * attempt)));
         continue;
       }
       const already = current?.finding?.count ?? 0;
