@@ -19,6 +19,13 @@ describe('iam-wildcard-grant', () => {
     expect(match?.details).toMatchObject({ policyName: 'deployer', grants: [{ statementIndex: 1, sid: 'Escalate', kind: 'permissions-management', pattern: 'iam:Attach*' }] });
   });
 
+  it('says which patterns reach every resource and which only the listed ones', () => {
+    const mixed = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::ops-data' }] });
+    const match = iamWildcardGrant.evaluate(exampleEvent('iam.amazonaws.com', 'PutUserPolicy', { requestParameters: { userName: 'bob', policyName: 'ops', policyDocument: mixed } }));
+    expect(match?.summary).toContain('which allows s3:* on every resource and * on the listed resources (statement 0, statement 1)');
+    expect(match?.severity).toBe('high');
+  });
+
   it('builds ARNs in the caller partition', () => {
     const govUser = { ...exampleIdentities.iamUser, arn: 'arn:aws-us-gov:iam::111122223333:user/alice' };
     const match = iamWildcardGrant.evaluate(

@@ -26,6 +26,11 @@ describe('s3-bucket-public', () => {
     expect(match?.severity).toBe('critical');
   });
 
+  it('says "any AWS account" when only AuthenticatedUsers is granted', () => {
+    const match = s3BucketPublic.evaluate(s3('PutBucketAcl', { 'x-amz-acl': ['authenticated-read'] }));
+    expect(match?.summary).toContain('so any AWS account can read it');
+  });
+
   it('stays silent and resolves nothing without a bucket name', () => {
     const record = exampleEvent('s3.amazonaws.com', 'PutBucketAcl', { requestParameters: { 'x-amz-acl': ['public-read'] } });
     expect(s3BucketPublic.evaluate(record)).toBeUndefined();

@@ -61,7 +61,17 @@ function grantDetails(grants: readonly WildcardGrant[]): Record<string, unknown>
   }));
 }
 
-const scopeWord = (grants: readonly WildcardGrant[]): string => (grants.some((g) => g.everyResource) ? 'on every resource' : 'on the listed resources');
+/** "s3:* on every resource and * on the listed resources": each pattern with how far it reaches. */
+function allowsWhat(grants: readonly WildcardGrant[]): string {
+  const everywhere = grants.filter((g) => g.everyResource);
+  const listed = grants.filter((g) => !g.everyResource);
+  return [
+    everywhere.length > 0 ? `${describeGrants(everywhere)} on every resource` : undefined,
+    listed.length > 0 ? `${describeGrants(listed)} on the listed resources` : undefined,
+  ]
+    .filter((part) => part !== undefined)
+    .join(' and ');
+}
 
 function isTrue(value: unknown): boolean {
   return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
@@ -78,7 +88,7 @@ function inlinePolicyMatch(record: CloudTrailRecord, identity: Identity): Detect
     scope: `inline:${policyName}`,
     summary:
       `${actorOf(record).arn} gave ${describeIdentity(identity)} the inline policy ${policyName}, which allows ` +
-      `${describeGrants(analysis.grants)} ${scopeWord(analysis.grants)} (${statementsOf(analysis.grants)}).`,
+      `${allowsWhat(analysis.grants)} (${statementsOf(analysis.grants)}).`,
     details: { principal: identity.arn, policyName, grants: grantDetails(analysis.grants) },
   };
 }
@@ -123,7 +133,7 @@ function customerPolicyMatch(record: CloudTrailRecord): DetectionMatch | undefin
     resource: policyArn,
     scope: 'document',
     summary:
-      `${actorOf(record).arn} ${what} ${policyArn}, which allows ${describeGrants(analysis.grants)} ${scopeWord(analysis.grants)} ` +
+      `${actorOf(record).arn} ${what} ${policyArn}, which allows ${allowsWhat(analysis.grants)} ` +
       `(${statementsOf(analysis.grants)}); anyone it is attached to gets that access.`,
     details: { policyArn, defaultVersion: isDefault, versionId: stringField(record, 'responseElements', 'policyVersion', 'versionId'), grants: grantDetails(analysis.grants) },
   };

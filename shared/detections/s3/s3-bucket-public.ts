@@ -49,7 +49,9 @@ function aclMatch(record: CloudTrailRecord, resource: string): DetectionMatch | 
     severity: publicAccessSeverity(analysis.access),
     resource,
     scope: 'acl',
-    summary: `${actorOf(record).arn} ${verb} ${bucket} granting ${[...new Set(analysis.grants.map(grantName))].join(', ')}, so anyone can ${ACCESS_WORDS[analysis.access]} it.`,
+    summary:
+      `${actorOf(record).arn} ${verb} ${bucket} granting ${[...new Set(analysis.grants.map(grantName))].join(', ')}, so ` +
+      `${analysis.grants.some((g) => g.grantee === 'AllUsers') ? 'anyone' : 'any AWS account'} can ${ACCESS_WORDS[analysis.access]} it.`,
     details: { bucket, access: analysis.access, grants: analysis.grants },
   };
 }
