@@ -111,6 +111,10 @@ function slotOfKey(row: CredentialReportRow, listed: readonly ListedKey[], acces
   return row.keys.find((key) => keyInSlot(key, listed)?.accessKeyId === accessKeyId);
 }
 
+/** IAM allows two keys per user, active or not: the report lists both slots, the listing is authoritative. */
+const hasTwoKeys = (row: CredentialReportRow, facts: UserFacts | undefined): boolean =>
+  (facts?.keys.length ?? 0) >= 2 || row.keys.every((key) => key.lastRotated !== undefined);
+
 // ---------------------------------------------------------------------------------------------
 
 interface KeyView {
@@ -172,7 +176,7 @@ function planFor(view: KeyView, row: CredentialReportRow, input: DecideInput): P
   if (view.rotationDue && !view.neverUsed) {
     const deactivateAt = iso(now.getTime() + settings.installGraceDays * DAY_MS);
     const deleteAt = iso(now.getTime() + (settings.installGraceDays + settings.recoveryGraceDays) * DAY_MS);
-    if (facts !== undefined && facts.keys.length >= 2) {
+    if (hasTwoKeys(row, facts)) {
       return { action: 'none', dryRun, description: 'Cannot rotate: the user already has two keys (IAM allows two); delete the one not in use by hand.' };
     }
     return {
@@ -412,7 +416,7 @@ function actionsForUser(row: CredentialReportRow, facts: UserFacts, input: Decid
     const base = { user: row.user, userArn: row.arn, accessKeyId: view.listed.accessKeyId };
     if (view.unused) actions.push({ kind: 'deactivate-key', ...base, reason: 'unused' });
     else if (settings.mode === 'deactivate' && view.hardLimit) actions.push({ kind: 'deactivate-key', ...base, reason: 'hard-limit' });
-    else if (settings.mode === 'rotate' && view.rotationDue && !view.neverUsed && !rotationStarted && facts.keys.length < 2) {
+    else if (settings.mode === 'rotate' && view.rotationDue && !view.neverUsed && !rotationStarted && !hasTwoKeys(row, facts)) {
       rotationStarted = true;
       actions.push({ kind: 'start-rotation', user: row.user, userArn: row.arn, oldKeyId: view.listed.accessKeyId, owner: facts.tags[OWNER_TAG], previous: state });
     }
@@ -429,7 +433,7 @@ function mayNeedAction(row: CredentialReportRow, input: DecideInput): boolean {
     if (!view.key.active) return false;
     if (view.unused) return true;
     if (input.settings.mode === 'deactivate') return view.hardLimit;
-    return view.rotationDue && !view.neverUsed;
+    return view.rotationDue && !view.neverUsed && !hasTwoKeys(row, undefined);
   });
 }
 
