@@ -2,6 +2,7 @@ import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { catalogue } from '../detections/catalogue.js';
 import { isSeverity, SEVERITIES } from '../detections/detection.js';
+import { StoreInUseError } from '../findings/embedded.js';
 import { InvalidCursorError } from '../findings/list.js';
 import { FINDING_STATUSES, isFindingStatus, type Finding, type FindingStatus, type Occurrence, type Suppression } from '../findings/model.js';
 import { FindingNotFoundError, openFindingsStore, type FindingsStore, type FindingSummary, type ListQuery, type OpenFindingsStoreOptions } from '../findings/store.js';
@@ -51,7 +52,15 @@ export async function findingsCommand(argv: string[], io: CliIO, context: Findin
     return ExitCode.ok;
   }
   const prepared = run.prepare(values, positionals, now);
-  const { store, close } = await openFindingsStore({ ...storeSelection(values), now });
+  let opened;
+  try {
+    opened = await openFindingsStore({ ...storeSelection(values), now });
+  } catch (error) {
+    if (!(error instanceof StoreInUseError)) throw error;
+    io.err(`${error.message}\n`);
+    return ExitCode.failure;
+  }
+  const { store, close } = opened;
   try {
     return await prepared(store, io, { now, by });
   } catch (error) {

@@ -257,6 +257,20 @@ describe('store selection', () => {
     }
   });
 
+  it('fails cleanly when the embedded store is already open', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'warden-store-'));
+    const { openFindingsStore } = await import('../../shared/findings/store.js');
+    const held = await openFindingsStore({ storeDir: dir });
+    try {
+      const io = recorder();
+      expect(await findingsCommand(['list', '--store', dir], io)).toBe(ExitCode.failure);
+      expect(io.stderr()).toContain('is in use by process');
+    } finally {
+      await held.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects --store with --table, and --region without --table', async () => {
     await expect(findingsCommand(['list', '--store', 'x', '--table', 'abc'], recorder())).rejects.toThrow('--store');
     await expect(findingsCommand(['list', '--region', 'eu-west-1'], recorder())).rejects.toThrow('--region');
