@@ -65,7 +65,8 @@ export function analyseBucketAcl(requestParameters: unknown): AclAnalysis {
   let specified = false;
 
   const aclField = field(requestParameters, 'AccessControlPolicy');
-  if (isObject(aclField)) specified = true;
+  // Only a readable AccessControlList counts as an ACL; another shape must not pass for a private one.
+  if (isObject(field(aclField, 'AccessControlList'))) specified = true;
   for (const grant of asList(field(aclField, 'AccessControlList', 'Grant'))) {
     const uri = stringField(grant, 'Grantee', 'URI');
     const group = uri === undefined ? undefined : publicGroupIn(uri);

@@ -50,5 +50,6 @@ describe('analyseBucketAcl', () => {
   it('says no ACL was given when the request carries none', () => {
     expect(analyseBucketAcl({ bucketName: 'b', Host: 'b.s3.amazonaws.com' })).toEqual({ specified: false, public: false, access: undefined, grants: [] });
     expect(analyseBucketAcl(null)).toMatchObject({ specified: false, public: false });
+    expect(analyseBucketAcl({ AccessControlPolicy: { Grants: [{ Permission: 'READ' }] } })).toMatchObject({ specified: false });
   });
 });
