@@ -24,6 +24,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { redactString } from '../findings/redact.js';
+import { ROOT_USER } from './credential-report.js';
 import { DAY_MS, type KeyAction, type ListedKey, type UserFacts } from './decide.js';
 import type { Logger } from './logger.js';
 import type { RotationPhase, RotationState, RotationStateStore } from './rotation-state.js';
@@ -116,6 +117,8 @@ export class KeyActor {
   }
 
   async execute(action: KeyAction): Promise<ActionOutcome> {
+    // decide.ts never plans one; this is the last guard.
+    if (action.user === ROOT_USER || action.userArn.endsWith(':root')) return { kind: action.kind, user: action.user, status: 'skipped', detail: 'root keys are never touched' };
     switch (action.kind) {
       case 'deactivate-key':
         await this.deactivate(action.user, action.accessKeyId);

@@ -60,7 +60,8 @@ export async function runKeyAudit(options: KeyAuditOptions): Promise<AuditResult
   const logger = options.logger ?? silentLogger;
   const report = options.report ?? (await readCredentialReport({ iam, sleep: options.sleep ?? realSleep, now: options.now, logger }));
   const now = options.now();
-  let rotations = byUser(settings.mode === 'report' ? [] : await rotationStates.list());
+  // Listed in every mode (one Query), so findings show rotations in progress even in a dry run.
+  let rotations = byUser(await rotationStates.list());
   const facts = new Map<string, UserFacts>();
 
   // List facts in small batches, most urgent first, until the cap is filled or nobody is left.

@@ -405,6 +405,8 @@ function actionsForUser(row: CredentialReportRow, facts: UserFacts, input: Decid
   const { now, settings } = input;
   const state = input.rotations.get(row.user);
   if (isRotationInProgress(state) && state !== undefined) {
+    // Only rotate mode moves a rotation on (it may create and delete keys); other modes leave it as it is.
+    if (settings.mode !== 'rotate') return [];
     const step = advanceRotation(row, facts, state, now, settings);
     return step === undefined ? [] : [step];
   }
@@ -427,7 +429,7 @@ function actionsForUser(row: CredentialReportRow, facts: UserFacts, input: Decid
 /** Could this user need a change under the mode? Decided from the report alone, before any IAM call. */
 function mayNeedAction(row: CredentialReportRow, input: DecideInput): boolean {
   if (row.isRoot || input.settings.mode === 'report') return false;
-  if (isRotationInProgress(input.rotations.get(row.user))) return true;
+  if (isRotationInProgress(input.rotations.get(row.user))) return input.settings.mode === 'rotate';
   return ([1, 2] as const).some((slot) => {
     const view = viewKey(row, slot, input);
     if (!view.key.active) return false;

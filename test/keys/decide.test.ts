@@ -250,7 +250,7 @@ describe('the cap', () => {
       { accessKeyId: 'AKIAZEDOLD', status: 'Active', createDate: day(-100) },
       { accessKeyId: 'AKIAZEDNEW', status: 'Active', createDate: day(0, 1) },
     ]);
-    const decision = run([...rows, rotating], day(8), { settings: { mode: 'deactivate', maxActionsPerRun: 1 }, facts: { ...facts, zed: zedFacts }, rotations: [rotationState({ user: 'zed', oldKeyId: 'AKIAZEDOLD', newKeyId: 'AKIAZEDNEW' })] });
+    const decision = run([...rows, rotating], day(8), { settings: { mode: 'rotate', maxActionsPerRun: 1 }, facts: { ...facts, zed: zedFacts }, rotations: [rotationState({ user: 'zed', oldKeyId: 'AKIAZEDOLD', newKeyId: 'AKIAZEDNEW' })] });
     expect(decision.actions.map((a) => `${a.kind}:${a.user}`)).toEqual(['deactivate-old-key:zed']);
   });
 });
@@ -339,6 +339,19 @@ describe('the rotation timeline, decided day by day from the stored state', () =
     const decision = run([rowAt(day(2), undefined)], day(3), { settings: { mode: 'rotate' }, facts: factsAt('Active'), rotations: [{ ...state, startedAt: day(0).toISOString() }] });
     const old = decision.findings.find((f) => f.ruleId === 'access-key-not-rotated');
     expect(old?.details['rotation']).toMatchObject({ phase: 'delivered', newKeyStoredAt: 'iam-warden/access-keys/rot', deactivateAt: day(7).toISOString() });
+  });
+});
+
+describe('rotations outside rotate mode', () => {
+  it('deactivate and report modes leave a rotation in progress as it is', () => {
+    const row = userRow('rot', { keys: [key(day(-100), day(6)), key(day(0, 1), day(6))] });
+    const facts = { rot: factsOf([{ accessKeyId: 'AKIAOLD', status: 'Active', createDate: day(-100) }, { accessKeyId: 'AKIANEW', status: 'Active', createDate: day(0, 1) }]) };
+    const rotations = [rotationState({ user: 'rot', oldKeyId: 'AKIAOLD', newKeyId: 'AKIANEW' })];
+    for (const mode of ['report', 'deactivate'] as const) {
+      const decision = run([row], day(8), { settings: { mode }, facts, rotations });
+      expect(decision.actions).toEqual([]);
+      expect(decision.needFacts).toEqual([]);
+    }
   });
 });
 
