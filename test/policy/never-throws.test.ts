@@ -1,8 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { iamWildcardGrant } from '../../shared/detections/iam/iam-wildcard-grant.js';
-import { s3BlockPublicAccessRemoved } from '../../shared/detections/s3/s3-block-public-access-removed.js';
-import { s3BucketPublic } from '../../shared/detections/s3/s3-bucket-public.js';
+import { catalogue } from '../../shared/detections/catalogue.js';
 import { analyseBucketAcl } from '../../shared/policy/bucket-acl.js';
 import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
 import { parsePolicyDocument } from '../../shared/policy/document.js';
@@ -46,7 +44,7 @@ describe('never throws on any JSON-like input', () => {
     fc.assert(fc.property(policyLike, (input) => analyse(typeof input === 'object' ? JSON.stringify(input) ?? '' : input) !== null));
   });
 
-  const detections = [iamWildcardGrant, s3BucketPublic, s3BlockPublicAccessRemoved];
+  const detections = catalogue;
   const eventNames = detections.flatMap((detection) => detection.events.flatMap((selector) => selector.eventNames.map((name) => [selector.eventSource, name] as const)));
   const record = fc.record({
     event: fc.constantFrom(...eventNames),
@@ -68,6 +66,9 @@ describe('never throws on any JSON-like input', () => {
           'x-amz-acl': anything,
           'x-amz-grant-read': anything,
           PublicAccessBlockConfiguration: anything,
+          serialNumber: fc.oneof(fc.constant('arn:aws:iam::111122223333:mfa/root-account-mfa-device'), anything),
+          accessKeyId: anything,
+          status: fc.oneof(fc.constantFrom('Active', 'Inactive'), anything),
         },
         { requiredKeys: [] },
       ),
