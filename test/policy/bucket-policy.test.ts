@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyseBucketPolicy, isNarrowSourceIp, s3ActionAccess } from '../../shared/policy/bucket-policy.js';
+import { analyseBucketPolicy, s3ActionAccess } from '../../shared/policy/bucket-policy.js';
+import { isNarrowSourceIp } from '../../shared/policy/public-principals.js';
 
 const ARN = 'arn:aws:s3:::acme-invoices';
 const statement = (fields: Record<string, unknown>) => ({ Effect: 'Allow', Action: 's3:GetObject', Resource: `${ARN}/*`, ...fields });
