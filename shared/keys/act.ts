@@ -209,7 +209,15 @@ export class KeyActor {
   private async createAndDeliver(kind: KeyAction['kind'], claimed: RotationState): Promise<ActionOutcome> {
     const { iam, rotationStates } = this.ctx;
     const user = claimed.user;
-    const created = await iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    let created;
+    try {
+      created = await iam.send(new CreateAccessKeyCommand({ UserName: user }));
+    } catch (error) {
+      // No key was made: a user at the two-key limit stops the rotation; anything else frees it for the next run.
+      const atLimit = errorNameOf(error) === 'LimitExceededException';
+      await this.record(claimed, atLimit ? { phase: 'abandoned', note: 'the user already has two keys', leaseUntil: undefined } : { phase: 'starting', leaseUntil: this.ctx.now.toISOString(), note: 'CreateAccessKey failed' });
+      throw error;
+    }
     const newKeyId = created.AccessKey?.AccessKeyId;
     let secretAccessKey = created.AccessKey?.SecretAccessKey;
     if (newKeyId === undefined || secretAccessKey === undefined) throw new Error('CreateAccessKey returned no key');

@@ -5,10 +5,11 @@
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Resolution } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import { KeyActor, listUserFacts, type ActionOutcome, type RotationNotice } from './act.js';
 import { readCredentialReport, type CredentialReport } from './credential-report.js';
-import { accountOfArn, auditEventId, changesIam, decide, resolutionsAmong, type FindingKey, type KeyAction, type UserFacts } from './decide.js';
+import { accountOfArn, auditEventId, changesIam, decide, resolutionsAmong, type KeyAction, type OpenFinding, type UserFacts } from './decide.js';
 import { silentLogger, type Logger } from './logger.js';
 import type { RotationState, RotationStateStore } from './rotation-state.js';
 import type { KeySettings } from './settings.js';
@@ -36,8 +37,11 @@ export interface AuditResult {
   readonly findings: Detected[];
   /** Finding ids this audit still sees. */
   readonly seen: ReadonlySet<string>;
-  /** Of the open findings given, those the audit no longer sees: resolve them. */
-  resolutions<T extends FindingKey>(open: readonly T[]): T[];
+  /**
+   * Of the open findings given (e.g. the table's open findings of KEY_RULE_IDS), those the audit no
+   * longer sees, as resolutions: store.apply({ detected: findings, resolutions: resolutions(open) }).
+   */
+  resolutions(open: readonly OpenFinding[]): Resolution[];
   /** Changes attempted in this run and how each went (empty in report mode). */
   readonly outcomes: ActionOutcome[];
   /** Changes due but left for a later run by the cap. */
@@ -93,7 +97,7 @@ export async function runKeyAudit(options: KeyAuditOptions): Promise<AuditResult
     users: report.rows.length,
     findings: final.findings,
     seen: final.seen,
-    resolutions: (open) => resolutionsAmong(open, account, final.seen),
+    resolutions: (open) => resolutionsAmong(open, report, account, final.seen),
     outcomes,
     deferred: decision.deferred,
     capHit,

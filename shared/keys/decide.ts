@@ -6,6 +6,7 @@
  * Thresholds: a threshold of N days is reached once N × 24 hours have elapsed (day N counts).
  */
 import type { Severity } from '../detections/detection.js';
+import type { Resolution } from '../detections/engine.js';
 import { findingIdOf, type Detected } from '../findings/finding.js';
 import { redactSecrets } from '../findings/redact.js';
 import type { CredentialReport, CredentialReportRow, ReportKey } from './credential-report.js';
@@ -163,6 +164,9 @@ function planFor(view: KeyView, row: CredentialReportRow, input: DecideInput): P
       dryRun,
       description: `Rotation in progress since ${rotation.startedAt}: the new key is in Secrets Manager (${rotation.secretName}); the old key ${rotation.oldKeyId} will be deactivated at ${rotation.deactivateAt} (earlier once the new key is used and the old one is not) and deleted at ${rotation.deleteAt}.`,
     };
+  }
+  if (rotation !== undefined && abandonedFor(rotation, view.listed?.accessKeyId)) {
+    return { action: 'none', dryRun, description: `Rotation stopped (${rotation.note ?? 'abandoned'}); rotate this key by hand.` };
   }
   const nowIso = now.toISOString();
   if (view.unused) return { action: 'deactivate', at: nowIso, dryRun, description: `${prefix}deactivate this unused key now${dryRun ? ' in deactivate or rotate mode' : ''}.` };
@@ -400,6 +404,10 @@ function advanceRotation(row: CredentialReportRow, facts: UserFacts, state: Rota
   }
 }
 
+/** A rotation of this very key stopped for a reason a person must look at: never restarted automatically. */
+const abandonedFor = (state: RotationState | undefined, accessKeyId: string | undefined): boolean =>
+  state?.phase === 'abandoned' && accessKeyId !== undefined && state.oldKeyId === accessKeyId;
+
 /** The changes one user needs under the mode (facts known, not exempt). */
 function actionsForUser(row: CredentialReportRow, facts: UserFacts, input: DecideInput): KeyAction[] {
   const { now, settings } = input;
@@ -418,7 +426,7 @@ function actionsForUser(row: CredentialReportRow, facts: UserFacts, input: Decid
     const base = { user: row.user, userArn: row.arn, accessKeyId: view.listed.accessKeyId };
     if (view.unused) actions.push({ kind: 'deactivate-key', ...base, reason: 'unused' });
     else if (settings.mode === 'deactivate' && view.hardLimit) actions.push({ kind: 'deactivate-key', ...base, reason: 'hard-limit' });
-    else if (settings.mode === 'rotate' && view.rotationDue && !view.neverUsed && !rotationStarted && !hasTwoKeys(row, facts)) {
+    else if (settings.mode === 'rotate' && view.rotationDue && !view.neverUsed && !rotationStarted && !hasTwoKeys(row, facts) && !abandonedFor(state, view.listed.accessKeyId)) {
       rotationStarted = true;
       actions.push({ kind: 'start-rotation', user: row.user, userArn: row.arn, oldKeyId: view.listed.accessKeyId, owner: facts.tags[OWNER_TAG], previous: state });
     }
@@ -491,21 +499,30 @@ export function decide(input: DecideInput): Decision {
   };
 }
 
-export interface FindingKey {
+/** An open finding as the findings table lists it (FindingSummary fits). */
+export interface OpenFinding {
+  readonly id: string;
   readonly ruleId: string;
   readonly resource: string;
-  readonly scope: string | undefined;
 }
 
 /**
  * Which open findings the audit no longer sees: those of a key rule, in the audited account, that this
- * audit did not raise (the risk is gone, or the user is). The findings table resolves them.
+ * audit did not raise (the risk is gone, or the user is). Returned as resolutions addressed by
+ * finding id, dated by the report, for FindingsStore.apply / FindingsBatch.add.
  */
-export function resolutionsAmong<T extends FindingKey>(open: readonly T[], account: string, seen: ReadonlySet<string>): T[] {
-  return open.filter(
-    (finding) =>
-      (KEY_RULE_IDS as readonly string[]).includes(finding.ruleId) &&
-      accountOfArn(finding.resource) === account &&
-      !seen.has(findingIdOf(finding.ruleId, account, finding.resource, finding.scope)),
-  );
+export function resolutionsAmong(open: readonly OpenFinding[], report: Pick<CredentialReport, 'generatedTime'>, account: string, seen: ReadonlySet<string>): Resolution[] {
+  return open
+    .filter((finding) => (KEY_RULE_IDS as readonly string[]).includes(finding.ruleId) && accountOfArn(finding.resource) === account && !seen.has(finding.id))
+    .map((finding) => ({
+      ruleId: finding.ruleId,
+      account,
+      resource: finding.resource,
+      scope: undefined,
+      findingId: finding.id,
+      reason: `no longer seen by the key audit of the credential report of ${report.generatedTime}`,
+      eventId: auditEventId(report.generatedTime),
+      eventTime: report.generatedTime,
+      actor: 'iam-warden',
+    }));
 }

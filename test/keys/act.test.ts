@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { runKeyAudit, type AuditResult } from '../../shared/keys/audit.js';
 import { InMemoryRotationStateStore, type RotationState } from '../../shared/keys/rotation-state.js';
 import type { Logger } from '../../shared/keys/logger.js';
@@ -154,6 +155,20 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
     const [a, b] = await Promise.all([run(), run()]);
     expect(account.log.filter((line) => line.startsWith('CreateAccessKey'))).toEqual(['CreateAccessKey alice']);
     expect([...a.outcomes, ...b.outcomes].map((o) => o.status).sort()).toEqual(['done', 'skipped']);
+  });
+
+  it('a CreateAccessKey refused at the two-key limit stops the rotation; a transient failure frees it for the next run', async () => {
+    const { account, store, audit } = setup();
+    withAlice(account);
+    account.iam.on(CreateAccessKeyCommand).rejectsOnce(Object.assign(new Error('Cannot exceed quota for AccessKeysPerUser: 2'), { name: 'LimitExceededException' }));
+    expect((await audit(0)).outcomes).toMatchObject([{ kind: 'start-rotation', status: 'failed' }]);
+    expect(await store.get('alice')).toMatchObject({ phase: 'abandoned', note: 'the user already has two keys' });
+
+    const other = setup();
+    withAlice(other.account);
+    other.account.iam.on(CreateAccessKeyCommand).rejectsOnce(Object.assign(new Error('Service unavailable'), { name: 'ServiceFailureException' }));
+    await other.audit(0);
+    expect(await other.store.get('alice')).toMatchObject({ phase: 'starting', leaseUntil: day(0).toISOString() });
   });
 
   it('never creates a key for a user who already has two', async () => {

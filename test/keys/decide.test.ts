@@ -202,6 +202,15 @@ describe('actions by mode', () => {
     expect(decision.actions).toEqual([{ kind: 'start-rotation', user: 'old', userArn: old.arn, oldKeyId: K1, owner: 'team-data@example.com', previous: undefined }]);
   });
 
+  it('rotate mode does not restart an abandoned rotation of the same key, but rotates after a finished one', () => {
+    const abandoned = rotationState({ user: 'old', oldKeyId: K1, phase: 'abandoned', note: 'the new key was deleted; the old key is left alone' });
+    const stopped = run([old], day(100), { settings: { mode: 'rotate' }, facts: oldFacts, rotations: [abandoned] });
+    expect(stopped.actions).toEqual([]);
+    expect(stopped.findings[0]?.summary).toContain('Rotation stopped (the new key was deleted');
+    const done = rotationState({ user: 'old', oldKeyId: 'AKIAPREVIOUS', phase: 'done' });
+    expect(run([old], day(100), { settings: { mode: 'rotate' }, facts: oldFacts, rotations: [done] }).actions).toMatchObject([{ kind: 'start-rotation', previous: done }]);
+  });
+
   it('rotate mode never creates a key for a user who already has two', () => {
     const facts = { old: factsOf([{ accessKeyId: K1, status: 'Active', createDate: day(0) }, { accessKeyId: 'AKIAINACTIVE00000001', status: 'Inactive', createDate: day(3) }]) };
     const decision = run([old], day(100), { settings: { mode: 'rotate' }, facts });
@@ -359,13 +368,16 @@ describe('resolutions', () => {
   it('resolves open key findings the audit no longer sees, including users gone from the report', () => {
     const neo = userRow('neo', { keys: [key(day(0)), noKey] });
     const decision = run([neo], day(8));
+    const id = (ruleId: string, resource: string, scope?: string) => ({ id: findingIdOf(ruleId, resource.split(':')[4] ?? '', resource, scope), ruleId, resource });
     const open = [
-      { ruleId: 'access-key-never-used', resource: neo.arn, scope: 'access_key_1' },
-      { ruleId: 'access-key-never-used', resource: neo.arn, scope: 'access_key_2' },
-      { ruleId: 'credentials-unused', resource: `arn:aws:iam::${ACCOUNT}:user/deleted`, scope: 'console' },
-      { ruleId: 'root-access-key-created', resource: `arn:aws:iam::${ACCOUNT}:root`, scope: 'AKIA' },
-      { ruleId: 'credentials-unused', resource: 'arn:aws:iam::999999999999:user/other', scope: 'console' },
+      id('access-key-never-used', neo.arn, 'access_key_1'),
+      id('access-key-never-used', neo.arn, 'access_key_2'),
+      id('credentials-unused', `arn:aws:iam::${ACCOUNT}:user/deleted`, 'console'),
+      id('root-access-key-created', `arn:aws:iam::${ACCOUNT}:root`, 'AKIA'),
+      id('credentials-unused', 'arn:aws:iam::999999999999:user/other', 'console'),
     ];
-    expect(resolutionsAmong(open, ACCOUNT, decision.seen)).toEqual([open[1], open[2]]);
+    const resolutions = resolutionsAmong(open, { generatedTime: day(8).toISOString() }, ACCOUNT, decision.seen);
+    expect(resolutions.map((r) => r.findingId)).toEqual([open[1]?.id, open[2]?.id]);
+    expect(resolutions[0]).toMatchObject({ ruleId: 'access-key-never-used', account: ACCOUNT, eventId: `audit:${day(8).toISOString()}`, eventTime: day(8).toISOString(), actor: 'iam-warden' });
   });
 });
