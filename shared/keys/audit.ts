@@ -69,12 +69,17 @@ export async function runKeyAudit(options: KeyAuditOptions): Promise<AuditResult
   const facts = new Map<string, UserFacts>();
 
   // List facts in small batches, most urgent first, until the cap is filled or nobody is left.
+  // Users met that need no change (exempt, unmatched key) cost reads too: bound them.
+  const listingBudget = Math.max(50, settings.maxActionsPerRun * 5);
+  let listedOthers = 0;
   let decision = decide({ report, now, settings, rotations, facts });
   while (decision.needFacts.length > 0) {
     const changes = decision.actions.filter(changesIam).length;
-    const room = settings.maxActionsPerRun - changes;
+    const room = Math.min(settings.maxActionsPerRun - changes, listingBudget - listedOthers);
     const urgent = decision.needFacts.filter((user) => rotations.has(user));
-    const batch = [...urgent, ...decision.needFacts.filter((user) => !rotations.has(user)).slice(0, Math.max(0, room))];
+    const others = decision.needFacts.filter((user) => !rotations.has(user)).slice(0, Math.max(0, room));
+    listedOthers += others.length;
+    const batch = [...urgent, ...others];
     if (batch.length === 0) break;
     for (const user of batch) facts.set(user, await listUserFacts(iam, user));
     decision = decide({ report, now, settings, rotations, facts });
