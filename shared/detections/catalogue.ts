@@ -1,4 +1,5 @@
 import type { Detection } from './detection.js';
+import { iamRoleTrustPublic } from './iam/iam-role-trust-public.js';
 import { iamWildcardGrant } from './iam/iam-wildcard-grant.js';
 import { mfaDeactivated } from './iam/mfa-deactivated.js';
 import { rootAccessKeyCreated } from './iam/root-access-key-created.js';
@@ -9,4 +10,11 @@ import { s3BucketPublic } from './s3/s3-bucket-public.js';
  * Every detection iam-warden runs, as an explicit list: a directory scan would break under a bundler
  * and could drop a rule silently. test/detections/catalogue.test.ts fails when a file is missing here.
  */
-export const catalogue: readonly Detection[] = [iamWildcardGrant, mfaDeactivated, rootAccessKeyCreated, s3BucketPublic, s3BlockPublicAccessRemoved];
+export const catalogue: readonly Detection[] = [
+  iamWildcardGrant,
+  iamRoleTrustPublic,
+  mfaDeactivated,
+  rootAccessKeyCreated,
+  s3BucketPublic,
+  s3BlockPublicAccessRemoved,
+];
