@@ -11,7 +11,7 @@ import { KeyActor, listUserFacts, type ActionOutcome, type RotationNotice } from
 import { readCredentialReport, type CredentialReport } from './credential-report.js';
 import { accountOfArn, auditEventId, changesIam, decide, resolutionsAmong, type KeyAction, type OpenFinding, type UserFacts } from './decide.js';
 import { silentLogger, type Logger } from './logger.js';
-import type { RotationState, RotationStateStore } from './rotation-state.js';
+import { isRotationInProgress, type RotationState, type RotationStateStore } from './rotation-state.js';
 import type { KeySettings } from './settings.js';
 
 export interface KeyAuditOptions {
@@ -76,8 +76,9 @@ export async function runKeyAudit(options: KeyAuditOptions): Promise<AuditResult
   while (decision.needFacts.length > 0) {
     const changes = decision.actions.filter(changesIam).length;
     const room = Math.min(settings.maxActionsPerRun - changes, listingBudget - listedOthers);
-    const urgent = decision.needFacts.filter((user) => rotations.has(user));
-    const others = decision.needFacts.filter((user) => !rotations.has(user)).slice(0, Math.max(0, room));
+    const inProgress = (user: string): boolean => isRotationInProgress(rotations.get(user));
+    const urgent = decision.needFacts.filter(inProgress);
+    const others = decision.needFacts.filter((user) => !inProgress(user)).slice(0, Math.max(0, room));
     listedOthers += others.length;
     const batch = [...urgent, ...others];
     if (batch.length === 0) break;
