@@ -1,0 +1,144 @@
+import type { Detection } from '../detections/detection.js';
+import { severityRank } from '../detections/detection.js';
+import type { Finding } from '../findings/model.js';
+import type { FindingChange, FindingsStore } from '../findings/store.js';
+import type { Logger } from '../logging/logger.js';
+import { buildAlert, type AlertMessage } from './message.js';
+import type { AlertKind } from './facts.js';
+import { isPermanentPublishError, publishErrorReason, type AlertPublisher } from './publisher.js';
+import type { AlertSettings } from './settings.js';
+
+/** One alert to send: a finding that opened (or still owes its alert), or a resolved notice. */
+export interface AlertDue {
+  readonly kind: AlertKind;
+  readonly finding: Finding;
+}
+
+export interface AlertSelection {
+  readonly due: readonly AlertDue[];
+  /** Pending findings below the minimum severity: they owe nothing (alert state `none`). */
+  readonly belowMinimum: readonly Finding[];
+}
+
+/**
+ * Which changes alert. `deliver` (the Lambda, `--sns-topic`): every open or resolved finding whose
+ * alert is still pending, whatever this write did to it (a retry after a failed publish finds it
+ * `unchanged` and pending), plus resolved notices for findings whose alert was sent. `preview` (the
+ * terminal): only what this write opened or reopened, since nothing is marked sent there.
+ * Suppressed findings never alert (their alert state is `none`).
+ */
+export function selectAlerts(changes: readonly FindingChange[], settings: AlertSettings, mode: 'deliver' | 'preview' = 'deliver'): AlertSelection {
+  const due: AlertDue[] = [];
+  const belowMinimum: Finding[] = [];
+  const seen = new Set<string>();
+  for (const { finding, outcome } of changes) {
+    if (finding === undefined || seen.has(finding.id) || finding.status === 'suppressed') continue;
+    seen.add(finding.id);
+    const fresh = outcome === 'opened' || outcome === 'reopened';
+    if (finding.alertState === 'pending' && (mode === 'deliver' || fresh)) {
+      if (severityRank(finding.severity) < severityRank(settings.minSeverity)) belowMinimum.push(finding);
+      else due.push({ kind: 'opened', finding });
+      continue;
+    }
+    const notified = mode === 'deliver' ? finding.alertState === 'sent' : finding.alertState !== 'none';
+    if (outcome === 'resolved' && notified && settings.resolvedNotices !== 'off' && severityRank(finding.severity) >= severityRank(settings.resolvedNotices)) {
+      due.push({ kind: 'resolved', finding });
+    }
+  }
+  return { due, belowMinimum };
+}
+
+export interface AlertReport {
+  readonly sent: readonly string[];
+  /** Rejected for good by SNS: recorded on the finding (`failed`, with the reason). */
+  readonly failed: readonly { readonly findingId: string; readonly reason: string }[];
+  readonly belowMinimum: readonly string[];
+  readonly resolvedNotices: number;
+}
+
+/** SNS could not be reached (after the SDK's retries): the findings listed still owe their alert. */
+export class AlertDeliveryError extends Error {
+  override readonly name = 'AlertDeliveryError';
+  constructor(
+    message: string,
+    readonly pending: readonly string[],
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface AlerterDependencies {
+  readonly store: FindingsStore;
+  readonly publisher: AlertPublisher;
+  readonly settings: AlertSettings;
+  /** The catalogue, for what each rule means and how to fix it. */
+  readonly detections: readonly Detection[];
+}
+
+/**
+ * Sends the alerts a write owes, after the write: publish, then move the finding's alert state from
+ * `pending` to `sent` on condition that it is still pending. A transient failure leaves the rest
+ * pending and throws, so the caller fails and the event is retried; a retry finds them pending and
+ * sends each once. A permanent rejection is recorded on the finding and logged, never retried.
+ */
+export class Alerter {
+  private readonly byRule: ReadonlyMap<string, Detection>;
+
+  constructor(private readonly dependencies: AlerterDependencies) {
+    this.byRule = new Map(dependencies.detections.map((detection) => [detection.id, detection]));
+  }
+
+  get settings(): AlertSettings {
+    return this.dependencies.settings;
+  }
+
+  /** The message for one due alert (pure). */
+  messageFor(due: AlertDue): AlertMessage {
+    return buildAlert({ kind: due.kind, finding: due.finding, detection: this.byRule.get(due.finding.ruleId), findingsTable: this.dependencies.settings.findingsTable });
+  }
+
+  async deliver(changes: readonly FindingChange[], logger: Logger): Promise<AlertReport> {
+    const { store, publisher, settings } = this.dependencies;
+    const { due, belowMinimum } = selectAlerts(changes, settings, 'deliver');
+    for (const finding of belowMinimum) await store.markAlert(finding.id, 'none');
+
+    const sent: string[] = [];
+    const failed: { findingId: string; reason: string }[] = [];
+    const opened = due.filter((item) => item.kind === 'opened');
+    for (const [index, item] of opened.entries()) {
+      const message = this.messageFor(item);
+      const fields = { findingId: item.finding.id, ruleId: item.finding.ruleId, severity: item.finding.severity, bytes: message.bytes };
+      try {
+        const { messageId } = await publisher.publish(message);
+        // A concurrent delivery of the same finding may have marked it first: then two were sent, rarely.
+        if (await store.markAlert(item.finding.id, 'sent')) logger.info({ ...fields, messageId }, 'alert sent');
+        else logger.warn({ ...fields, messageId }, 'alert sent, but another delivery had already marked it');
+        sent.push(item.finding.id);
+      } catch (error) {
+        if (isPermanentPublishError(error)) {
+          const reason = publishErrorReason(error);
+          await store.markAlert(item.finding.id, 'failed', reason);
+          logger.error({ ...fields, reason }, 'alert rejected by SNS; recorded on the finding and not retried');
+          failed.push({ findingId: item.finding.id, reason });
+          continue;
+        }
+        const pending = opened.slice(index).map((rest) => rest.finding.id);
+        logger.error({ ...fields, pending: pending.length, err: error }, 'alert not sent; the findings stay pending for a retry');
+        throw new AlertDeliveryError(`could not publish ${pending.length} alert${pending.length === 1 ? '' : 's'}: ${publishErrorReason(error)}`, pending, { cause: error });
+      }
+    }
+
+    // Resolved notices are best effort: nothing records them, so a retry could not resend them anyway.
+    let resolvedNotices = 0;
+    for (const item of due.filter((entry) => entry.kind === 'resolved')) {
+      try {
+        await publisher.publish(this.messageFor(item));
+        resolvedNotices += 1;
+      } catch (error) {
+        logger.warn({ findingId: item.finding.id, ruleId: item.finding.ruleId, reason: publishErrorReason(error) }, 'resolved notice not sent');
+      }
+    }
+    return { sent, failed, belowMinimum: belowMinimum.map((finding) => finding.id), resolvedNotices };
+  }
+}

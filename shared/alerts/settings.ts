@@ -1,0 +1,48 @@
+import { numberSetting, oneOfSetting, optionalSetting, requiredSetting, SettingsError, type Environment } from '../config/settings.js';
+import { SEVERITIES, type Severity } from '../detections/detection.js';
+
+/** `off` turns resolved notices off; otherwise the lowest severity that sends one. */
+export type ResolvedNotices = Severity | 'off';
+
+export interface AlertSettings {
+  /** Findings below this never alert: their alert state becomes `none` (nothing owed, nothing sent). */
+  readonly minSeverity: Severity;
+  /** Auto-resolved findings at or above this send a short "resolved" notice, if their alert was sent. */
+  readonly resolvedNotices: ResolvedNotices;
+  /** How `warden findings show` reaches the table, printed in alerts (`--table NAME`), if deployed. */
+  readonly findingsTable?: string;
+}
+
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = { minSeverity: 'medium', resolvedNotices: 'critical' };
+/** SDK attempts per Publish (standard retry mode: exponential backoff with jitter, throttling included). */
+export const DEFAULT_PUBLISH_MAX_ATTEMPTS = 4;
+
+export interface AlertEnvironmentSettings extends AlertSettings {
+  readonly topicArn: string;
+  readonly publishMaxAttempts: number;
+}
+
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
+
+/**
+ * The Lambda's alert settings, read once at start-up:
+ * ALERT_TOPIC_ARN (required), ALERT_MIN_SEVERITY (default medium), ALERT_RESOLVED_NOTICES
+ * (a severity or `off`; default critical), ALERT_PUBLISH_MAX_ATTEMPTS (1-10, default 4).
+ */
+export function alertSettingsFromEnvironment(env: Environment, findingsTable?: string): AlertEnvironmentSettings {
+  const topicArn = requiredSetting(env, 'ALERT_TOPIC_ARN');
+  if (!TOPIC_ARN.test(topicArn)) throw new SettingsError(`setting ALERT_TOPIC_ARN must be an SNS topic ARN; got "${topicArn}"`);
+  const resolvedNotices = oneOfSetting<ResolvedNotices>(env, 'ALERT_RESOLVED_NOTICES', [...SEVERITIES, 'off'], DEFAULT_ALERT_SETTINGS.resolvedNotices);
+  return {
+    topicArn,
+    minSeverity: oneOfSetting(env, 'ALERT_MIN_SEVERITY', SEVERITIES, DEFAULT_ALERT_SETTINGS.minSeverity),
+    resolvedNotices,
+    publishMaxAttempts: numberSetting(env, 'ALERT_PUBLISH_MAX_ATTEMPTS', DEFAULT_PUBLISH_MAX_ATTEMPTS, { min: 1, max: 10 }),
+    ...(findingsTable === undefined ? {} : { findingsTable }),
+  };
+}
+
+/** The region of an SNS topic ARN (the CLI publishes there unless --region says otherwise). */
+export function regionOfTopic(topicArn: string): string | undefined {
+  return optionalSetting({ region: topicArn.split(':')[3] }, 'region');
+}
