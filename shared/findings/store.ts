@@ -298,8 +298,9 @@ export class FindingsStore {
   /**
    * Moves the alert state from `pending` to `sent` or `failed`, only if it is still pending: two
    * alerters racing on one finding publish once. Returns whether this call made the change.
+   * `none`: no alert is owed after all (below the alert threshold).
    */
-  async markAlert(findingId: string, state: Exclude<AlertState, 'pending' | 'none'>, error?: string): Promise<boolean> {
+  async markAlert(findingId: string, state: Exclude<AlertState, 'pending'>, error?: string): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
