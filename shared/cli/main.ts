@@ -1,4 +1,5 @@
 import { findingsCommand } from './findings-command.js';
+import { keysCommand } from './keys-command.js';
 import { ExitCode, processIO, UsageError, type CliIO } from './io.js';
 import { replayCommand } from './replay-command.js';
 import { rulesCommand } from './rules-command.js';
@@ -10,6 +11,9 @@ const HELP = `warden: iam-warden's command line
   warden rules [--json]           the detections and the events they listen to
   warden findings list|show|resolve|suppress|unsuppress|suppressions
                                   query and manage findings (warden findings --help)
+  warden keys --credential-report FILE.csv [--now ISO] [--json]
+  warden keys [--mode report|deactivate|rotate] [--table NAME] [--region R]
+                                  audit access keys and passwords from the IAM credential report
 
 Findings are kept in an embedded table under .warden/ (--store DIR), or a deployed one (--table NAME).
 `;
@@ -19,6 +23,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Readonly<Record<string, Command>> = {
   replay: replayCommand,
   findings: (argv, io) => findingsCommand(argv, io),
+  keys: (argv, io) => keysCommand(argv, io),
   rules: rulesCommand,
 };
 

@@ -1,8 +1,12 @@
+import { cloudtrailLoggingStopped } from './cloudtrail/cloudtrail-logging-stopped.js';
 import type { Detection } from './detection.js';
+import { ebsSnapshotPublic } from './ec2/ebs-snapshot-public.js';
 import { iamRoleTrustPublic } from './iam/iam-role-trust-public.js';
 import { iamWildcardGrant } from './iam/iam-wildcard-grant.js';
 import { mfaDeactivated } from './iam/mfa-deactivated.js';
 import { rootAccessKeyCreated } from './iam/root-access-key-created.js';
+import { rootConsoleLoginWithoutMfa } from './iam/root-console-login-without-mfa.js';
+import { rdsSnapshotPublic } from './rds/rds-snapshot-public.js';
 import { s3BlockPublicAccessRemoved } from './s3/s3-block-public-access-removed.js';
 import { s3BucketPublic } from './s3/s3-bucket-public.js';
 
@@ -15,6 +19,10 @@ export const catalogue: readonly Detection[] = [
   iamRoleTrustPublic,
   mfaDeactivated,
   rootAccessKeyCreated,
+  rootConsoleLoginWithoutMfa,
   s3BucketPublic,
   s3BlockPublicAccessRemoved,
+  ebsSnapshotPublic,
+  rdsSnapshotPublic,
+  cloudtrailLoggingStopped,
 ];

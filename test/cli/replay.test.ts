@@ -6,7 +6,7 @@ import { examples as rootKeyExamples } from '../../shared/detections/iam/root-ac
 import { runWarden } from '../support/cli.js';
 
 const DEMO = 'demo/trail';
-const DEMO_RULES = ['iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 's3-bucket-public', 's3-bucket-public'];
+const DEMO_RULES = ['iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 'root-console-login-without-mfa', 's3-bucket-public', 's3-bucket-public'];
 
 let work: string;
 beforeEach(async () => {
@@ -28,15 +28,15 @@ describe('warden replay', () => {
   it('summarises in words, including what later events resolved', async () => {
     const run = await runWarden(['replay', DEMO, ...store()]);
     expect(run.stdout).toMatch(/^Replayed 335 records from 48 inputs/);
-    expect(run.stdout).toContain('6 risks found');
+    expect(run.stdout).toContain('7 risks found');
     expect(run.stdout).toMatch(/RESOLVED {2}mfa-deactivated .*MFA device enabled again/);
-    expect(run.stdout).toContain('6 opened, 0 reopened, 0 updated, 1 resolved');
+    expect(run.stdout).toContain('7 opened, 0 reopened, 0 updated, 1 resolved');
   });
 
   it('changes nothing when the same trail is replayed again', async () => {
     await runWarden(['replay', DEMO, ...store()]);
     const again = await runWarden(['replay', DEMO, ...store()]);
-    expect(again.stdout).toContain('0 opened, 0 reopened, 0 updated, 0 resolved, 0 suppressed, 6 already recorded');
+    expect(again.stdout).toContain('0 opened, 0 reopened, 0 updated, 0 resolved, 0 suppressed, 7 already recorded');
   });
 
   it('reads standard input for -', async () => {

@@ -1,0 +1,92 @@
+import { accountOf, actorOf, asList, field, isObject, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { partitionOf } from '../../cloudtrail/arn.js';
+import type { Detection } from '../detection.js';
+
+const LOGGING = 'logging';
+const MANAGEMENT_EVENTS = 'management-events';
+
+/** The trail's ARN: requests name it by name or by ARN; by name it lives in the event's region. */
+function trailOf(record: CloudTrailRecord): { name: string; arn: string } | undefined {
+  const given = stringField(record, 'requestParameters', 'name') ?? stringField(record, 'requestParameters', 'trailName');
+  if (given === undefined || given === '') return undefined;
+  if (given.startsWith('arn:')) return { name: given.slice(given.lastIndexOf('/') + 1), arn: given };
+  return { name: given, arn: `arn:${partitionOf(record)}:cloudtrail:${regionOf(record)}:${accountOf(record)}:trail/${given}` };
+}
+
+/**
+ * Whether PutEventSelectors left management events out. Basic selectors: none includes them
+ * (IncludeManagementEvents defaults to true). Advanced selectors: none selects eventCategory
+ * "Management". Undefined when the request carries neither (nothing to judge).
+ */
+function managementEventsExcluded(record: CloudTrailRecord): boolean | undefined {
+  const basic = field(record, 'requestParameters', 'eventSelectors');
+  const advanced = field(record, 'requestParameters', 'advancedEventSelectors');
+  if (Array.isArray(basic)) {
+    return !basic.some((selector) => isObject(selector) && selector['includeManagementEvents'] !== false && selector['readWriteType'] !== 'ReadOnly');
+  }
+  if (Array.isArray(advanced)) {
+    return !advanced.some((selector) =>
+      asList(field(selector, 'fieldSelectors')).some(
+        (fieldSelector) => stringField(fieldSelector, 'field') === 'eventCategory' && asList(field(fieldSelector, 'equals')).includes('Management'),
+      ),
+    );
+  }
+  return undefined;
+}
+
+export const cloudtrailLoggingStopped: Detection = {
+  id: 'cloudtrail-logging-stopped',
+  title: 'CloudTrail logging stopped',
+  severity: 'critical',
+  description:
+    'A trail stopped logging, was deleted, or stopped recording write management events. Attackers do this first so that what ' +
+    'they do next leaves no record; it also blinds iam-warden, which only sees events while a trail logs them.',
+  remediation:
+    'Turn logging back on at once: `aws cloudtrail start-logging --name TRAIL` (or recreate the trail, multi-region, with log file ' +
+    'validation), restore management events with `aws cloudtrail put-event-selectors --trail-name TRAIL --event-selectors ' +
+    "'[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'`, then review what the actor did just before. Consider an " +
+    'organisation trail, which member accounts cannot stop.',
+  references: {
+    cis: ['3.1'],
+    securityHub: ['CloudTrail.1'],
+    mitreAttack: ['T1562.008'],
+    links: ['https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-turning-off-logging.html'],
+  },
+  events: [{ eventSource: 'cloudtrail.amazonaws.com', eventNames: ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'StartLogging'] }],
+
+  evaluate(record) {
+    const trail = trailOf(record);
+    if (trail === undefined) return undefined;
+    const actor = actorOf(record).arn;
+    if (record.eventName === 'StopLogging' || record.eventName === 'DeleteTrail') {
+      const verb = record.eventName === 'StopLogging' ? 'stopped logging on' : 'deleted';
+      return {
+        severity: 'critical',
+        resource: trail.arn,
+        scope: LOGGING,
+        summary: `${actor} ${verb} trail ${trail.name}; turn logging back on and review what happened around it.`,
+        details: { trail: trail.name, action: record.eventName },
+      };
+    }
+    if (record.eventName === 'PutEventSelectors' && managementEventsExcluded(record) === true) {
+      return {
+        severity: 'high',
+        resource: trail.arn,
+        scope: MANAGEMENT_EVENTS,
+        summary: `${actor} changed trail ${trail.name} so that it no longer records write management events.`,
+        details: { trail: trail.name, eventSelectors: field(record, 'requestParameters', 'eventSelectors'), advancedEventSelectors: field(record, 'requestParameters', 'advancedEventSelectors') },
+      };
+    }
+    return undefined;
+  },
+
+  resolves(record) {
+    const trail = trailOf(record);
+    if (trail === undefined) return [];
+    if (record.eventName === 'StartLogging') return [{ resource: trail.arn, scope: LOGGING, reason: 'logging started again' }];
+    if (record.eventName === 'PutEventSelectors' && managementEventsExcluded(record) === false) {
+      return [{ resource: trail.arn, scope: MANAGEMENT_EVENTS, reason: 'management events recorded again' }];
+    }
+    return [];
+  },
+};

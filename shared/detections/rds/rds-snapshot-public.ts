@@ -1,0 +1,56 @@
+import { accountOf, actorOf, asList, field, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { partitionOf } from '../../cloudtrail/arn.js';
+import type { Detection } from '../detection.js';
+
+/** A DB snapshot or DB cluster snapshot named by the request, with its ARN. */
+function snapshotOf(record: CloudTrailRecord): { id: string; arn: string } | undefined {
+  const instance = stringField(record, 'requestParameters', 'dBSnapshotIdentifier');
+  const cluster = stringField(record, 'requestParameters', 'dBClusterSnapshotIdentifier');
+  const id = instance ?? cluster;
+  if (id === undefined || id === '') return undefined;
+  if (id.startsWith('arn:')) return { id, arn: id };
+  const kind = instance !== undefined ? 'snapshot' : 'cluster-snapshot';
+  return { id, arn: `arn:${partitionOf(record)}:rds:${regionOf(record)}:${accountOf(record)}:${kind}:${id}` };
+}
+
+const changesRestoreToAll = (record: CloudTrailRecord, list: 'valuesToAdd' | 'valuesToRemove'): boolean =>
+  stringField(record, 'requestParameters', 'attributeName') === 'restore' && asList(field(record, 'requestParameters', list)).includes('all');
+
+const MODIFY = ['ModifyDBSnapshotAttribute', 'ModifyDBClusterSnapshotAttribute'];
+
+export const rdsSnapshotPublic: Detection = {
+  id: 'rds-snapshot-public',
+  title: 'RDS snapshot made public',
+  severity: 'critical',
+  description:
+    'A database snapshot was shared with every AWS account. Anyone can restore it into their own account and read every table.',
+  remediation:
+    'Make it private again: `aws rds modify-db-snapshot-attribute --db-snapshot-identifier SNAPSHOT --attribute-name restore ' +
+    '--values-to-remove all` (for Aurora: `aws rds modify-db-cluster-snapshot-attribute --db-cluster-snapshot-identifier SNAPSHOT ' +
+    '--attribute-name restore --values-to-remove all`). Assume the data was copied while it was public.',
+  references: {
+    securityHub: ['RDS.1'],
+    mitreAttack: ['T1537'],
+    links: ['https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html'],
+  },
+  events: [{ eventSource: 'rds.amazonaws.com', eventNames: [...MODIFY, 'DeleteDBSnapshot', 'DeleteDBClusterSnapshot'] }],
+
+  evaluate(record) {
+    if (!MODIFY.includes(record.eventName) || !changesRestoreToAll(record, 'valuesToAdd')) return undefined;
+    const snapshot = snapshotOf(record);
+    if (snapshot === undefined) return undefined;
+    return {
+      severity: 'critical',
+      resource: snapshot.arn,
+      summary: `${actorOf(record).arn} made database snapshot ${snapshot.id} public: any AWS account can now restore it.`,
+      details: { snapshot: snapshot.id },
+    };
+  },
+
+  resolves(record) {
+    const snapshot = snapshotOf(record);
+    if (snapshot === undefined) return [];
+    if (record.eventName.startsWith('Delete')) return [{ resource: snapshot.arn, reason: 'snapshot deleted' }];
+    return changesRestoreToAll(record, 'valuesToRemove') ? [{ resource: snapshot.arn, reason: 'public sharing removed' }] : [];
+  },
+};
