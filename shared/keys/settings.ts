@@ -1,4 +1,5 @@
 /** Key hygiene settings: read once at start-up, validated, frozen. */
+import { SettingsError } from '../config/settings.js';
 
 export const KEY_MODES = ['report', 'deactivate', 'rotate'] as const;
 export type KeyMode = (typeof KEY_MODES)[number];
@@ -54,10 +55,7 @@ export const DEFAULT_KEY_SETTINGS: KeySettings = Object.freeze({
   rotationLeaseMinutes: 15,
 });
 
-/** A wrong setting: the message names it. */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
-}
+export { SettingsError };
 
 /** The environment variable of each setting. */
 export const KEY_SETTING_VARIABLES = {
