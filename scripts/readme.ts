@@ -1,5 +1,6 @@
 /**
- * Rewrites the generated parts of README.md from the code (the rules table from the catalogue):
+ * Rewrites the generated parts of README.md: the rules table (from the catalogue) and the findings
+ * table design (from shared/findings/TABLE.md):
  *   node bin/run-ts.js scripts/readme.ts
  * test/readme.test.ts fails while the committed README differs from what this writes.
  */
@@ -10,10 +11,14 @@ import { rulesMarkdown } from '../shared/detections/rules-markdown.js';
 
 export const README_PATH = fileURLToPath(new URL('../README.md', import.meta.url));
 
+const FINDINGS_TABLE_DOC = fileURLToPath(new URL('../shared/findings/TABLE.md', import.meta.url));
+
 /** The README with every generated section replaced by a fresh rendering. */
-export function renderReadme(current: string): string {
-  return replaceSection(current, 'rules', rulesMarkdown(catalogue));
+export function renderReadme(current: string, findingsTableDoc: string): string {
+  return replaceSection(replaceSection(current, 'rules', rulesMarkdown(catalogue)), 'findings-table', findingsTableDoc.trim());
 }
+
+export const readFindingsTableDoc = (): Promise<string> => readFile(FINDINGS_TABLE_DOC, 'utf8');
 
 function replaceSection(text: string, name: string, content: string): string {
   const start = `<!-- ${name}:start -->`;
@@ -25,5 +30,5 @@ function replaceSection(text: string, name: string, content: string): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await writeFile(README_PATH, renderReadme(await readFile(README_PATH, 'utf8')));
+  await writeFile(README_PATH, renderReadme(await readFile(README_PATH, 'utf8'), await readFindingsTableDoc()));
 }
