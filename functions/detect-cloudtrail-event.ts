@@ -2,6 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { numberSetting, requiredSetting } from '../shared/config/settings.js';
+import { Alerter } from '../shared/alerts/alerter.js';
+import { SnsAlertPublisher } from '../shared/alerts/publisher.js';
+import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
 import { catalogue } from '../shared/detections/catalogue.js';
 import { DetectionEngine } from '../shared/detections/engine.js';
 import { detectEvent } from '../shared/handlers/detect-event.js';
@@ -12,12 +15,15 @@ import { invocationLogger, type LoggedContext } from '../shared/logging/middlewa
 // Wiring only, once per container: settings (fail fast), clients, the engine.
 const findingsTable = requiredSetting(process.env, 'FINDINGS_TABLE');
 const resolvedTtlDays = numberSetting(process.env, 'RESOLVED_FINDINGS_TTL_DAYS', 90, { min: 1, max: 3650 });
+const alertSettings = alertSettingsFromEnvironment(process.env, findingsTable);
 const logger = createLogger({ name: 'detect-cloudtrail-event' });
 const store = new FindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const engine = new DetectionEngine(catalogue);
+const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });
+const alerter = new Alerter({ store, publisher, settings: alertSettings, detections: catalogue });
 
 export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, LoggedContext>()
   .use(invocationLogger(logger))
   .handler(async (event, context) => {
-    await detectEvent(event, { engine, store, logger: context.logger ?? logger });
+    await detectEvent(event, { engine, store, alerter, logger: context.logger ?? logger });
   });

@@ -3,11 +3,14 @@ import { stringField } from '../cloudtrail/record.js';
 import type { DetectionEngine } from '../detections/engine.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
+import type { Alerter, AlertReport } from '../alerts/alerter.js';
 
 export interface DetectEventDependencies {
   readonly engine: DetectionEngine;
   readonly store: FindingsStore;
   readonly logger: Logger;
+  /** Sends the alerts the write owes; without one, findings keep their alert pending. */
+  readonly alerter?: Alerter;
 }
 
 export interface DetectEventResult {
@@ -15,6 +18,7 @@ export interface DetectEventResult {
   readonly status: 'processed' | 'rejected';
   readonly problems: readonly ReadProblem[];
   readonly changes: readonly FindingChange[];
+  readonly alerts?: AlertReport;
 }
 
 /**
@@ -22,8 +26,10 @@ export interface DetectEventResult {
  * write the findings. A malformed event is reported, not thrown (a retry would fail the same way);
  * a detection that throws is logged with its rule id and the others still run; a failed write
  * throws, so the event is retried (the table's writes are idempotent per eventID).
+ * Alerts are published after the write: if SNS cannot be reached the findings stay pending and this
+ * throws, and the retry publishes each pending alert once (a sent one is never sent again).
  */
-export async function detectEvent(event: unknown, { engine, store, logger }: DetectEventDependencies): Promise<DetectEventResult> {
+export async function detectEvent(event: unknown, { engine, store, logger, alerter }: DetectEventDependencies): Promise<DetectEventResult> {
   const source = `eventbridge:${stringField(event, 'id') ?? 'unknown'}`;
   const problems: ReadProblem[] = [];
   const batch = store.batch();
@@ -42,5 +48,6 @@ export async function detectEvent(event: unknown, { engine, store, logger }: Det
   }
   const { changes, counts } = await batch.flush();
   logger.info({ source, records, ...counts }, 'event processed');
-  return { status: records === 0 ? 'rejected' : 'processed', problems, changes };
+  const alerts = alerter === undefined ? undefined : await alerter.deliver(changes, logger);
+  return { status: records === 0 ? 'rejected' : 'processed', problems, changes, ...(alerts === undefined ? {} : { alerts }) };
 }

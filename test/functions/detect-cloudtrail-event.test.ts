@@ -4,18 +4,23 @@ import { examples as rootKeyExamples } from '../../shared/detections/iam/root-ac
 import { FindingsStore } from '../../shared/findings/store.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { asEventBridgeEvent, lambdaContext } from '../support/eventbridge.js';
+import { startSns, type LocalSns } from '../support/sns.js';
 
-// The real handler module, its middy chain and its settings, against dynalite over HTTP.
+// The real handler module, its middy chain and its settings, against dynalite and fauxqs over HTTP.
 let dynamo: LocalDynamo;
+let sns: LocalSns;
 let handler: Handler;
 let store: FindingsStore;
 let dynamoStopped = false;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  [dynamo, sns] = await Promise.all([startDynalite(), startSns('detect-alerts')]);
   const table = await dynamo.createTable('detect');
   Object.assign(process.env, {
     FINDINGS_TABLE: table,
+    ALERT_TOPIC_ARN: sns.topicArn,
+    ALERT_PUBLISH_MAX_ATTEMPTS: '2',
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
@@ -28,36 +33,55 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!dynamoStopped) await dynamo?.stop();
+  await sns?.close();
 });
 
 const invoke = (event: unknown): Promise<unknown> => handler(event, lambdaContext, () => undefined) as Promise<unknown>;
 const rootKeyEvent = asEventBridgeEvent(rootKeyExamples.positive[0]!.record);
 
 describe('detect-cloudtrail-event handler', () => {
-  it('records a finding for a risky event', async () => {
+  it('records a finding for a risky event and publishes its alert to the topic', async () => {
     await invoke(rootKeyEvent);
     const open = await store.list({ statuses: ['open'] });
     expect(open.findings.map((finding) => finding.ruleId)).toEqual(['root-access-key-created']);
+    const delivered = await sns.drain();
+    expect(delivered.map((message) => message.subject)).toEqual(['[CRITICAL] Access key created for the root user in 111122223333']);
+    expect(delivered[0]?.attributes['severity']).toBe('critical');
+    expect((await store.get(open.findings[0]!.id))?.alertState).toBe('sent');
   });
 
-  it('gives one finding with one occurrence when EventBridge delivers the same event twice', async () => {
+  it('gives one finding with one occurrence, and no second alert, when EventBridge delivers the same event twice', async () => {
     await invoke(rootKeyEvent);
     await invoke(rootKeyEvent);
     const open = await store.list({ statuses: ['open'] });
     expect(open.findings).toHaveLength(1);
     expect(open.findings[0]?.count).toBe(1);
+    expect(await sns.drain()).toEqual([]);
+  });
+
+  it('fails the invocation while SNS is unreachable, keeping the finding pending; the retry sends the alert once', async () => {
+    const record = { ...rootKeyExamples.positive[0]!.record, eventID: 'sns-down-0001', responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY03' } } };
+    await sns.stop();
+    await expect(invoke(asEventBridgeEvent(record))).rejects.toThrow(/could not publish 1 alert/);
+    const pending = (await store.list({ statuses: ['open'] })).findings.filter((finding) => finding.alertState === 'pending');
+    expect(pending).toHaveLength(1);
+    await sns.restart();
+    await invoke(asEventBridgeEvent(record));
+    await invoke(asEventBridgeEvent(record));
+    expect(await sns.drain()).toHaveLength(1);
+    expect((await store.get(pending[0]!.id))?.alertState).toBe('sent');
   });
 
   it('completes without a retry on an event that is not CloudTrail, and records nothing', async () => {
     await expect(invoke({ 'detail-type': 'Scheduled Event', detail: {} })).resolves.toBeUndefined();
     await expect(invoke('not even an object')).resolves.toBeUndefined();
-    expect((await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings).toHaveLength(1);
+    expect((await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings).toHaveLength(2);
   });
 
   it('ignores an event no detection listens to', async () => {
     const routine = { ...rootKeyExamples.positive[0]!.record, eventName: 'ListUsers', eventID: 'routine-0001' };
     await invoke(asEventBridgeEvent(routine));
-    expect((await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings).toHaveLength(1);
+    expect((await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings).toHaveLength(2);
   });
 
   it('fails the invocation when the table cannot be written, so Lambda retries', async () => {
