@@ -1,20 +1,33 @@
 import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { AlertDeliveryError, Alerter, selectAlerts } from '../alerts/alerter.js';
+import { buildAlert } from '../alerts/message.js';
+import { SnsAlertPublisher } from '../alerts/publisher.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/settings.js';
+import { renderAlertsForTerminal } from '../alerts/terminal.js';
 import { catalogue } from '../detections/catalogue.js';
 import { isSeverity, severityRank, SEVERITIES, type Severity } from '../detections/detection.js';
 import { DetectionEngine } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import type { FindingChange } from '../findings/store.js';
 import { openFindingsStore } from '../findings/store.js';
+import { createLogger } from '../logging/logger.js';
 import { replay } from '../replay/replay.js';
 import { ExitCode, UsageError, type CliIO } from './io.js';
 
-const USAGE = 'usage: warden replay PATH... [--json] [--store DIR | --table NAME [--region R]] [--fail-on SEVERITY] [--reset-store]';
+const USAGE =
+  'usage: warden replay PATH... [--json] [--store DIR | --table NAME [--region R]] [--fail-on SEVERITY] [--reset-store]\n' +
+  '                     [--alerts terminal|none] [--sns-topic ARN] [--alert-min-severity SEVERITY]';
+const ALERT_MODES = ['terminal', 'none'] as const;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
 
 /**
  * `warden replay PATH...`: runs the detections over CloudTrail files, directories or `-` (stdin) and
  * records findings in the findings table. Exit status: 0 all input read; 2 some input skipped;
- * 1 (wins over 2) a detection at or above --fail-on; 70 a detection failed on some event.
+ * 1 (wins over 2) a detection at or above --fail-on; 70 a detection failed on some event, or
+ * alerts could not be published to --sns-topic (they stay pending: the same replay sends them).
+ * Alerts: printed on the terminal by default (a preview: nothing is marked sent), published with
+ * --sns-topic exactly as the Lambda does (pending -> sent), or not at all with --alerts none.
  */
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -28,12 +41,23 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       region: { type: 'string' },
       'fail-on': { type: 'string' },
       'reset-store': { type: 'boolean', default: false },
+      alerts: { type: 'string', default: 'terminal' },
+      'sns-topic': { type: 'string' },
+      'alert-min-severity': { type: 'string', default: DEFAULT_ALERT_SETTINGS.minSeverity },
     },
   });
   if (positionals.length === 0) throw new UsageError(`replay needs at least one PATH (a file, a directory or - for stdin)\n${USAGE}`);
   const failOn = values['fail-on'];
   if (failOn !== undefined && !isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}; got "${failOn}"`);
   if (values['reset-store'] && values.table !== undefined) throw new UsageError('--reset-store only applies to the embedded store (--store), never to a deployed --table');
+  const alertMode = values.alerts;
+  if (!(ALERT_MODES as readonly string[]).includes(alertMode)) throw new UsageError(`--alerts must be one of ${ALERT_MODES.join(', ')}; got "${alertMode}"`);
+  const topicArn = values['sns-topic'];
+  if (topicArn !== undefined && !TOPIC_ARN.test(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
+  if (topicArn !== undefined && alertMode === 'none') throw new UsageError('--sns-topic publishes alerts; it cannot be combined with --alerts none');
+  const minSeverity = values['alert-min-severity'];
+  if (!isSeverity(minSeverity)) throw new UsageError(`--alert-min-severity must be one of ${SEVERITIES.join(', ')}; got "${minSeverity}"`);
+  const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...(values.table === undefined ? {} : { findingsTable: values.table }) };
 
   if (values['reset-store']) await rm(values.store, { recursive: true, force: true });
   const opened = await openFindingsStore(
@@ -45,6 +69,11 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const changes = new Map<string, FindingChange>();
   let highest: Severity | undefined;
   const progress = progressLine(io);
+  const publisher = topicArn === undefined ? undefined : new SnsAlertPublisher({ topicArn });
+  // Publishing logs nothing of its own here: what happened is reported below, in words.
+  const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings, detections: catalogue });
+  const published = { sent: 0, resolvedNotices: 0, belowMinimum: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as AlertDeliveryError | undefined };
+  const quiet = createLogger({ level: 'silent' });
   try {
     const stats = await replay({
       inputs: positionals,
@@ -65,9 +94,21 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
         const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
         io.err(`rule ${failure.ruleId} failed on event ${failure.eventId} (${origin.file}, ${origin.position}): ${message}\n`);
       },
-      onFindingsWritten(written) {
+      async onFindingsWritten(written) {
         // A finding written in several flushes keeps its first, most telling outcome (opened beats updated).
         for (const change of written) if (change.outcome !== 'unchanged' || !changes.has(change.findingId)) changes.set(change.findingId, change);
+        // After the first failure to reach SNS, stop trying: the rest stay pending for the next replay.
+        if (alerter === undefined || published.unreachable !== undefined) return;
+        try {
+          const report = await alerter.deliver(written, quiet);
+          published.sent += report.sent.length;
+          published.resolvedNotices += report.resolvedNotices;
+          published.belowMinimum += report.belowMinimum.length;
+          published.failed.push(...report.failed);
+        } catch (error) {
+          if (!(error instanceof AlertDeliveryError)) throw error;
+          published.unreachable = error;
+        }
       },
       onProgress: progress.update,
     });
@@ -88,14 +129,38 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       );
       const storeOption = values.table !== undefined ? `--table ${values.table}` : values.store === '.warden' ? '' : `--store ${values.store}`;
       io.out(`See them with: npx warden findings list ${storeOption}`.trimEnd() + '\n');
+      if (alertMode === 'terminal' && topicArn === undefined) {
+        const { due } = selectAlerts([...changes.values()], alertSettings, 'preview');
+        const messages = due.map((item) => buildAlert({ kind: item.kind, finding: item.finding, detection: catalogue.find((rule) => rule.id === item.finding.ruleId), findingsTable: values.table }));
+        io.out(renderAlertsForTerminal(messages, 'publish them with --sns-topic ARN, hide them with --alerts none'));
+      }
     }
+    if (topicArn !== undefined) reportPublished(io, topicArn, published, values.json);
+    if (published.unreachable !== undefined) return ExitCode.failure;
 
     if (failOn !== undefined && highest !== undefined && severityRank(highest) >= severityRank(failOn)) return ExitCode.findingsAtThreshold;
     if (stats.ruleFailures > 0) return ExitCode.failure;
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
+    publisher?.close();
     await opened.close();
   }
+}
+
+function reportPublished(
+  io: CliIO,
+  topicArn: string,
+  published: { sent: number; resolvedNotices: number; belowMinimum: number; failed: { findingId: string; reason: string }[]; unreachable: AlertDeliveryError | undefined },
+  json: boolean,
+): void {
+  for (const failure of published.failed) io.err(`alert for finding ${failure.findingId} rejected by SNS (recorded on the finding, not retried): ${failure.reason}\n`);
+  if (published.unreachable !== undefined) {
+    io.err(`alerts not published: ${published.unreachable.message}; the findings keep their alert pending, and replaying the same input sends them once\n`);
+  }
+  if (json) return;
+  const notices = published.resolvedNotices > 0 ? `, ${published.resolvedNotices} resolved notice${published.resolvedNotices === 1 ? '' : 's'}` : '';
+  const below = published.belowMinimum > 0 ? `; ${published.belowMinimum} below --alert-min-severity, not alerted` : '';
+  io.out(`\nAlerts published to ${topicArn}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`);
 }
 
 function describeDetections(detections: readonly Detected[]): string {

@@ -1,9 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { bodyForProtocol } from '../../shared/alerts/message.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { runWarden } from '../support/cli.js';
+import { startSns, type LocalSns } from '../support/sns.js';
 
 const DEMO = 'demo/trail';
 const DEMO_RULES = ['iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 'root-console-login-without-mfa', 's3-bucket-public', 's3-bucket-public'];
@@ -72,5 +74,81 @@ describe('warden replay', () => {
     const run = await runWarden(['replay']);
     expect(run.code).toBe(64);
     expect(run.stderr).toContain('needs at least one PATH');
+  });
+});
+
+describe('warden replay alerts', () => {
+  let sns: LocalSns;
+  const saved: Record<string, string | undefined> = {};
+  const env = (): Record<string, string> => ({ AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '2' });
+  beforeAll(async () => {
+    sns = await startSns('replay-alerts');
+    for (const [name, value] of Object.entries(env())) {
+      saved[name] = process.env[name];
+      process.env[name] = value;
+    }
+  });
+  afterAll(async () => {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+    await sns?.close();
+  });
+
+  it('prints what the email and the chat alert say, by default, for each newly opened finding', async () => {
+    const run = await runWarden(['replay', DEMO, ...store()]);
+    expect(run.stdout).toMatch(/\d+ alerts to send \(publish them with --sns-topic ARN, hide them with --alerts none\)/);
+    expect(run.stdout).toContain('[CRITICAL] Access key created for the root user in 111122223333');
+    expect(run.stdout).toMatch(/The email of the first one \("\[CRITICAL\] /);
+    expect(run.stdout).toMatch(/ {2}\| WHO\n/);
+    expect(run.stdout).toContain('In Slack or Teams (AWS Chatbot custom notification):');
+    expect(run.stdout).toMatch(/ {2}\| Next steps:\n {2}\| 1\. /);
+    const again = await runWarden(['replay', DEMO, ...store()]);
+    expect(again.stdout).not.toContain('alerts to send');
+  });
+
+  it('prints no alerts with --alerts none, and rejects a wrong mode', async () => {
+    expect((await runWarden(['replay', DEMO, '--alerts', 'none', ...store()])).stdout).not.toContain('alerts to send');
+    const wrong = await runWarden(['replay', DEMO, '--alerts', 'slack', ...store()]);
+    expect(wrong.code).toBe(64);
+    expect(wrong.stderr).toContain('--alerts must be one of terminal, none');
+  });
+
+  it('publishes each opened finding once with --sns-topic, keeping --json output to detections only', async () => {
+    await sns.drain();
+    const run = await runWarden(['replay', DEMO, '--json', '--sns-topic', sns.topicArn, ...store()]);
+    expect(run.code).toBe(0);
+    const detections = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { findingId: string; severity: string });
+    const delivered = await sns.drain();
+    const alerted = delivered.map((message) => (JSON.parse(bodyForProtocol(message.message, 'default')) as { finding: { id: string } }).finding.id);
+    const expected = [...new Set(detections.filter((detected) => detected.severity !== 'low' && detected.severity !== 'info').map((detected) => detected.findingId))];
+    expect(alerted.sort()).toEqual(expected.sort());
+    expect(delivered.every((message) => (message.subject ?? '').length <= 100)).toBe(true);
+
+    const again = await runWarden(['replay', DEMO, '--sns-topic', sns.topicArn, ...store()]);
+    expect(again.stdout).toContain(`Alerts published to ${sns.topicArn}: 0.`);
+    expect(await sns.drain()).toEqual([]);
+  });
+
+  it('exits 70 and keeps alerts pending while SNS is unreachable; the same replay sends them once when it is back', async () => {
+    await sns.stop();
+    const down = await runWarden(['replay', DEMO, '--sns-topic', sns.topicArn, ...store()]);
+    expect(down.code).toBe(70);
+    expect(down.stderr).toContain('the findings keep their alert pending');
+    await sns.restart();
+    const back = await runWarden(['replay', DEMO, '--sns-topic', sns.topicArn, ...store()]);
+    expect(back.code).toBe(0);
+    const count = Number(/Alerts published to \S+: (\d+)/.exec(back.stdout)?.[1]);
+    expect(count).toBeGreaterThan(0);
+    expect(await sns.drain()).toHaveLength(count);
+    await runWarden(['replay', DEMO, '--sns-topic', sns.topicArn, ...store()]);
+    expect(await sns.drain()).toEqual([]);
+  });
+
+  it('rejects a --sns-topic that is not a topic ARN', async () => {
+    const run = await runWarden(['replay', DEMO, '--sns-topic', 'alerts', ...store()]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain('--sns-topic must be an SNS topic ARN');
   });
 });
