@@ -1,6 +1,6 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { jsonFailure, notJsonReason, recordsOfDocument, type ReadProblem, type ReadRecord } from './read-document.js';
+import { addRecordsOfDocument, jsonFailure, notJsonReason, type ReadEntry } from './read-document.js';
 
 const NEWLINE = 0x0a;
 /** Decompressed chunk size: large chunks mean fewer hops to the zlib thread pool. */
@@ -9,24 +9,50 @@ const GUNZIP_CHUNK = 1 << 20;
 /**
  * The records of one input given as a byte stream (a file, standard input), recognised by content:
  * gzip by its magic bytes, then one JSON document per line (JSON Lines; a CloudTrail S3 log file is a
- * single line) or, when the first lines are not JSON on their own, one pretty-printed document.
+ * single line) or, when neither of the first two lines is JSON on its own, one pretty-printed document.
  *
- * Memory is bounded by the longest line, except for a pretty-printed document, which is parsed whole
- * (CloudTrail's own files are bounded in size; a multi-line document cannot be split without parsing).
- * Bad input is reported through `onProblem` and skipped; this generator never throws for it.
+ * Yields batches: the records and problems of each chunk's complete lines, in input order, as soon as
+ * the chunk arrives (one async step per batch, not per record: this is the hot path). Memory is bounded
+ * by the longest line, except for a pretty-printed document, which is parsed whole (CloudTrail's own
+ * files are bounded in size; a multi-line document cannot be split without parsing it).
+ * Bad input becomes a problem entry; this generator never throws for it.
  */
-export async function* recordsOfStream(
-  file: string,
-  chunks: AsyncIterable<Uint8Array | string>,
-  onProblem: (problem: ReadProblem) => void,
-): AsyncGenerator<ReadRecord, void, undefined> {
+export async function* entriesOfStream(file: string, chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadEntry[], void, undefined> {
   type Mode = 'start' | 'held' | 'lines' | 'document';
-  let mode: Mode = 'start';
+  // Widened: the closure below changes it, which the compiler's narrowing cannot see.
+  let mode = 'start' as Mode;
   let lineNumber = 0;
   let held: { readonly lineNumber: number; readonly text: Buffer; readonly reason: string } | undefined;
   let pending: Buffer[] = [];
   let collected: Buffer[] = [];
-  let failed = false;
+
+  /** One complete line; false when it turns the input into a multi-line document. */
+  const addLine = (line: Buffer, out: ReadEntry[]): boolean => {
+    lineNumber += 1;
+    if (isBlank(line, lineNumber)) return true;
+    const parsed = parse(line, lineNumber);
+    if (parsed.ok) {
+      if (held !== undefined) out.push({ problem: { file, position: `line ${held.lineNumber}`, reason: held.reason } });
+      held = undefined;
+      mode = 'lines';
+      addRecordsOfDocument(parsed.value, file, lineNumber, out);
+      return true;
+    }
+    if (mode === 'lines') {
+      out.push({ problem: { file, position: `line ${lineNumber}`, reason: parsed.reason } });
+      return true;
+    }
+    if (mode === 'start') {
+      mode = 'held';
+      held = { lineNumber, text: line, reason: parsed.reason };
+      return true;
+    }
+    // Neither of the first two lines is JSON by itself: one document over many lines.
+    mode = 'document';
+    collected = [held?.text ?? Buffer.alloc(0), Buffer.of(NEWLINE), line, Buffer.of(NEWLINE)];
+    held = undefined;
+    return false;
+  };
 
   try {
     for await (const raw of decoded(chunks)) {
@@ -35,90 +61,57 @@ export async function* recordsOfStream(
         collected.push(chunk);
         continue;
       }
+      const out: ReadEntry[] = [];
       let start = 0;
-      for (;;) {
-        const end = chunk.indexOf(NEWLINE, start);
-        if (end === -1) break;
+      let becameDocument = false;
+      for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
         const piece = chunk.subarray(start, end);
         const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
         pending = [];
         start = end + 1;
-        lineNumber += 1;
-        if (isBlank(line, lineNumber)) continue;
-
-        const parsed = parse(line, lineNumber);
-        if (parsed.ok) {
-          if (mode === 'held' && held !== undefined) {
-            onProblem({ file, position: `line ${held.lineNumber}`, reason: held.reason });
-            held = undefined;
-          }
-          mode = 'lines';
-          for (const item of recordsOfDocument(parsed.value, file, lineNumber, onProblem)) yield item;
-        } else if (mode === 'lines') {
-          onProblem({ file, position: `line ${lineNumber}`, reason: parsed.reason });
-        } else if (mode === 'start') {
-          mode = 'held';
-          held = { lineNumber, text: line, reason: parsed.reason };
-        } else {
-          // Neither of the first two lines is JSON by itself: one document over many lines.
-          mode = 'document';
-          collected = [held?.text ?? Buffer.alloc(0), Buffer.of(NEWLINE), line, Buffer.of(NEWLINE), chunk.subarray(start)];
-          held = undefined;
+        if (!addLine(line, out)) {
+          collected.push(chunk.subarray(start));
+          becameDocument = true;
           break;
         }
       }
-      if (mode !== 'document' && start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+      if (!becameDocument && start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+      if (out.length > 0) yield out;
     }
   } catch (error) {
-    failed = true;
-    onProblem({ file, ...(lineNumber > 0 && mode === 'lines' ? { position: `line ${lineNumber + 1}` } : {}), reason: readFailure(error) });
+    const position = mode === 'lines' ? { position: `line ${lineNumber + 1}` } : {};
+    yield [{ problem: { file, ...position, reason: readFailure(error) } }];
+    return;
   }
-  if (failed) return;
 
+  const out: ReadEntry[] = [];
+  if (mode !== 'document' && pending.length > 0) {
+    const line = pending.length === 1 && pending[0] !== undefined ? pending[0] : Buffer.concat(pending);
+    pending = [];
+    if (!addLine(line, out)) collected.pop(); // the trailing newline added after the last line
+  }
   if (mode === 'document') {
     const text = Buffer.concat(collected).toString('utf8');
     collected = [];
-    yield* recordsOfWholeText(text, file, onProblem);
-    return;
-  }
-  if (pending.length > 0) {
-    const line = Buffer.concat(pending);
-    pending = [];
-    lineNumber += 1;
-    if (!isBlank(line, lineNumber)) {
-      const parsed = parse(line, lineNumber);
-      if (parsed.ok) {
-        if (held !== undefined) onProblem({ file, position: `line ${held.lineNumber}`, reason: held.reason });
-        held = undefined;
-        mode = 'lines';
-        for (const item of recordsOfDocument(parsed.value, file, lineNumber, onProblem)) yield item;
-      } else if (mode === 'lines') {
-        onProblem({ file, position: `line ${lineNumber}`, reason: parsed.reason });
-      } else if (held === undefined) {
-        held = { lineNumber, text: line, reason: parsed.reason };
-      } else {
-        yield* recordsOfWholeText(`${held.text.toString('utf8')}\n${line.toString('utf8')}`, file, onProblem);
-        return;
-      }
-    }
-  }
-  if (held !== undefined) {
-    onProblem({ file, position: `line ${held.lineNumber}`, reason: held.reason });
+    addRecordsOfWholeText(text, file, out);
+  } else if (held !== undefined) {
+    out.push({ problem: { file, position: `line ${held.lineNumber}`, reason: held.reason } });
   } else if (mode === 'start') {
-    onProblem({ file, reason: 'empty: no JSON in it' });
+    out.push({ problem: { file, reason: 'empty: no JSON in it' } });
   }
+  if (out.length > 0) yield out;
 }
 
-/** A multi-line document; if it is not JSON as a whole, its lines are tried one by one. */
-function* recordsOfWholeText(text: string, file: string, onProblem: (problem: ReadProblem) => void): Generator<ReadRecord, void, undefined> {
+/** A multi-line document; if it is not JSON as a whole, its lines may still be JSON Lines. */
+function addRecordsOfWholeText(text: string, file: string, out: ReadEntry[]): void {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    yield* recordsOfBrokenText(text, error, file, onProblem);
+    addRecordsOfBrokenText(text, error, file, out);
     return;
   }
-  yield* recordsOfDocument(document, file, undefined, onProblem);
+  addRecordsOfDocument(document, file, undefined, out);
 }
 
 /**
@@ -126,27 +119,24 @@ function* recordsOfWholeText(text: string, file: string, onProblem: (problem: Re
  * JSON object or array by itself, it is JSON Lines: each line counts on its own. Otherwise one problem
  * for the file, at the line where parsing stopped.
  */
-function* recordsOfBrokenText(text: string, error: unknown, file: string, onProblem: (problem: ReadProblem) => void): Generator<ReadRecord, void, undefined> {
+function addRecordsOfBrokenText(text: string, error: unknown, file: string, out: ReadEntry[]): void {
   const lines = text.split('\n');
   const parsed = lines.map((line) => (line.trim() === '' ? undefined : parseText(line)));
   if (!parsed.some((result) => result?.ok === true && typeof result.value === 'object' && result.value !== null)) {
     const { what, offset } = jsonFailure(error);
     if (offset === undefined) {
-      onProblem({ file, reason: `not JSON${what}` });
+      out.push({ problem: { file, reason: `not JSON${what}` } });
     } else {
       const { line, column } = lineOfOffset(text, offset);
-      onProblem({ file, position: `line ${line}`, reason: `not JSON${what} at column ${column}` });
+      out.push({ problem: { file, position: `line ${line}`, reason: `not JSON${what} at column ${column}` } });
     }
     return;
   }
   for (let index = 0; index < parsed.length; index += 1) {
     const result = parsed[index];
     if (result === undefined) continue;
-    if (result.ok) {
-      yield* recordsOfDocument(result.value, file, index + 1, onProblem);
-    } else {
-      onProblem({ file, position: `line ${index + 1}`, reason: result.reason });
-    }
+    if (result.ok) addRecordsOfDocument(result.value, file, index + 1, out);
+    else out.push({ problem: { file, position: `line ${index + 1}`, reason: result.reason } });
   }
 }
 

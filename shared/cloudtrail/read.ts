@@ -1,8 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { ReadProblem, ReadRecord } from './read-document.js';
+import type { ReadEntry, ReadProblem, ReadRecord } from './read-document.js';
 import { filesUnder } from './read-paths.js';
-import { describeSystemError, recordsOfStream } from './read-stream.js';
+import { loadFile, type Loaded } from './read-load.js';
+import { describeSystemError, entriesOfStream } from './read-stream.js';
 
 export type { ReadProblem, ReadRecord, RecordOrigin } from './read-document.js';
 
@@ -14,12 +15,18 @@ export interface ReadOptions {
   readonly stdin?: NodeJS.ReadableStream;
   /** Input that was skipped, with its file, position and reason; reading goes on. */
   onProblem(problem: ReadProblem): void;
-  /** A file (or standard input) was read to its end; `records` is how many it yielded. */
+  /** Reading a file (or standard input) is over, problems included; `records` is how many it yielded. */
   onFileDone?(file: string, records: number): void;
 }
 
-/** File reads: large chunks, fewer trips through the event loop. */
+/** File reads that are streamed: large chunks, fewer trips through the event loop. */
 const READ_CHUNK = 1 << 20;
+
+/** What the inputs expand to, in order: files, standard input, and problems met on the way. */
+type Source =
+  | { readonly kind: 'file'; readonly file: string }
+  | { readonly kind: 'stdin' }
+  | { readonly kind: 'problem'; readonly problem: ReadProblem };
 
 /**
  * The CloudTrail records of files, directories (walked recursively, in sorted order) and `-`
@@ -28,41 +35,94 @@ const READ_CHUNK = 1 << 20;
  * (the record is `detail`), JSON Lines of events or records, a single record, or the output of
  * `aws cloudtrail lookup-events`.
  *
+ * While one file's records are being consumed, the next file is read and gunzipped in the
+ * background (files up to a few MB, as CloudTrail writes them; larger ones are streamed), so at most
+ * two files are in memory at once.
+ *
  * Bad input (a missing path, not JSON, corrupt gzip, an entry that is not a CloudTrail record...) is
  * reported through `onProblem` and skipped; the iteration itself never throws for it.
  */
 export async function* readCloudTrail(inputs: readonly string[], options: ReadOptions): AsyncGenerator<ReadRecord, void, undefined> {
   const { onProblem } = options;
+  const iterator = sourcesOf(inputs)[Symbol.asyncIterator]();
+  const loadAhead = (next: IteratorResult<Source>): Promise<Loaded> | undefined =>
+    next.done !== true && next.value.kind === 'file' ? loadFile(next.value.file) : undefined;
+  try {
+    let next = await iterator.next();
+    let loading = loadAhead(next);
+    while (next.done !== true) {
+      const source = next.value;
+      const loaded = loading;
+      next = await iterator.next();
+      loading = loadAhead(next);
+      if (source.kind === 'problem') {
+        onProblem(source.problem);
+        continue;
+      }
+      const file = source.kind === 'stdin' ? STDIN_NAME : source.file;
+      const batches =
+        source.kind === 'stdin'
+          ? entriesOfStream(STDIN_NAME, (options.stdin ?? process.stdin) as AsyncIterable<Uint8Array | string>)
+          : entriesOfFile(source.file, await (loaded ?? loadFile(source.file)));
+      // Inlined rather than delegated with yield*: each async generator level costs every record a
+      // promise and a microtask, and this loop runs once per record of the whole replay.
+      let count = 0;
+      for await (const batch of batches) {
+        for (const entry of batch) {
+          if ('problem' in entry) {
+            onProblem(entry.problem);
+          } else {
+            count += 1;
+            yield entry;
+          }
+        }
+      }
+      options.onFileDone?.(file, count);
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
+async function* sourcesOf(inputs: readonly string[]): AsyncGenerator<Source, void, undefined> {
+  const problems: ReadProblem[] = [];
+  const onProblem = (problem: ReadProblem): void => void problems.push(problem);
   for (const input of inputs) {
     if (input === '-') {
-      yield* counted(STDIN_NAME, recordsOfStream(STDIN_NAME, (options.stdin ?? process.stdin) as AsyncIterable<Uint8Array | string>, onProblem), options);
+      yield { kind: 'stdin' };
       continue;
     }
     let isDirectory: boolean;
     try {
       isDirectory = (await stat(input)).isDirectory();
     } catch (error) {
-      onProblem({ file: input, reason: `cannot read: ${describeSystemError(error)}` });
+      yield { kind: 'problem', problem: { file: input, reason: `cannot read: ${describeSystemError(error)}` } };
       continue;
     }
     if (!isDirectory) {
-      yield* readFile(input, options);
+      yield { kind: 'file', file: input };
       continue;
     }
-    for await (const file of filesUnder(input, onProblem)) yield* readFile(file, options);
+    for await (const file of filesUnder(input, onProblem)) {
+      // Problems the walk met before this file come out in their place.
+      for (const problem of problems.splice(0)) yield { kind: 'problem', problem };
+      yield { kind: 'file', file };
+    }
+    for (const problem of problems.splice(0)) yield { kind: 'problem', problem };
   }
 }
 
-function readFile(file: string, options: ReadOptions): AsyncGenerator<ReadRecord, void, undefined> {
-  const stream = createReadStream(file, { highWaterMark: READ_CHUNK });
-  return counted(file, recordsOfStream(file, stream, options.onProblem), options);
+function entriesOfFile(file: string, loaded: Loaded): AsyncGenerator<ReadEntry[], void, undefined> {
+  if (loaded.kind === 'bytes') return entriesOfStream(file, once(loaded.bytes));
+  if (loaded.kind === 'unreadable') return entriesOfStream(file, unreadable(loaded.error));
+  return entriesOfStream(file, createReadStream(file, { highWaterMark: READ_CHUNK }));
 }
 
-async function* counted(file: string, records: AsyncGenerator<ReadRecord, void, undefined>, options: ReadOptions): AsyncGenerator<ReadRecord, void, undefined> {
-  let count = 0;
-  for await (const item of records) {
-    count += 1;
-    yield item;
-  }
-  options.onFileDone?.(file, count);
+async function* once(bytes: Buffer): AsyncGenerator<Uint8Array, void, undefined> {
+  yield bytes;
+}
+
+/** A stream that fails as the file did, so the problem is reported the same way as any read error. */
+async function* unreadable(error: unknown): AsyncGenerator<Uint8Array, void, undefined> {
+  throw error;
 }

@@ -2,6 +2,7 @@ import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { readCloudTrail } from '../../shared/cloudtrail/read.js';
 import { collect, record, useTempDir } from './read-helpers.js';
 
 const tempDir = useTempDir();
@@ -230,5 +231,31 @@ describe('readCloudTrail reports bad input and goes on', () => {
     const { done } = await collect([file]);
 
     expect(done).toEqual([{ file, records: 2 }]);
+  });
+
+  it('reports each problem in its place among the records, across files and directories', async () => {
+    const root = await tempDir();
+    await writeFile(join(root, 'a.jsonl'), `${line(record(1))}bad\n${line(record(3))}`);
+    await symlink(join(root, 'gone'), join(root, 'b.json'));
+    await writeFile(join(root, 'c.json'), JSON.stringify({ Records: [record(4), 7, record(6)] }));
+    const log: string[] = [];
+
+    for await (const { record: read } of readCloudTrail([root, join(root, 'missing')], { onProblem: (problem) => log.push(`problem ${problem.position ?? problem.reason}`) })) {
+      log.push(read.eventID);
+    }
+
+    expect(log).toEqual(['event-1', 'problem line 2', 'event-3', 'problem cannot read: no such file or directory', 'event-4', 'problem record 2', 'event-6', 'problem cannot read: no such file or directory']);
+  });
+
+  it('streams a file too large to load whole, keeping line positions', async () => {
+    const body = `${Array.from({ length: 9_000 }, (_, index) => JSON.stringify(record(index + 1, { padding: 'x'.repeat(1_000) }))).join('\n')}\nnot json\n`;
+    const file = await fileWith('big.jsonl', body);
+
+    const { records, problems } = await collect([file]);
+
+    expect(body.length).toBeGreaterThan(8 << 20);
+    expect(records).toHaveLength(9_000);
+    expect(records.at(-1)).toEqual({ eventID: 'event-9000', file, position: 'line 9000' });
+    expect(problems).toEqual([{ file, position: 'line 9001', reason: 'not JSON' }]);
   });
 });

@@ -1,0 +1,44 @@
+import { open } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
+
+const gunzipAsync = promisify(gunzip);
+
+/** Files up to this size (compressed) are read whole, so the next one can load while one is parsed. */
+const WHOLE_FILE_LIMIT = 8 << 20;
+/** ...as long as they decompress to no more than this; larger ones are streamed. */
+const WHOLE_OUTPUT_LIMIT = 96 << 20;
+
+/**
+ * A file loaded ahead of time: its bytes (gunzipped), or a note to stream it instead (too large, or
+ * gzip that fails: streaming then keeps the records before the fault and reports it precisely), or
+ * the error that kept it from being read. Never rejects, so a load started ahead and then abandoned
+ * cannot surface as an unhandled rejection.
+ */
+export type Loaded =
+  | { readonly kind: 'bytes'; readonly bytes: Buffer }
+  | { readonly kind: 'stream' }
+  | { readonly kind: 'unreadable'; readonly error: unknown };
+
+export async function loadFile(path: string): Promise<Loaded> {
+  let bytes: Buffer;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > WHOLE_FILE_LIMIT) return { kind: 'stream' };
+      bytes = await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    return { kind: 'unreadable', error };
+  }
+  if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return { kind: 'bytes', bytes };
+  try {
+    return { kind: 'bytes', bytes: await gunzipAsync(bytes, { maxOutputLength: WHOLE_OUTPUT_LIMIT, chunkSize: 1 << 20 }) };
+  } catch {
+    // Corrupt, truncated or too large once decompressed: the streaming reader handles each case.
+    return { kind: 'stream' };
+  }
+}
