@@ -51,8 +51,9 @@ describe('packaged offline by osls', () => {
       expect(Number(/^nodejs(\d+)\.x$/.exec(String(fn['Runtime']))?.[1])).toBeGreaterThanOrEqual(22);
       expect(fn['Architectures']).toEqual(['arm64']);
       expect(fn['Handler']).toBe('index.handler');
-      expect(fn['MemorySize']).toBe(256);
     }
+    expect(props(FUNCTIONS.detect)['MemorySize']).toBe(512);
+    expect(props(FUNCTIONS.audit)['MemorySize']).toBe(256);
     expect(props(FUNCTIONS.detect)['Timeout']).toBe(30);
     expect(props(FUNCTIONS.audit)['Timeout']).toBe(600);
   });
