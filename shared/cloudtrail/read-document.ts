@@ -26,7 +26,22 @@ const CLOUDTRAIL_DETAIL_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** A record, or a problem met in its place: kept in input order, so both come out in that order. */
-export type ReadEntry = ReadRecord | { readonly problem: ReadProblem };
+export type ReadEntry = ReadRecord | { readonly problem: ReadProblem } | RecordList;
+
+/** The Records of a CloudTrail S3 log file, still to be checked: expandRecords takes them one by one. */
+export interface RecordList {
+  readonly records: readonly unknown[];
+  /** Put before "record N" in positions: empty, or "line L, ". */
+  readonly prefix: string;
+}
+
+/** One entry of a RecordList: the record with its origin, or the problem in its place. */
+export function recordOfList(list: RecordList, index: number, file: string): ReadRecord | { readonly problem: ReadProblem } {
+  const entry = list.records[index];
+  const position = `${list.prefix}record ${index + 1}`;
+  if (looksLikeRecord(entry)) return { record: entry, origin: { file, position } };
+  return { problem: { file, position, reason: cloudTrailShapeProblem(entry) ?? 'not a CloudTrail record' } };
+}
 
 /**
  * Appends the records of one parsed JSON document to `out`: a CloudTrail S3 log file
@@ -49,16 +64,9 @@ export function addRecordsOfDocument(document: unknown, file: string, line: numb
       out.push({ problem: { file, ...(line === undefined ? {} : { position: `line ${line}` }), reason: 'Records is not a list' } });
       return;
     }
-    // The hot path: a CloudTrail S3 log file holds records only, never EventBridge envelopes.
-    for (let index = 0; index < records.length; index += 1) {
-      const entry: unknown = records[index];
-      const position = `${prefix}record ${index + 1}`;
-      if (looksLikeRecord(entry)) {
-        out.push({ record: entry, origin: { file, position } });
-      } else {
-        out.push({ problem: { file, position, reason: cloudTrailShapeProblem(entry) ?? 'not a CloudTrail record' } });
-      }
-    }
+    // The hot path: a CloudTrail S3 log file holds records only, never EventBridge envelopes. They are
+    // checked and wrapped one at a time as they are taken (see expandRecords), not all up front.
+    out.push({ records, prefix });
     return;
   }
   if (isObject(document) && 'Events' in document && !('eventID' in document)) {
@@ -139,8 +147,17 @@ export function* recordsOfDocument(
   const out: ReadEntry[] = [];
   addRecordsOfDocument(document, file, line, out);
   for (const entry of out) {
-    if ('problem' in entry) onProblem(entry.problem);
-    else yield entry;
+    if ('records' in entry) {
+      for (let index = 0; index < entry.records.length; index += 1) {
+        const item = recordOfList(entry, index, file);
+        if ('problem' in item) onProblem(item.problem);
+        else yield item;
+      }
+    } else if ('problem' in entry) {
+      onProblem(entry.problem);
+    } else {
+      yield entry;
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { ReadEntry, ReadProblem, ReadRecord } from './read-document.js';
+import { recordOfList, type ReadEntry, type ReadProblem, type ReadRecord } from './read-document.js';
 import { filesUnder } from './read-paths.js';
 import { loadFile, type Loaded } from './read-load.js';
 import { describeSystemError, entriesOfStream } from './read-stream.js';
@@ -69,7 +69,17 @@ export async function* readCloudTrail(inputs: readonly string[], options: ReadOp
       let count = 0;
       for await (const batch of batches) {
         for (const entry of batch) {
-          if ('problem' in entry) {
+          if ('records' in entry) {
+            for (let index = 0; index < entry.records.length; index += 1) {
+              const item = recordOfList(entry, index, file);
+              if ('problem' in item) {
+                onProblem(item.problem);
+              } else {
+                count += 1;
+                yield item;
+              }
+            }
+          } else if ('problem' in entry) {
             onProblem(entry.problem);
           } else {
             count += 1;
