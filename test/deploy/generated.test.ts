@@ -6,6 +6,10 @@ import { findingsTableProperties } from '../../shared/deploy/findings-table.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import type { Detection } from '../../shared/detections/detection.js';
 import { tableDefinition } from '../../shared/findings/table.js';
+import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
+import { findWildcardGrants } from '../../shared/policy/wildcard-grants.js';
+import type { Template } from './package.js';
+import { templatePolicies } from './policies.js';
 
 describe('generated deployment files', () => {
   it.each(Object.keys(generatedDeployFiles()).map((path) => [path.replace(/^.*\/deploy\//, 'deploy/'), path]))(
@@ -50,6 +54,21 @@ describe('forwarderTemplate', () => {
         RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
       },
     ]);
+  });
+
+  it("passes iam-warden's own policy analysis: put events on the home bus only, assumed only by EventBridge of this account", () => {
+    const policies = templatePolicies(template as unknown as Template);
+    expect(policies.map((policy) => policy.kind).sort()).toEqual(['identity', 'trust']);
+    for (const policy of policies) {
+      const wildcards = findWildcardGrants(policy.document);
+      expect(wildcards.ok && wildcards.grants).toEqual([]);
+      if (policy.kind === 'trust') {
+        const exposure = analyseBucketPolicy(policy.document);
+        expect(exposure.ok && exposure.statements).toEqual([]);
+      }
+    }
+    const [put] = (policies.find((policy) => policy.kind === 'identity')?.document['Statement'] ?? []) as { Action: string; Resource: string }[];
+    expect(put).toEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: 'arn:aws:events:us-east-1:123456789012:event-bus/default' });
   });
 
   it('creates nothing in the home region itself, where a forwarding rule would loop', () => {

@@ -21,6 +21,8 @@ const PSEUDO: Record<string, string> = {
   'AWS::Region': REGION,
   'AWS::URLSuffix': 'amazonaws.com',
   'AWS::StackName': 'iam-warden-prod',
+  // Template parameters (deploy/forward-events.json).
+  HomeRegion: REGION,
 };
 
 const refValue = (name: string): string => PSEUDO[name] ?? `arn:aws:cloudformation-ref:${REGION}:${ACCOUNT}:${name}`;

@@ -64,6 +64,13 @@ describe('packaged offline by osls', () => {
     for (const [, group] of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
   });
 
+  it('keeps the deployment bucket encrypted and closed to the public', () => {
+    expect(props('ServerlessDeploymentBucket')).toMatchObject({
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+  });
+
   it('gives each function its own role', () => {
     const roles = Object.values(FUNCTIONS).map((logicalId) => JSON.stringify(props(logicalId)['Role']));
     expect(new Set(roles).size).toBe(2);
