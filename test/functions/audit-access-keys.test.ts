@@ -32,7 +32,9 @@ let table: string;
 const scheduledEvent = { version: '0', id: 'sched-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
 
 type Row = Partial<Record<(typeof CREDENTIAL_REPORT_COLUMNS)[number], string>>;
-const ago = (days: number): string => new Date(Date.now() - days * DAY).toISOString().replace(/\.\d{3}Z$/, '+00:00');
+// One instant, whole seconds (as in the report): the audit matches listed keys to report slots by creation time.
+const NOW = Math.floor(Date.now() / 1000) * 1000;
+const ago = (days: number): string => new Date(NOW - days * DAY).toISOString().replace(/\.\d{3}Z$/, '+00:00');
 
 function csv(rows: Row[]): string {
   const line = (row: Row) =>
@@ -64,7 +66,7 @@ const stale: Row = {
 
 function serveReport(rows: Row[]): void {
   iam.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(csv(rows)), GeneratedTime: new Date(), ReportFormat: 'text/csv' });
-  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: 'stale-bot', AccessKeyId: 'AKIASTALEKEY00000001', Status: 'Active', CreateDate: new Date(Date.now() - 300 * DAY) }], IsTruncated: false });
+  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: 'stale-bot', AccessKeyId: 'AKIASTALEKEY00000001', Status: 'Active', CreateDate: new Date(NOW - 300 * DAY) }], IsTruncated: false });
   iam.on(ListUserTagsCommand).resolves({ Tags: [], IsTruncated: false });
   iam.on(ListGroupsForUserCommand).resolves({ Groups: [], IsTruncated: false });
   iam.on(UpdateAccessKeyCommand).resolves({});
