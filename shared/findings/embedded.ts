@@ -1,7 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import dynalite from 'dynalite';
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedDynamo {
   /** http://127.0.0.1:PORT */
@@ -13,8 +13,24 @@ export interface EmbeddedDynamo {
 export const DYNALITE_SUBDIR = 'dynamodb';
 
 /**
- * Starts dynalite in this process on 127.0.0.1 and an ephemeral port. With a directory, the table
- * persists there (under `dynamodb/`); without one, it lives in memory (tests).
+ * Runs dynalite in a worker thread: the findings table's work (request parsing, LevelDB) then runs
+ * on the machine's other core while the replay keeps reading and parsing CloudTrail on this one.
+ * CommonJS source, so it needs no TypeScript loader in the worker.
+ */
+const DYNALITE_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(workerData.dynalite)(workerData.options);
+server.once('error', (error) => parentPort.postMessage({ error: error.message }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', () => {
+  server.closeAllConnections?.();
+  server.close(() => parentPort.close());
+});
+`;
+
+/**
+ * Starts dynalite on 127.0.0.1 and an ephemeral port, in a worker thread of this process. With a
+ * directory, the table persists there (under `dynamodb/`); without one, it lives in memory (tests).
  */
 export async function startEmbeddedDynamo(storeDir?: string): Promise<EmbeddedDynamo> {
   let path: string | undefined;
@@ -24,22 +40,34 @@ export async function startEmbeddedDynamo(storeDir?: string): Promise<EmbeddedDy
     await mkdir(path, { recursive: true });
     unlock = await lockStore(storeDir);
   }
-  const server = dynalite({ ...(path === undefined ? {} : { path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => void unlock().finally(() => reject(error)));
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  const options = { ...(path === undefined ? {} : { path }), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+  const worker = new Worker(DYNALITE_WORKER, { eval: true, workerData: { dynalite: createRequire(import.meta.url).resolve('dynalite'), options } });
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the embedded DynamoDB stopped before it started (exit ${code})`)));
+      worker.once('message', (message: { port?: number; error?: string }) =>
+        message.port === undefined ? reject(new Error(`the embedded DynamoDB did not start: ${message.error ?? 'no port'}`)) : resolve(message.port),
+      );
     });
-  });
-  const { port } = server.address() as AddressInfo;
+  } catch (error) {
+    await worker.terminate();
+    await unlock();
+    throw error;
+  }
+  worker.removeAllListeners();
+  // A replay must never wait on this thread to exit: it ends with close() or with the process.
+  worker.unref();
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections?.();
-        server.close((error) => void unlock().finally(() => (error ? reject(error) : resolve())));
-      }),
+    async close() {
+      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      worker.ref();
+      worker.postMessage('close');
+      await exited;
+      await unlock();
+    },
   };
 }
 
