@@ -1,6 +1,6 @@
-import type { Detection } from '../detections/detection.js';
 import { severityRank } from '../detections/detection.js';
 import type { Finding } from '../findings/model.js';
+import { ruleById } from '../findings/rule-book.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 import { buildAlert, type AlertMessage } from './message.js';
@@ -72,8 +72,6 @@ export interface AlerterDependencies {
   readonly store: FindingsStore;
   readonly publisher: AlertPublisher;
   readonly settings: AlertSettings;
-  /** The catalogue, for what each rule means and how to fix it. */
-  readonly detections: readonly Detection[];
 }
 
 /**
@@ -83,11 +81,7 @@ export interface AlerterDependencies {
  * sends each once. A permanent rejection is recorded on the finding and logged, never retried.
  */
 export class Alerter {
-  private readonly byRule: ReadonlyMap<string, Detection>;
-
-  constructor(private readonly dependencies: AlerterDependencies) {
-    this.byRule = new Map(dependencies.detections.map((detection) => [detection.id, detection]));
-  }
+  constructor(private readonly dependencies: AlerterDependencies) {}
 
   get settings(): AlertSettings {
     return this.dependencies.settings;
@@ -95,7 +89,7 @@ export class Alerter {
 
   /** The message for one due alert (pure). */
   messageFor(due: AlertDue): AlertMessage {
-    return buildAlert({ kind: due.kind, finding: due.finding, detection: this.byRule.get(due.finding.ruleId), findingsTable: this.dependencies.settings.findingsTable });
+    return buildAlert({ kind: due.kind, finding: due.finding, rule: ruleById(due.finding.ruleId), findingsTable: this.dependencies.settings.findingsTable });
   }
 
   async deliver(changes: readonly FindingChange[], logger: Logger): Promise<AlertReport> {

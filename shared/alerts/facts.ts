@@ -1,4 +1,4 @@
-import type { Detection, References } from '../detections/detection.js';
+import { referenceLabels, type RuleDescription } from '../detections/detection.js';
 import type { Finding, Occurrence } from '../findings/model.js';
 import { redactSecrets, redactString } from '../findings/redact.js';
 
@@ -8,10 +8,12 @@ export type AlertKind = 'opened' | 'resolved';
 export interface AlertInput {
   readonly kind: AlertKind;
   readonly finding: Finding;
-  /** The catalogue entry of the finding's rule (why it matters, how to fix it); absent for an unknown rule. */
-  readonly detection?: Detection | undefined;
+  /** The finding's rule (why it matters, how to fix it); absent for an unknown rule. */
+  readonly rule?: RuleDescription | undefined;
   /** The deployed findings table, so the printed `warden findings show` command reaches it. */
   readonly findingsTable?: string | undefined;
+  /** Or the embedded store's directory, when it is not the default `.warden`. */
+  readonly storeDir?: string | undefined;
 }
 
 /** Everything the renderers need, redacted once, in plain strings. */
@@ -33,7 +35,7 @@ export interface AlertFacts {
 export function factsOf(input: AlertInput): AlertFacts {
   // Everything that reaches an alert is redacted here: keys named like secrets, strings shaped like them.
   const finding = redactSecrets(input.finding);
-  const detection = input.detection;
+  const detection = input.rule;
   const opens = finding.history.filter((entry) => entry.status === 'open').length;
   const lastResolved = [...finding.history].reverse().find((entry) => entry.status === 'resolved');
   return {
@@ -47,18 +49,15 @@ export function factsOf(input: AlertInput): AlertFacts {
     remediationSteps: detection === undefined ? [] : sentences(redactString(detection.remediation)),
     references: detection === undefined ? [] : referenceLabels(detection.references),
     links: detection?.references.links ?? [],
-    showCommand: `npx warden findings show ${finding.id}${input.findingsTable === undefined ? '' : ` --table ${input.findingsTable}`}`,
+    showCommand: `npx warden findings show ${finding.id}${storeOption(input)}`,
     resolution:
       finding.status === 'resolved' ? { at: finding.resolvedAt ?? finding.statusChangedAt, reason: lastResolved?.reason ?? 'risk removed' } : undefined,
   };
 }
 
-function referenceLabels(references: References): string[] {
-  return [
-    ...(references.cis ?? []).map((id) => `CIS ${id}`),
-    ...(references.securityHub ?? []).map((id) => `Security Hub ${id}`),
-    ...(references.mitreAttack ?? []).map((id) => `MITRE ATT&CK ${id}`),
-  ];
+function storeOption(input: AlertInput): string {
+  if (input.findingsTable !== undefined) return ` --table ${input.findingsTable}`;
+  return input.storeDir === undefined || input.storeDir === '.warden' ? '' : ` --store ${input.storeDir}`;
 }
 
 /**

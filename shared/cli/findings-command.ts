@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { catalogue } from '../detections/catalogue.js';
+import { referenceLabels } from '../detections/detection.js';
+import { ruleById } from '../findings/rule-book.js';
 import { isSeverity, SEVERITIES } from '../detections/detection.js';
 import { StoreInUseError } from '../findings/embedded.js';
 import { InvalidCursorError } from '../findings/list.js';
@@ -306,7 +307,7 @@ async function showCommand(store: FindingsStore, io: CliIO, id: string, json: bo
 }
 
 export function renderFinding(finding: Finding, occurrences: readonly Occurrence[]): string {
-  const detection = catalogue.find((candidate) => candidate.id === finding.ruleId);
+  const detection = ruleById(finding.ruleId);
   const lines: string[] = [];
   lines.push(`[${finding.severity.toUpperCase()}] ${finding.title}`, '');
   lines.push(`  ${finding.summary}`, '');
@@ -327,12 +328,7 @@ export function renderFinding(finding: Finding, occurrences: readonly Occurrence
   for (const [label, value] of facts) if (value !== undefined) lines.push(`${`${label}:`.padEnd(13)}${value}`);
   if (detection !== undefined) {
     lines.push('', 'What it means', indent(detection.description), '', 'How to fix it', indent(detection.remediation));
-    const references = [
-      ...(detection.references.cis ?? []).map((id) => `CIS ${id}`),
-      ...(detection.references.securityHub ?? []).map((id) => `Security Hub ${id}`),
-      ...(detection.references.mitreAttack ?? []).map((id) => `MITRE ATT&CK ${id}`),
-      ...(detection.references.links ?? []),
-    ];
+    const references = [...referenceLabels(detection.references), ...(detection.references.links ?? [])];
     if (references.length > 0) lines.push('', 'References', indent(references.join('\n')));
   }
   if (Object.keys(finding.details).length > 0) lines.push('', 'Evidence (latest detection)', indent(JSON.stringify(finding.details, null, 2)));
@@ -396,7 +392,7 @@ function suppressionTarget(values: Values, positionals: string[], command: strin
     return onePositional(positionals, command, 'ID');
   }
   if (rule === undefined) throw new UsageError(`${command}: give a finding ID, or --rule with --resource PATTERN or --actor PATTERN`);
-  if (!catalogue.some((detection) => detection.id === rule)) throw new UsageError(`--rule: no rule "${rule}" (see warden rules)`);
+  if (ruleById(rule) === undefined) throw new UsageError(`--rule: no rule "${rule}" (see warden rules)`);
   if ((resource === undefined) === (actor === undefined)) throw new UsageError(`${command}: --rule needs exactly one of --resource PATTERN or --actor PATTERN`);
   return resource !== undefined ? { ruleId: rule, resourcePattern: resource } : { ruleId: rule, actorPattern: actor ?? '' };
 }

@@ -9,6 +9,7 @@ import { catalogue } from '../detections/catalogue.js';
 import { isSeverity, severityRank, SEVERITIES, type Severity } from '../detections/detection.js';
 import { DetectionEngine } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
+import { ruleById } from '../findings/rule-book.js';
 import type { FindingChange } from '../findings/store.js';
 import { openFindingsStore } from '../findings/store.js';
 import { createLogger } from '../logging/logger.js';
@@ -71,7 +72,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const progress = progressLine(io);
   const publisher = topicArn === undefined ? undefined : new SnsAlertPublisher({ topicArn });
   // Publishing logs nothing of its own here: what happened is reported below, in words.
-  const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings, detections: catalogue });
+  const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings });
   const published = { sent: 0, resolvedNotices: 0, belowMinimum: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as AlertDeliveryError | undefined };
   const quiet = createLogger({ level: 'silent' });
   try {
@@ -131,7 +132,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       io.out(`See them with: npx warden findings list ${storeOption}`.trimEnd() + '\n');
       if (alertMode === 'terminal' && topicArn === undefined) {
         const { due } = selectAlerts([...changes.values()], alertSettings, 'preview');
-        const messages = due.map((item) => buildAlert({ kind: item.kind, finding: item.finding, detection: catalogue.find((rule) => rule.id === item.finding.ruleId), findingsTable: values.table }));
+        const messages = due.map((item) => buildAlert({ kind: item.kind, finding: item.finding, rule: ruleById(item.finding.ruleId), findingsTable: values.table, storeDir: values.store }));
         io.out(renderAlertsForTerminal(messages, 'publish them with --sns-topic ARN, hide them with --alerts none'));
       }
     }

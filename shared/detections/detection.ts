@@ -51,17 +51,30 @@ export interface References {
   readonly links?: readonly string[];
 }
 
-export interface Detection {
-  /** Equal to the file name; a public contract users filter alerts on. */
+/** What any rule that raises findings tells people: event detections and key-audit checks alike. */
+export interface RuleDescription {
+  /** A public contract users filter alerts on (for a detection, equal to its file name). */
   readonly id: string;
   readonly title: string;
-  /** The highest severity this detection raises. */
+  /** The highest severity the rule raises. */
   readonly severity: Severity;
-  /** What a match means and why it matters. */
+  /** What a finding means and why it matters. */
   readonly description: string;
   /** How to fix it: commands or console steps. */
   readonly remediation: string;
   readonly references: References;
+}
+
+/** "CIS 1.4", "Security Hub IAM.4", "MITRE ATT&CK T1098.001": how references are shown everywhere. */
+export function referenceLabels(references: References): string[] {
+  return [
+    ...(references.cis ?? []).map((id) => `CIS ${id}`),
+    ...(references.securityHub ?? []).map((id) => `Security Hub ${id}`),
+    ...(references.mitreAttack ?? []).map((id) => `MITRE ATT&CK ${id}`),
+  ];
+}
+
+export interface Detection extends RuleDescription {
   /** Every event the detection needs: those that raise it and those that resolve it. */
   readonly events: readonly EventSelector[];
   /** Pure: no SDK call, no environment, no clock; never throws on odd input. Only sees successful calls. */

@@ -1,14 +1,9 @@
-import { eventNamesOf, type Detection } from './detection.js';
+import { eventNamesOf, referenceLabels, type Detection } from './detection.js';
 
 /** The README's rules table, generated from the catalogue (test/readme.test.ts keeps the README in step). */
 export function rulesMarkdown(detections: readonly Detection[]): string {
   const escape = (text: string): string => text.replace(/\|/g, '\\|');
-  const references = (detection: Detection): string =>
-    [
-      ...(detection.references.cis ?? []).map((id) => `CIS ${id}`),
-      ...(detection.references.securityHub ?? []),
-      ...(detection.references.mitreAttack ?? []),
-    ].join(', ');
+  const references = (detection: Detection): string => referenceLabels(detection.references).join(', ');
   const rows = detections.map((detection) =>
     [
       `\`${detection.id}\``,

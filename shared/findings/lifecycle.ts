@@ -66,7 +66,6 @@ export interface Applied {
  */
 export function applyEvents(
   current: FindingState | undefined,
-  findingId: string,
   events: readonly FindingEvent[],
   context: LifecycleContext,
 ): Applied {

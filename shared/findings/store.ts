@@ -27,7 +27,6 @@ import { OUTCOMES, type AlertState, type Finding, type Occurrence, type Outcome,
 import { isActive, mutesFinding, suppressionIdOf, type SuppressionTarget } from './suppressions.js';
 import {
   ensureFindingsTable,
-  findingFromItem,
   findingItem,
   findingKey,
   INDEX,
@@ -326,7 +325,7 @@ export class FindingsStore {
     for (let attempt = 1; ; attempt += 1) {
       const read = await this.client.send(new GetCommand({ TableName: this.tableName, Key: findingKey(findingId), ConsistentRead: true }));
       const current = stateFromItem(read.Item);
-      const applied = applyEvents(current, findingId, events, context);
+      const applied = applyEvents(current, events, context);
       if (applied.next === undefined) return { findingId, outcome: applied.outcome, finding: current?.finding };
       if (!(await this.putIfUnchanged(findingId, current, applied.next))) {
         if (attempt >= MAX_WRITE_ATTEMPTS) throw new Error(`finding ${findingId}: too many concurrent writers`);

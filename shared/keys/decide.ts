@@ -235,8 +235,8 @@ function detected(parts: FindingParts, input: DecideInput): Detected {
     summary: parts.summary,
     details: redactSecrets({
       user: row.user,
-      cis: rule.cis,
-      ...(rule.securityHub === undefined ? {} : { securityHub: rule.securityHub }),
+      cis: rule.references.cis?.[0],
+      securityHub: rule.references.securityHub?.[0],
       remediation: rule.remediation,
       ...parts.details,
     }),

@@ -23,7 +23,7 @@ export const wildcardRecord = (): CloudTrailRecord => wildcardExamples.positive[
 export function findingOf(record: CloudTrailRecord): Finding {
   const detected = engine.evaluate(record).detected[0];
   if (detected === undefined) throw new Error(`no detection for ${record.eventName}`);
-  const applied = applyEvents(undefined, detected.findingId, [{ kind: 'detected', detected }], { now: new Date('2026-11-21T00:00:00Z'), suppressions: [], resolvedTtlDays: 90 });
+  const applied = applyEvents(undefined, [{ kind: 'detected', detected }], { now: new Date('2026-11-21T00:00:00Z'), suppressions: [], resolvedTtlDays: 90 });
   const finding = applied.next?.finding;
   if (finding === undefined) throw new Error('no finding folded');
   return finding;

@@ -8,7 +8,7 @@ import { detectionOf, expectChatbotSchema, findingOf, PLANTED_PASSWORD, PLANTED_
 
 const rootKey = findingOf(rootKeyRecord());
 const alertOf = (finding: Finding, kind: 'opened' | 'resolved' = 'opened', findingsTable?: string): AlertMessage =>
-  buildAlert({ kind, finding, detection: detectionOf(finding.ruleId), findingsTable });
+  buildAlert({ kind, finding, rule: detectionOf(finding.ruleId), findingsTable });
 
 describe('the email body', () => {
   it('tells who, when, from where, what changed, why, how to fix it, and how to see the finding', () => {
@@ -58,7 +58,7 @@ describe('the subject', () => {
 
   it('stays within 100 printable ASCII characters, keeping the account, whatever the title', () => {
     const detection = { ...detectionOf('root-access-key-created')!, title: `Very ${'long '.repeat(40)}title with é and a\nline break` };
-    const subject = buildAlert({ kind: 'opened', finding: rootKey, detection }).subject;
+    const subject = buildAlert({ kind: 'opened', finding: rootKey, rule: detection }).subject;
     expect(subject.length).toBeLessThanOrEqual(MAX_SUBJECT);
     expect(subject).toMatch(/^\[CRITICAL\] Very long/);
     expect(subject).toMatch(/\.\.\. in 111122223333$/);
@@ -149,7 +149,7 @@ describe('size', () => {
   });
 
   it('falls back to a minimal alert that still names the finding when even the shrunk one is too big', () => {
-    const alert = buildAlert({ kind: 'opened', finding: { ...huge, summary: 's'.repeat(50_000) }, detection: detectionOf(rootKey.ruleId) }, 20_000);
+    const alert = buildAlert({ kind: 'opened', finding: { ...huge, summary: 's'.repeat(50_000) }, rule: detectionOf(rootKey.ruleId) }, 20_000);
     expect(alert.bytes).toBeLessThanOrEqual(20_000);
     expect(bodyForProtocol(alert.message, 'email')).toContain(`npx warden findings show ${rootKey.id}`);
     expectChatbotSchema(bodyForProtocol(alert.message, 'https'), rootKey.id);
@@ -158,7 +158,7 @@ describe('size', () => {
   it('builds a valid alert under the limit for any details, never throwing', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), fc.string(), (details, summary) => {
-        const alert = buildAlert({ kind: 'opened', finding: { ...rootKey, details, summary }, detection: undefined }, 40_000);
+        const alert = buildAlert({ kind: 'opened', finding: { ...rootKey, details, summary }, rule: undefined }, 40_000);
         expect(alert.bytes).toBeLessThanOrEqual(40_000);
         expect(alert.subject.length).toBeLessThanOrEqual(MAX_SUBJECT);
         expectChatbotSchema(bodyForProtocol(alert.message, 'https'), rootKey.id);

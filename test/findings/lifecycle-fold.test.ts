@@ -8,13 +8,12 @@ const detect = (seconds: number): FindingEvent => ({ kind: 'detected', detected:
 describe('applyEvents (the pure fold)', () => {
   it('remembers a bounded number of event ids and never counts an older, forgotten one twice', () => {
     const events = Array.from({ length: SEEN_EVENT_IDS + 5 }, (_, i) => detect(i));
-    const findingId = events[0]?.kind === 'detected' ? events[0].detected.findingId : '';
 
-    const first = applyEvents(undefined, findingId, events, context);
+    const first = applyEvents(undefined, events, context);
     const state = first.next as FindingState;
-    const replayed = applyEvents(state, findingId, events, context);
-    const late = applyEvents(state, findingId, [detect(2)], context);
-    const newer = applyEvents(state, findingId, [detect(SEEN_EVENT_IDS + 100)], context);
+    const replayed = applyEvents(state, events, context);
+    const late = applyEvents(state, [detect(2)], context);
+    const newer = applyEvents(state, [detect(SEEN_EVENT_IDS + 100)], context);
 
     expect(Object.keys(state.seen)).toHaveLength(SEEN_EVENT_IDS);
     expect(state.seenFloor).toBe(at(4));
@@ -27,10 +26,9 @@ describe('applyEvents (the pure fold)', () => {
   it('keeps the severity and summary of the latest event when an older one arrives late', () => {
     const latest: FindingEvent = { kind: 'detected', detected: detected({ eventTime: at(100), severity: 'high', summary: 'latest' }) };
     const older: FindingEvent = { kind: 'detected', detected: detected({ eventTime: at(10), severity: 'critical', summary: 'older' }) };
-    const id = latest.kind === 'detected' ? latest.detected.findingId : '';
 
-    const state = applyEvents(undefined, id, [latest], context).next;
-    const after = applyEvents(state, id, [older], context).next?.finding;
+    const state = applyEvents(undefined, [latest], context).next;
+    const after = applyEvents(state, [older], context).next?.finding;
 
     expect(after).toMatchObject({ severity: 'high', summary: 'latest', firstSeen: at(10), lastSeen: at(100), count: 2 });
   });
