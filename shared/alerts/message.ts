@@ -28,14 +28,18 @@ export interface MachineAlert {
   readonly finding: unknown;
 }
 
-export interface AlertMessage {
-  readonly kind: AlertKind;
-  readonly findingId: string;
+/** What one SNS Publish needs: a finding's alert, or a notice such as a key rotation. */
+export interface Publishable {
   readonly subject: string;
-  readonly bodies: AlertBodies;
-  /** What goes in Publish's Message: the bodies as one JSON object. */
+  /** Publish's Message: one body per protocol, as a JSON object (`MessageStructure: "json"`). */
   readonly message: string;
   readonly attributes: Record<string, MessageAttributeValue>;
+}
+
+export interface AlertMessage extends Publishable {
+  readonly kind: AlertKind;
+  readonly findingId: string;
+  readonly bodies: AlertBodies;
   /** Message + Subject + attributes, in UTF-8 bytes: always at most MAX_MESSAGE_BYTES. */
   readonly bytes: number;
   /** The Chatbot notification, parsed, for renderers. */

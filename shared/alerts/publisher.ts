@@ -1,10 +1,10 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { AlertMessage } from './message.js';
+import type { Publishable } from './message.js';
 import { regionOfTopic } from './settings.js';
 
 /** Where alerts go: SNS in production; tests and the CLI's preview pass their own. */
 export interface AlertPublisher {
-  publish(message: AlertMessage): Promise<{ readonly messageId?: string | undefined }>;
+  publish(message: Publishable): Promise<{ readonly messageId?: string | undefined }>;
 }
 
 export interface SnsPublisherOptions {
@@ -38,7 +38,7 @@ export class SnsAlertPublisher implements AlertPublisher {
       snsClient({ ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }), region: options.region ?? regionOfTopic(options.topicArn) });
   }
 
-  async publish(message: AlertMessage): Promise<{ messageId?: string | undefined }> {
+  async publish(message: Publishable): Promise<{ messageId?: string | undefined }> {
     const result = await this.client.send(
       new PublishCommand({
         TopicArn: this.topicArn,

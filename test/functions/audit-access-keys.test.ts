@@ -18,6 +18,7 @@ import { FindingsStore } from '../../shared/findings/store.js';
 import { CREDENTIAL_REPORT_COLUMNS } from '../../shared/keys/credential-report.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { lambdaContext } from '../support/eventbridge.js';
+import { startSns, type LocalSns } from '../support/sns.js';
 
 // The real handler module and its middy chain: IAM and Secrets Manager mocked (no emulator
 // implements them), the findings table on dynalite over HTTP.
@@ -26,6 +27,7 @@ const DAY = 86_400_000;
 const iam = mockClient(IAMClient);
 const secretsManager = mockClient(SecretsManagerClient);
 let dynamo: LocalDynamo;
+let sns: LocalSns;
 let store: FindingsStore;
 let table: string;
 
@@ -83,9 +85,11 @@ const invoke = (handler: Handler): Promise<unknown> => handler(scheduledEvent, l
 const allFindings = async () => (await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
+  [dynamo, sns] = await Promise.all([startDynalite(), startSns('audit-alerts')]);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    ALERT_TOPIC_ARN: sns.topicArn,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
@@ -102,7 +106,7 @@ beforeEach(async () => {
 });
 
 afterAll(async () => {
-  await dynamo?.stop();
+  await Promise.all([dynamo?.stop(), sns?.close()]);
 });
 
 describe('audit-access-keys handler', () => {
@@ -112,7 +116,8 @@ describe('audit-access-keys handler', () => {
 
     const summary = await invoke(handler);
 
-    expect(summary).toMatchObject({ mode: 'report', users: 2, changesDone: 0, changesFailed: 0 });
+    expect(summary).toMatchObject({ mode: 'report', users: 2, changesDone: 0, changesFailed: 0, alertsSent: 3 });
+    expect((await sns.drain()).map((message) => message.attributes['ruleId']).sort()).toEqual(['access-key-not-rotated', 'credentials-unused', 'root-access-key-exists']);
     const rules = (await allFindings()).map((finding) => finding.ruleId).sort();
     expect(rules).toEqual(expect.arrayContaining(['root-access-key-exists', 'credentials-unused']));
     expect(iam).not.toHaveReceivedCommand(UpdateAccessKeyCommand);
@@ -156,7 +161,7 @@ describe('audit-access-keys handler', () => {
     iam.on(UpdateAccessKeyCommand).rejects(Object.assign(new Error('User is not authorized to perform iam:UpdateAccessKey'), { name: 'AccessDenied' }));
     const handler = await loadHandler({ WARDEN_KEYS_MODE: 'deactivate' });
 
-    await expect(invoke(handler)).rejects.toThrow(/1 key change\(s\) failed/);
+    await expect(invoke(handler)).rejects.toThrow(/1 key change\(s\) and 0 rotation notice\(s\) failed/);
     expect((await allFindings()).map((finding) => finding.ruleId)).toContain('credentials-unused');
   });
 

@@ -1,0 +1,59 @@
+import type { MessageAttributeValue } from '@aws-sdk/client-sns';
+import type { RotationNotice } from '../keys/act.js';
+import type { ChatbotNotification } from './chat.js';
+import { MAX_SUBJECT } from './email.js';
+import type { Publishable } from './message.js';
+
+/**
+ * Tells a key's owner that iam-warden rotated it: where the new key is, and when the old one stops
+ * working. Never carries the secret itself (only Secrets Manager holds it, readable by the user alone).
+ */
+export function buildRotationNotice(notice: RotationNotice, account: string): Publishable {
+  const day = (iso: string): string => iso.slice(0, 10);
+  const owner = notice.owner ?? 'nobody (the user has no owner tag)';
+  const subject = `[ACTION] New access key for ${notice.user} in ${account}`.slice(0, MAX_SUBJECT);
+  const fetch = `aws secretsmanager get-secret-value --secret-id ${notice.secretName} --query SecretString --output text`;
+  const steps = [
+    `As ${notice.user}, read the new key: \`${fetch}\``,
+    `Install it wherever ${notice.oldKeyId} is used, before ${day(notice.deactivateAt)}.`,
+    `The old key is deactivated on ${day(notice.deactivateAt)} (earlier once the new key is in use) and deleted on ${day(notice.deleteAt)}.`,
+  ];
+  const email = [
+    `iam-warden rotated an access key of IAM user ${notice.user} in account ${account}.`,
+    '',
+    `Owner:         ${owner}`,
+    `Old key:       ${notice.oldKeyId} (deactivated ${day(notice.deactivateAt)}, deleted ${day(notice.deleteAt)})`,
+    `New key:       ${notice.newKeyId}`,
+    `Stored in:     Secrets Manager secret ${notice.secretName} (only ${notice.user} can read it)`,
+    '',
+    'What to do',
+    ...steps.map((step) => `  - ${step.replace(/`/g, '')}`),
+    '',
+    '-- iam-warden',
+  ].join('\n');
+  const chat: ChatbotNotification = {
+    version: '1.0',
+    source: 'custom',
+    id: `rotation:${account}:${notice.user}:${notice.newKeyId}`,
+    content: {
+      textType: 'client-markdown',
+      title: `:key: ${subject}`,
+      description: `iam-warden rotated access key \`${notice.oldKeyId}\` of IAM user *${notice.user}* (owner: ${owner}). The new key \`${notice.newKeyId}\` is in Secrets Manager as \`${notice.secretName}\`.`,
+      nextSteps: steps,
+      keywords: ['iam-warden', 'key-rotation', notice.user],
+    },
+    metadata: {
+      threadId: `rotation:${account}:${notice.user}`,
+      summary: subject,
+      eventType: 'iam-warden.key-rotation',
+      relatedResources: [notice.secretName],
+      additionalContext: { account, user: notice.user, owner },
+    },
+  };
+  const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
+  return {
+    subject,
+    message: JSON.stringify({ default: JSON.stringify({ notice: 'key-rotation', account, ...notice }), email, https: JSON.stringify(chat) }),
+    attributes: { severity: text('info'), ruleId: text('access-key-not-rotated'), account: text(account), region: text('global'), kind: text('notice') },
+  };
+}

@@ -1,0 +1,109 @@
+import type { Alerter } from '../alerts/alerter.js';
+import type { AlertPublisher } from '../alerts/publisher.js';
+import { publishErrorReason } from '../alerts/publisher.js';
+import { buildRotationNotice } from '../alerts/rotation-notice.js';
+import type { Resolution } from '../detections/engine.js';
+import type { FindingsStore, FindingSummary } from '../findings/store.js';
+import { runKeyAudit, type AuditResult, type KeyAuditOptions } from '../keys/audit.js';
+import { KEY_RULE_IDS } from '../keys/rules.js';
+import type { Logger } from '../logging/logger.js';
+
+export interface AuditKeysDependencies extends Omit<KeyAuditOptions, 'logger'> {
+  readonly store: FindingsStore;
+  readonly alerter: Alerter;
+  /** Where key owners are told about rotations (the alert topic). */
+  readonly publisher: AlertPublisher;
+  readonly logger: Logger;
+}
+
+export interface AuditSummary {
+  readonly mode: string;
+  readonly users: number;
+  readonly findings: number;
+  readonly resolved: number;
+  readonly changesDone: number;
+  readonly changesFailed: number;
+  readonly capHit: boolean;
+  readonly alertsSent: number;
+  readonly noticesSent: number;
+}
+
+/** Some key changes or rotation notices failed: thrown after the findings are written, so the Errors alarm fires. */
+export class KeyAuditIncompleteError extends Error {
+  override readonly name = 'KeyAuditIncompleteError';
+}
+
+/**
+ * What the scheduled Lambda does: audit the credential report (acting as the mode allows), write
+ * the findings and resolve those the report no longer shows, alert on what opened, and tell owners
+ * about rotated keys. Alerts and notices go out after the write, as for event detections.
+ */
+export async function auditKeys(dependencies: AuditKeysDependencies): Promise<AuditSummary> {
+  const { store, alerter, publisher, logger, ...audit } = dependencies;
+  const result = await runKeyAudit({ ...audit, logger });
+  const resolutions = result.account === '' ? [] : (await openKeyFindings(store)).filter((open) => isGone(open, result)).map((open) => resolutionOf(open, result));
+  const batch = store.batch();
+  batch.add({ detected: result.findings, resolutions });
+  const { changes, counts } = await batch.flush();
+  const alerts = await alerter.deliver(changes, logger);
+
+  let noticesFailed = 0;
+  for (const notice of result.notices) {
+    try {
+      await publisher.publish(buildRotationNotice(notice, result.account));
+    } catch (error) {
+      noticesFailed += 1;
+      logger.error({ user: notice.user, newKeyId: notice.newKeyId, reason: publishErrorReason(error) }, 'rotation notice not sent; the finding still records the rotation');
+    }
+  }
+
+  const changesDone = result.outcomes.filter((outcome) => outcome.status === 'done').length;
+  const changesFailed = result.outcomes.filter((outcome) => outcome.status === 'failed').length;
+  const summary: AuditSummary = {
+    mode: audit.settings.mode,
+    users: result.users,
+    findings: result.findings.length,
+    resolved: resolutions.length,
+    changesDone,
+    changesFailed,
+    capHit: result.capHit,
+    alertsSent: alerts.sent.length,
+    noticesSent: result.notices.length - noticesFailed,
+  };
+  logger.info({ ...summary, generatedTime: result.generatedTime, ...counts }, 'key audit done');
+  if (changesFailed > 0 || noticesFailed > 0) {
+    throw new KeyAuditIncompleteError(`${changesFailed} key change(s) and ${noticesFailed} rotation notice(s) failed; findings were written and the next run retries the changes`);
+  }
+  return summary;
+}
+
+/** Open and suppressed findings of the key rules, through the byRule index (every page). */
+async function openKeyFindings(findings: FindingsStore): Promise<FindingSummary[]> {
+  const all: FindingSummary[] = [];
+  for (const ruleId of KEY_RULE_IDS) {
+    let cursor: string | undefined;
+    do {
+      const page = await findings.list({ ruleId, statuses: ['open', 'suppressed'], limit: 1000, ...(cursor === undefined ? {} : { cursor }) });
+      all.push(...page.findings);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+  }
+  return all;
+}
+
+/** A finding of the audited account that this audit no longer raises (the ids are fingerprints of rule, account, resource and scope). */
+const isGone = (open: FindingSummary, result: AuditResult): boolean => open.account === result.account && !result.seen.has(open.id);
+
+function resolutionOf(open: FindingSummary, result: AuditResult): Resolution {
+  return {
+    ruleId: open.ruleId,
+    account: open.account,
+    resource: open.resource,
+    scope: undefined,
+    findingId: open.id,
+    reason: 'no longer seen in the credential report',
+    eventId: result.eventId,
+    eventTime: result.generatedTime,
+    actor: 'iam-warden',
+  };
+}
