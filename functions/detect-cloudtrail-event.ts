@@ -20,7 +20,7 @@ const logger = createLogger({ name: 'detect-cloudtrail-event' });
 const store = new FindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const engine = new DetectionEngine(catalogue);
 const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });
-const alerter = new Alerter({ store, publisher, settings: alertSettings });
+const alerter = new Alerter({ store, publisher, settings: alertSettings, rules: catalogue });
 
 export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, LoggedContext>()
   .use(invocationLogger(logger))

@@ -1,6 +1,5 @@
-import { severityRank } from '../detections/detection.js';
+import { severityRank, type RuleDescription } from '../detections/detection.js';
 import type { Finding } from '../findings/model.js';
-import { ruleById } from '../findings/rule-book.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 import { buildAlert, type AlertMessage } from './message.js';
@@ -72,6 +71,8 @@ export interface AlerterDependencies {
   readonly store: FindingsStore;
   readonly publisher: AlertPublisher;
   readonly settings: AlertSettings;
+  /** What each rule means and how to fix it (each Lambda passes its own rules, to keep its bundle lean). */
+  readonly rules: readonly RuleDescription[];
 }
 
 /**
@@ -81,7 +82,11 @@ export interface AlerterDependencies {
  * sends each once. A permanent rejection is recorded on the finding and logged, never retried.
  */
 export class Alerter {
-  constructor(private readonly dependencies: AlerterDependencies) {}
+  private readonly rules: ReadonlyMap<string, RuleDescription>;
+
+  constructor(private readonly dependencies: AlerterDependencies) {
+    this.rules = new Map(dependencies.rules.map((rule) => [rule.id, rule]));
+  }
 
   get settings(): AlertSettings {
     return this.dependencies.settings;
@@ -89,7 +94,7 @@ export class Alerter {
 
   /** The message for one due alert (pure). */
   messageFor(due: AlertDue): AlertMessage {
-    return buildAlert({ kind: due.kind, finding: due.finding, rule: ruleById(due.finding.ruleId), findingsTable: this.dependencies.settings.findingsTable });
+    return buildAlert({ kind: due.kind, finding: due.finding, rule: this.rules.get(due.finding.ruleId), findingsTable: this.dependencies.settings.findingsTable });
   }
 
   async deliver(changes: readonly FindingChange[], logger: Logger): Promise<AlertReport> {

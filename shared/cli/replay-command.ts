@@ -72,7 +72,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const progress = progressLine(io);
   const publisher = topicArn === undefined ? undefined : new SnsAlertPublisher({ topicArn });
   // Publishing logs nothing of its own here: what happened is reported below, in words.
-  const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings });
+  const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings, rules: catalogue });
   const published = { sent: 0, resolvedNotices: 0, belowMinimum: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as AlertDeliveryError | undefined };
   const quiet = createLogger({ level: 'silent' });
   try {

@@ -4,6 +4,7 @@ import { bodyForProtocol } from '../../shared/alerts/message.js';
 import { SnsAlertPublisher } from '../../shared/alerts/publisher.js';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/alerts/settings.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
+import { catalogue } from '../../shared/detections/catalogue.js';
 import { examples as mfaExamples } from '../../shared/detections/iam/mfa-deactivated.examples.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
@@ -34,7 +35,7 @@ beforeEach(async () => {
 
 function alerterFor(settings: Partial<AlertSettings> = {}, topicArn = sns.topicArn): Alerter {
   const publisher = new SnsAlertPublisher({ topicArn, client: sns.client(2) });
-  return new Alerter({ store, publisher, settings: { ...DEFAULT_ALERT_SETTINGS, ...settings } });
+  return new Alerter({ store, publisher, settings: { ...DEFAULT_ALERT_SETTINGS, ...settings }, rules: catalogue });
 }
 
 const rootKeyCreated = (key: string, eventID = `create-${key}`): CloudTrailRecord => {

@@ -8,6 +8,7 @@ import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts/settings.js';
 import { FindingsStore } from '../../shared/findings/store.js';
 import { auditKeys } from '../../shared/handlers/audit-keys.js';
 import { InMemoryRotationStateStore } from '../../shared/keys/rotation-state.js';
+import { KEY_RULES } from '../../shared/keys/rules.js';
 import { FakeAccount } from '../keys/fake-account.js';
 import { day, settingsWith } from '../keys/helpers.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
@@ -37,7 +38,7 @@ function accountWithOldKey(): FakeAccount {
 
 async function audit(account: FakeAccount, rotationStates = new InMemoryRotationStateStore()) {
   const publisher = new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(2) });
-  const alerter = new Alerter({ store, publisher, settings: DEFAULT_ALERT_SETTINGS });
+  const alerter = new Alerter({ store, publisher, settings: DEFAULT_ALERT_SETTINGS, rules: Object.values(KEY_RULES) });
   const { logger, text } = memoryLogger();
   const summary = await auditKeys({
     ...account.clients,
