@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DeleteCommand,
   DynamoDBDocumentClient,
@@ -28,6 +29,7 @@ import { isActive, mutesFinding, suppressionIdOf, type SuppressionTarget } from 
 import {
   ensureFindingsTable,
   findingItem,
+  findingIdOfKey,
   findingKey,
   INDEX,
   occurrenceFromItem,
@@ -319,12 +321,22 @@ export class FindingsStore {
 
   // ---- internals used by FindingsBatch -----------------------------------------------------------
 
-  /** Reads, folds, and writes on condition of the version read; on a race, reads and folds again. */
-  async writeFinding(findingId: string, events: readonly FindingEvent[], suppressions: readonly Suppression[]): Promise<FindingChange> {
+  /**
+   * Folds and writes on condition of the version read; on a race, reads and folds again. `prefetched`
+   * is the state a batch read already fetched (undefined inside it: no finding yet), saving one read.
+   */
+  async writeFinding(
+    findingId: string,
+    events: readonly FindingEvent[],
+    suppressions: readonly Suppression[],
+    prefetched?: { readonly state: FindingState | undefined },
+  ): Promise<FindingChange> {
     const context: LifecycleContext = { now: this.now(), suppressions, resolvedTtlDays: this.resolvedTtlDays };
     for (let attempt = 1; ; attempt += 1) {
-      const read = await this.client.send(new GetCommand({ TableName: this.tableName, Key: findingKey(findingId), ConsistentRead: true }));
-      const current = stateFromItem(read.Item);
+      const current =
+        attempt === 1 && prefetched !== undefined
+          ? prefetched.state
+          : stateFromItem((await this.client.send(new GetCommand({ TableName: this.tableName, Key: findingKey(findingId), ConsistentRead: true }))).Item);
       const applied = applyEvents(current, events, context);
       if (applied.next === undefined) return { findingId, outcome: applied.outcome, finding: current?.finding };
       if (!(await this.putIfUnchanged(findingId, current, applied.next))) {
@@ -411,6 +423,22 @@ export class FindingsStore {
     return items;
   }
 
+  /** The stored state of many findings in few calls (BatchGetItem, 100 keys a call, consistent reads). */
+  async readStates(findingIds: readonly string[]): Promise<Map<string, FindingState | undefined>> {
+    const states = new Map<string, FindingState | undefined>(findingIds.map((id) => [id, undefined]));
+    for (let i = 0; i < findingIds.length; i += 100) {
+      let keys: Record<string, unknown>[] = findingIds.slice(i, i + 100).map(findingKey);
+      for (let attempt = 0; keys.length > 0; attempt += 1) {
+        if (attempt > 10) throw new Error('finding reads still unprocessed after retries');
+        const result = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of result.Responses?.[this.tableName] ?? []) states.set(findingIdOfKey(String(item['pk'])), stateFromItem(item));
+        keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        if (keys.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
+      }
+    }
+    return states;
+  }
+
   private async putAll(items: readonly Item[]): Promise<void> {
     for (let i = 0; i < items.length; i += 25) {
       let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));
@@ -491,13 +519,15 @@ export class FindingsBatch {
         return at < bt ? -1 : at > bt ? 1 : (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0);
       }),
     }));
+    // One batched read for every finding of the flush; each write then needs no read of its own.
+    const states = work.length === 0 ? new Map<string, FindingState | undefined>() : await this.store.readStates(work.map((item) => item.findingId));
     const changes: FindingChange[] = new Array(work.length);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < work.length) {
         const index = next++;
         const item = work[index];
-        if (item !== undefined) changes[index] = await this.store.writeFinding(item.findingId, item.events, suppressions);
+        if (item !== undefined) changes[index] = await this.store.writeFinding(item.findingId, item.events, suppressions, { state: states.get(item.findingId) });
       }
     };
     await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, work.length) }, worker));

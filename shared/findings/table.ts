@@ -83,6 +83,7 @@ export const FINDING_SK = 'FINDING';
 export const SUPPRESSIONS_PK = 'SUPPRESSIONS';
 
 export const findingKey = (findingId: string) => ({ pk: `F#${findingId}`, sk: FINDING_SK });
+export const findingIdOfKey = (pk: string): string => pk.slice('F#'.length);
 export const occurrenceKey = (findingId: string, eventTime: string, eventId: string) => ({ pk: `F#${findingId}`, sk: `O#${eventTime}#${eventId}` });
 export const suppressionKey = (suppressionId: string) => ({ pk: SUPPRESSIONS_PK, sk: `S#${suppressionId}` });
 
