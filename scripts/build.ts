@@ -59,6 +59,8 @@ export interface BundleReport {
   readonly zipBytes: number;
   /** The heaviest inputs, by bytes in the output. */
   readonly largest: readonly { readonly path: string; readonly bytes: number }[];
+  /** The project's own files in the bundle (the least-privilege test reads the AWS calls they make). */
+  readonly sources: readonly string[];
 }
 
 export async function buildBundles(names: readonly FunctionName[] = Object.keys(FUNCTIONS) as FunctionName[]): Promise<BundleReport[]> {
@@ -91,7 +93,8 @@ export async function buildBundles(names: readonly FunctionName[] = Object.keys(
     if (forbidden.length > 0) throw new Error(`bundle ${name} would include ${forbidden.slice(0, 5).join(', ')}`);
     const bundleBytes = (await stat(bundlePath(name))).size;
     const zipBytes = await zipBundle(name);
-    reports.push({ name, bundleBytes, zipBytes, largest: largestInputs(result.metafile, 5) });
+    const sources = inputs.filter((input) => !input.includes('node_modules') && input.endsWith('.ts'));
+    reports.push({ name, bundleBytes, zipBytes, largest: largestInputs(result.metafile, 5), sources });
   }
   return reports;
 }

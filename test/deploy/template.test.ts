@@ -16,6 +16,39 @@ import { ACCOUNT, listOf, literal, statementsOf, templatePolicies, type Statemen
 const STAR_ONLY_ACTIONS = new Set(['iam:GenerateCredentialReport', 'iam:GetCredentialReport']);
 
 const EMAIL = 'security@example.com';
+
+/** Calls bundled into a Lambda that only the command line makes; each with why. */
+const NEVER_CALLED_IN_LAMBDA = new Set([
+  'dynamodb:CreateTable', // ensureFindingsTable: the embedded store only (the stack creates the table)
+  'dynamodb:DescribeTable', // the same
+  'dynamodb:DeleteItem', // `warden findings unsuppress` only
+]);
+
+/** lib-dynamodb's document commands and the DynamoDB actions they call. */
+const DOCUMENT_COMMANDS: Record<string, string> = {
+  Get: 'GetItem',
+  Put: 'PutItem',
+  Update: 'UpdateItem',
+  Delete: 'DeleteItem',
+  BatchGet: 'BatchGetItem',
+  BatchWrite: 'BatchWriteItem',
+  Query: 'Query',
+  Scan: 'Scan',
+};
+
+/** The IAM actions a source file's SDK commands need: `new XCommand(` with X imported from an AWS SDK package. */
+function awsActionsIn(source: string): string[] {
+  const serviceOf = new Map<string, string>();
+  for (const [, names, pkg] of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(lib-dynamodb|client-[a-z-]+)'/g)) {
+    const service = pkg === 'lib-dynamodb' ? 'dynamodb' : pkg!.slice('client-'.length).replace('secrets-manager', 'secretsmanager');
+    for (const name of names!.split(',')) serviceOf.set(name.trim(), pkg === 'lib-dynamodb' ? 'document' : service);
+  }
+  return [...source.matchAll(/new (\w+)Command\(/g)].flatMap(([, base]) => {
+    const service = serviceOf.get(`${base}Command`);
+    if (service === undefined) return [];
+    return [service === 'document' ? `dynamodb:${DOCUMENT_COMMANDS[base!] ?? base}` : `${service}:${base}`];
+  });
+}
 let packaged: Packaged;
 let template: Template;
 
@@ -217,6 +250,18 @@ describe('least privilege', () => {
     for (const { line, index } of stars) {
       const commented = line.includes('#') || lines.slice(Math.max(0, index - 4), index).some((previous) => previous.trim().startsWith('#'));
       expect(commented, `line ${index + 1}: ${line.trim()}`).toBe(true);
+    }
+  });
+
+  it('grants each function every AWS call its bundled code can make', async () => {
+    for (const [name, roleId] of [['detect-cloudtrail-event', 'DetectRole'], ['audit-access-keys', 'AuditRole']] as const) {
+      const granted = new Set(actionsOf(roleStatements(roleId)));
+      const sources = packaged.bundles.find((bundle) => bundle.name === name)?.sources ?? [];
+      expect(sources.length).toBeGreaterThan(5);
+      const calls = new Set<string>();
+      for (const source of sources) for (const action of awsActionsIn(await readFile(join(root, source), 'utf8'))) calls.add(action);
+      expect(calls.size).toBeGreaterThan(3);
+      for (const action of calls) if (!NEVER_CALLED_IN_LAMBDA.has(action)) expect(granted.has(action), `${name} calls ${action}`).toBe(true);
     }
   });
 
