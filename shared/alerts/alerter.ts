@@ -67,6 +67,12 @@ export class AlertDeliveryError extends Error {
   }
 }
 
+export interface SweepReport {
+  /** Alerts still owed from earlier runs (their event's retries ran out), now delivered. */
+  readonly owedAlerts: AlertReport;
+  readonly reminders: number;
+}
+
 export interface AlerterDependencies {
   readonly store: FindingsStore;
   readonly publisher: AlertPublisher;
@@ -139,5 +145,38 @@ export class Alerter {
       }
     }
     return { sent, failed, belowMinimum: belowMinimum.map((finding) => finding.id), resolvedNotices };
+  }
+
+  /**
+   * The scheduled safety net: delivers every alert still owed (an event whose retries ran out
+   * leaves its finding pending), then, when reminders are on, reminds about critical findings still
+   * open `reminderHours` after their last alert. Reads the open findings only (one index query a
+   * page), and a reminder is claimed on the finding before it is sent, so overlapping runs send one.
+   */
+  async sweep(logger: Logger, now: Date): Promise<SweepReport> {
+    const { store, publisher, settings } = this.dependencies;
+    const cutoff = new Date(now.getTime() - settings.reminderHours * 3_600_000).toISOString();
+    const owed: FindingChange[] = [];
+    const stale: Finding[] = [];
+    for await (const summary of store.openFindings()) {
+      const remindable = settings.reminderHours > 0 && summary.alertState === 'sent' && summary.severity === 'critical';
+      if (summary.alertState !== 'pending' && !remindable) continue;
+      const finding = await store.get(summary.id);
+      if (finding === undefined) continue;
+      if (finding.alertState === 'pending') owed.push({ findingId: finding.id, outcome: 'unchanged', finding });
+      else if (remindable && (finding.alertedAt ?? finding.statusChangedAt) < cutoff) stale.push(finding);
+    }
+    const owedAlerts = await this.deliver(owed, logger);
+    let reminders = 0;
+    for (const finding of stale) {
+      if (!(await store.claimReminder(finding.id, cutoff))) continue;
+      try {
+        await publisher.publish(this.messageFor({ kind: 'reminder', finding }));
+        reminders += 1;
+      } catch (error) {
+        logger.warn({ findingId: finding.id, ruleId: finding.ruleId, reason: publishErrorReason(error) }, 'reminder not sent; the next is due one interval later');
+      }
+    }
+    return { owedAlerts, reminders };
   }
 }

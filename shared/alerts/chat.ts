@@ -43,6 +43,7 @@ export function chatNotification(facts: AlertFacts, subject: string, budget: Cha
         ]
       : [
           cut(finding.summary, 1_000),
+          ...(facts.kind === 'reminder' ? [`_Still open since ${readableTime(finding.statusChangedAt)}._`] : []),
           ...(facts.reopened ? ['_This risk had been resolved before and has come back._'] : []),
           ...(facts.resolution === undefined ? [] : [`_Already resolved at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}._`]),
           ...(latest === undefined
@@ -61,10 +62,10 @@ export function chatNotification(facts: AlertFacts, subject: string, budget: Cha
   return {
     version: '1.0',
     source: 'custom',
-    id: `${finding.id}:${facts.kind}:${facts.kind === 'resolved' ? (facts.resolution?.at ?? '') : (latest?.eventId ?? finding.statusChangedAt)}`,
+    id: `${finding.id}:${facts.kind}:${facts.kind === 'resolved' ? (facts.resolution?.at ?? '') : facts.kind === 'reminder' ? (finding.alertedAt ?? '') : (latest?.eventId ?? finding.statusChangedAt)}`,
     content: {
       textType: 'client-markdown',
-      title: `${facts.kind === 'resolved' ? ':white_check_mark:' : ':rotating_light:'} ${subject}`,
+      title: `${facts.kind === 'resolved' ? ':white_check_mark:' : facts.kind === 'reminder' ? ':alarm_clock:' : ':rotating_light:'} ${subject}`,
       description: description.join('\n'),
       nextSteps: [...steps, `See the whole story: \`${facts.showCommand}\``],
       keywords: [finding.severity, finding.ruleId, finding.account, finding.region],

@@ -6,7 +6,7 @@ export const MAX_SUBJECT = 100;
 
 export function subjectOf(facts: AlertFacts): string {
   const { finding } = facts;
-  const prefix = `[${facts.severityLabel}] ${facts.kind === 'resolved' ? 'Resolved: ' : facts.reopened ? 'Reopened: ' : ''}`;
+  const prefix = `[${facts.severityLabel}] ${facts.kind === 'resolved' ? 'Resolved: ' : facts.kind === 'reminder' ? 'Still open: ' : facts.reopened ? 'Reopened: ' : ''}`;
   const suffix = ` in ${asciiLine(finding.account)}`;
   const room = MAX_SUBJECT - prefix.length - suffix.length;
   const title = asciiLine(facts.title);
@@ -35,6 +35,7 @@ export function emailText(facts: AlertFacts, budget: EmailBudget): string {
 function openedEmail(facts: AlertFacts, budget: EmailBudget): string {
   const { finding, latest } = facts;
   const lines: string[] = [`${facts.severityLabel}: ${facts.title} (${finding.ruleId}) in account ${finding.account}`, '', cut(finding.summary, 2_000), ''];
+  if (facts.kind === 'reminder') lines.push(`Still open since ${readableTime(finding.statusChangedAt)}: a reminder, since nothing has fixed it yet.`, '');
   if (facts.reopened) lines.push('This risk had been resolved before and has come back.', '');
   if (facts.resolution !== undefined) lines.push(`Already resolved by a later event at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}. Check what happened meanwhile.`, '');
   if (latest !== undefined) {

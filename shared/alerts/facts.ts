@@ -2,8 +2,8 @@ import { referenceLabels, type RuleDescription } from '../detections/detection.j
 import type { Finding, Occurrence } from '../findings/model.js';
 import { redactSecrets, redactString } from '../findings/redact.js';
 
-/** What an alert is about: a finding that opened (or reopened), or one that a later event resolved. */
-export type AlertKind = 'opened' | 'resolved';
+/** What an alert is about: a finding that opened (or reopened), one still open long after its alert, or one a later event resolved. */
+export type AlertKind = 'opened' | 'reminder' | 'resolved';
 
 export interface AlertInput {
   readonly kind: AlertKind;

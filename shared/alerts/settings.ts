@@ -9,11 +9,13 @@ export interface AlertSettings {
   readonly minSeverity: Severity;
   /** Auto-resolved findings at or above this send a short "resolved" notice, if their alert was sent. */
   readonly resolvedNotices: ResolvedNotices;
+  /** Re-alert a critical finding still open this many hours after its last alert; 0 never does. */
+  readonly reminderHours: number;
   /** How `warden findings show` reaches the table, printed in alerts (`--table NAME`), if deployed. */
   readonly findingsTable?: string;
 }
 
-export const DEFAULT_ALERT_SETTINGS: AlertSettings = { minSeverity: 'medium', resolvedNotices: 'critical' };
+export const DEFAULT_ALERT_SETTINGS: AlertSettings = { minSeverity: 'medium', resolvedNotices: 'critical', reminderHours: 0 };
 /** SDK attempts per Publish (standard retry mode: exponential backoff with jitter, throttling included). */
 export const DEFAULT_PUBLISH_MAX_ATTEMPTS = 4;
 
@@ -27,7 +29,8 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.
 /**
  * The Lambda's alert settings, read once at start-up:
  * ALERT_TOPIC_ARN (required), ALERT_MIN_SEVERITY (default medium), ALERT_RESOLVED_NOTICES
- * (a severity or `off`; default critical), ALERT_PUBLISH_MAX_ATTEMPTS (1-10, default 4).
+ * (a severity or `off`; default critical), ALERT_REMINDER_HOURS (0 = never, the default; else 1-8760),
+ * ALERT_PUBLISH_MAX_ATTEMPTS (1-10, default 4).
  */
 export function alertSettingsFromEnvironment(env: Environment, findingsTable?: string): AlertEnvironmentSettings {
   const topicArn = requiredSetting(env, 'ALERT_TOPIC_ARN');
@@ -37,6 +40,7 @@ export function alertSettingsFromEnvironment(env: Environment, findingsTable?: s
     topicArn,
     minSeverity: oneOfSetting(env, 'ALERT_MIN_SEVERITY', SEVERITIES, DEFAULT_ALERT_SETTINGS.minSeverity),
     resolvedNotices,
+    reminderHours: numberSetting(env, 'ALERT_REMINDER_HOURS', DEFAULT_ALERT_SETTINGS.reminderHours, { min: 0, max: 8760 }),
     publishMaxAttempts: numberSetting(env, 'ALERT_PUBLISH_MAX_ATTEMPTS', DEFAULT_PUBLISH_MAX_ATTEMPTS, { min: 1, max: 10 }),
     ...(findingsTable === undefined ? {} : { findingsTable }),
   };

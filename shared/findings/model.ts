@@ -58,6 +58,8 @@ export interface Finding {
   readonly history: readonly HistoryEntry[];
   readonly alertState: AlertState;
   readonly alertError?: string;
+  /** When the latest alert or reminder about it was sent. */
+  readonly alertedAt?: string;
   /** When the risk was last removed (the resolving event's time, or the time a person resolved it). */
   readonly resolvedAt?: string;
   /** The suppression that mutes it, while suppressed. */

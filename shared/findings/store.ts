@@ -308,8 +308,17 @@ export class FindingsStore {
           TableName: this.tableName,
           Key: findingKey(findingId),
           ConditionExpression: 'alertState = :pending',
-          UpdateExpression: error === undefined ? 'SET alertState = :state, version = version + :one REMOVE alertError' : 'SET alertState = :state, alertError = :error, version = version + :one',
-          ExpressionAttributeValues: { ':pending': 'pending', ':state': state, ':one': 1, ...(error === undefined ? {} : { ':error': error }) },
+          UpdateExpression:
+            error === undefined
+              ? `SET alertState = :state, version = version + :one${state === 'sent' ? ', alertedAt = :now' : ''} REMOVE alertError`
+              : 'SET alertState = :state, alertError = :error, version = version + :one',
+          ExpressionAttributeValues: {
+            ':pending': 'pending',
+            ':state': state,
+            ':one': 1,
+            ...(error === undefined ? {} : { ':error': error }),
+            ...(state === 'sent' && error === undefined ? { ':now': this.now().toISOString() } : {}),
+          },
         }),
       );
       return true;
@@ -317,6 +326,39 @@ export class FindingsStore {
       if (caught instanceof ConditionalCheckFailedException) return false;
       throw caught;
     }
+  }
+
+  /**
+   * Claims the right to send a reminder about a still-open finding whose alert was sent before
+   * `cutoff` (ISO time): true for exactly one caller, which then sends it.
+   */
+  async claimReminder(findingId: string, cutoff: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: findingKey(findingId),
+          ConditionExpression: '#status = :open AND alertState = :sent AND (attribute_not_exists(alertedAt) OR alertedAt < :cutoff)',
+          UpdateExpression: 'SET alertedAt = :now, version = version + :one',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'open', ':sent': 'sent', ':cutoff': cutoff, ':now': this.now().toISOString(), ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (caught) {
+      if (caught instanceof ConditionalCheckFailedException) return false;
+      throw caught;
+    }
+  }
+
+  /** Every open finding, as the list index holds it (page by page, newest first). */
+  async *openFindings(): AsyncGenerator<FindingSummary> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.list({ statuses: ['open'], limit: 200, ...(cursor === undefined ? {} : { cursor }) });
+      yield* page.findings;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
   }
 
   // ---- internals used by FindingsBatch -----------------------------------------------------------

@@ -137,6 +137,7 @@ const FINDING_FIELDS = [
   'history',
   'alertState',
   'alertError',
+  'alertedAt',
   'resolvedAt',
   'suppressionId',
   'expiresAt',

@@ -26,6 +26,9 @@ export interface AuditSummary {
   readonly capHit: boolean;
   readonly alertsSent: number;
   readonly noticesSent: number;
+  /** Alerts owed from earlier runs (any rule) delivered by this run's sweep. */
+  readonly owedAlertsSent: number;
+  readonly reminders: number;
 }
 
 /** Some key changes or rotation notices failed: thrown after the findings are written, so the Errors alarm fires. */
@@ -36,7 +39,8 @@ export class KeyAuditIncompleteError extends Error {
 /**
  * What the scheduled Lambda does: audit the credential report (acting as the mode allows), write
  * the findings and resolve those the report no longer shows, alert on what opened, and tell owners
- * about rotated keys. Alerts and notices go out after the write, as for event detections.
+ * about rotated keys. Alerts and notices go out after the write, as for event detections. Then,
+ * being the daily scheduled run, it sweeps the table for alerts still owed and reminders due.
  */
 export async function auditKeys(dependencies: AuditKeysDependencies): Promise<AuditSummary> {
   const { store, alerter, publisher, logger, ...audit } = dependencies;
@@ -57,6 +61,8 @@ export async function auditKeys(dependencies: AuditKeysDependencies): Promise<Au
     }
   }
 
+  const sweep = await alerter.sweep(logger, audit.now());
+
   const changesDone = result.outcomes.filter((outcome) => outcome.status === 'done').length;
   const changesFailed = result.outcomes.filter((outcome) => outcome.status === 'failed').length;
   const summary: AuditSummary = {
@@ -69,6 +75,8 @@ export async function auditKeys(dependencies: AuditKeysDependencies): Promise<Au
     capHit: result.capHit,
     alertsSent: alerts.sent.length,
     noticesSent: result.notices.length - noticesFailed,
+    owedAlertsSent: sweep.owedAlerts.sent.length,
+    reminders: sweep.reminders,
   };
   logger.info({ ...summary, generatedTime: result.generatedTime, ...counts }, 'key audit done');
   if (changesFailed > 0 || noticesFailed > 0) {

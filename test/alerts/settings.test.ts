@@ -4,19 +4,20 @@ import { alertSettingsFromEnvironment } from '../../shared/alerts/settings.js';
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:warden-alerts';
 
 describe('alert settings', () => {
-  it('defaults: medium and above alert, critical findings send a resolved notice, four publish attempts', () => {
+  it('defaults: medium and above alert, critical findings send a resolved notice, no reminders, four publish attempts', () => {
     expect(alertSettingsFromEnvironment({ ALERT_TOPIC_ARN: TOPIC }, 'warden-findings')).toEqual({
       topicArn: TOPIC,
       minSeverity: 'medium',
       resolvedNotices: 'critical',
+      reminderHours: 0,
       publishMaxAttempts: 4,
       findingsTable: 'warden-findings',
     });
   });
 
   it('reads every setting', () => {
-    const settings = alertSettingsFromEnvironment({ ALERT_TOPIC_ARN: TOPIC, ALERT_MIN_SEVERITY: 'high', ALERT_RESOLVED_NOTICES: 'off', ALERT_PUBLISH_MAX_ATTEMPTS: '6' });
-    expect(settings).toMatchObject({ minSeverity: 'high', resolvedNotices: 'off', publishMaxAttempts: 6 });
+    const settings = alertSettingsFromEnvironment({ ALERT_TOPIC_ARN: TOPIC, ALERT_MIN_SEVERITY: 'high', ALERT_RESOLVED_NOTICES: 'off', ALERT_PUBLISH_MAX_ATTEMPTS: '6', ALERT_REMINDER_HOURS: '24' });
+    expect(settings).toMatchObject({ minSeverity: 'high', resolvedNotices: 'off', publishMaxAttempts: 6, reminderHours: 24 });
   });
 
   it.each([
