@@ -64,6 +64,14 @@ describe('warden replay', () => {
     expect((await runWarden(['replay', file, '--fail-on', 'low', ...store()])).code).toBe(0);
   });
 
+  it('shows progress on standard error only when it is a terminal, and clears it', async () => {
+    const terminal = await runWarden(['replay', DEMO, '--json', ...store()], '', { errIsTTY: true });
+    expect(terminal.stderr).toMatch(/\r[\d,]+ records, \d+ files\.\.\./);
+    expect(terminal.stderr.endsWith('\r\u001b[K')).toBe(true);
+    const piped = await runWarden(['replay', DEMO, '--json', ...store()]);
+    expect(piped.stderr).toBe('');
+  });
+
   it('rejects a wrong --fail-on with a message that names it', async () => {
     const run = await runWarden(['replay', DEMO, '--fail-on', 'severe', ...store()]);
     expect(run.code).toBe(64);

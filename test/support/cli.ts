@@ -9,13 +9,13 @@ export interface CliRun {
 }
 
 /** Runs `warden ARGS...` in process with recorded output (and optional standard input). */
-export async function runWarden(args: string[], stdinText = ''): Promise<CliRun> {
+export async function runWarden(args: string[], stdinText = '', { errIsTTY = false } = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
     out: (text) => void (stdout += text),
     err: (text) => void (stderr += text),
-    errIsTTY: false,
+    errIsTTY,
     stdin: Readable.from([stdinText]),
   };
   const code = await main(args, io);
