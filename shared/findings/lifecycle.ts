@@ -1,3 +1,4 @@
+import { severityRank } from '../detections/detection.js';
 import type { Resolution } from '../detections/engine.js';
 import type { Detected } from './finding.js';
 import { outcomePriority, type Finding, type HistoryEntry, type Occurrence, type Outcome, type Suppression } from './model.js';
@@ -43,6 +44,8 @@ export interface FindingState {
   readonly seenFloor?: string;
   readonly finding?: Finding;
   readonly earlyResolution?: EarlyResolution;
+  /** TTL of an item holding only an early resolution (most never see their detection). */
+  readonly expiresAt?: number;
 }
 
 export interface LifecycleContext {
@@ -132,6 +135,7 @@ export function applyEvents(
     ...(seenFloor === undefined ? {} : { seenFloor }),
     ...(finding === undefined ? {} : { finding: withoutUndefined(finding) }),
     ...(early === undefined ? {} : { earlyResolution: early }),
+    ...(finding === undefined && early !== undefined ? { expiresAt: expiryOf(context) } : {}),
   };
   return { next, outcome, newOccurrences };
 }
@@ -190,7 +194,12 @@ function laterDetection(finding: Finding, detected: Detected, occurrence: Occurr
   const comesBack =
     (finding.status === 'resolved' && finding.resolvedAt !== undefined && detected.eventTime > finding.resolvedAt) ||
     (finding.status === 'suppressed' && suppressionFor(detected, context.suppressions, context.now) === undefined);
-  if (!comesBack) return { finding: next, outcome: 'updated' };
+  if (!comesBack) {
+    // A finding that owed no alert (below the threshold when it opened) owes one again when a newer
+    // event raises its severity: the alerter decides whether the new severity reaches the threshold.
+    const risen = isLatest && next.status === 'open' && finding.alertState === 'none' && severityRank(detected.severity) > severityRank(finding.severity);
+    return { finding: risen ? { ...next, alertState: 'pending' } : next, outcome: 'updated' };
+  }
 
   const suppression = suppressionFor(detected, context.suppressions, context.now);
   if (suppression !== undefined) {

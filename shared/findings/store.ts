@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Evaluation, Resolution } from '../detections/engine.js';
 import { startEmbeddedDynamo } from './embedded.js';
+import { findingIdOf } from './finding.js';
 import {
   appendHistory,
   applyEvents,
@@ -540,7 +541,10 @@ export class FindingsBatch {
               : [],
           ),
         );
-        ids = [...new Set([...stored.map((summary) => summary.id), ...inBatch])];
+        // Also the finding a scope-less rule gives this resource: if its detection has not arrived yet
+        // (events come out of order), the resolution is kept there as an early resolution.
+        const scopeless = findingIdOf(resolution.ruleId, resolution.account, resolution.resource, undefined);
+        ids = [...new Set([...stored.map((summary) => summary.id), ...inBatch, scopeless])];
         looked.set(key, ids);
       }
       for (const findingId of ids) {

@@ -102,7 +102,7 @@ export function findingItem(findingId: string, state: FindingState): Item {
   if (state.seenFloor !== undefined) item.seenFloor = state.seenFloor;
   if (state.earlyResolution !== undefined) item.earlyResolution = state.earlyResolution;
   const finding = state.finding;
-  if (finding === undefined) return item;
+  if (finding === undefined) return state.expiresAt === undefined ? item : { ...item, expiresAt: state.expiresAt };
   const latestActor = finding.recentOccurrences[0]?.actor;
   return {
     ...item,
@@ -152,6 +152,7 @@ export function stateFromItem(item: Item | undefined): FindingState | undefined 
   if (typeof item.seenFloor === 'string') state.seenFloor = item.seenFloor;
   if (item.earlyResolution !== undefined) state.earlyResolution = item.earlyResolution as EarlyResolution;
   if (typeof item.status === 'string') state.finding = findingFromItem(item);
+  else if (typeof item.expiresAt === 'number') state.expiresAt = item.expiresAt;
   return state;
 }
 

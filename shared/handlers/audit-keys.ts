@@ -2,9 +2,8 @@ import type { Alerter } from '../alerts/alerter.js';
 import type { AlertPublisher } from '../alerts/publisher.js';
 import { publishErrorReason } from '../alerts/publisher.js';
 import { buildRotationNotice } from '../alerts/rotation-notice.js';
-import type { Resolution } from '../detections/engine.js';
 import type { FindingsStore, FindingSummary } from '../findings/store.js';
-import { runKeyAudit, type AuditResult, type KeyAuditOptions } from '../keys/audit.js';
+import { runKeyAudit, type KeyAuditOptions } from '../keys/audit.js';
 import { KEY_RULE_IDS } from '../keys/rules.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -37,20 +36,17 @@ export class KeyAuditIncompleteError extends Error {
 }
 
 /**
- * What the scheduled Lambda does: audit the credential report (acting as the mode allows), write
- * the findings and resolve those the report no longer shows, alert on what opened, and tell owners
- * about rotated keys. Alerts and notices go out after the write, as for event detections. Then,
- * being the daily scheduled run, it sweeps the table for alerts still owed and reminders due.
+ * What the scheduled Lambda does: audit the credential report (acting as the mode allows), tell
+ * owners about the keys it rotated, write the findings and resolve those the report no longer
+ * shows, then alert on what opened (after the write, as for event detections). Being the daily
+ * scheduled run, it also sweeps the table for alerts still owed and reminders due.
  */
 export async function auditKeys(dependencies: AuditKeysDependencies): Promise<AuditSummary> {
   const { store, alerter, publisher, logger, ...audit } = dependencies;
   const result = await runKeyAudit({ ...audit, logger });
-  const resolutions = result.account === '' ? [] : (await openKeyFindings(store)).filter((open) => isGone(open, result)).map((open) => resolutionOf(open, result));
-  const batch = store.batch();
-  batch.add({ detected: result.findings, resolutions });
-  const { changes, counts } = await batch.flush();
-  const alerts = await alerter.deliver(changes, logger);
 
+  // Owners first: their keys were already rotated, and nothing would produce these notices again if
+  // a later step (the table, the alerts) failed this run.
   let noticesFailed = 0;
   for (const notice of result.notices) {
     try {
@@ -60,6 +56,12 @@ export async function auditKeys(dependencies: AuditKeysDependencies): Promise<Au
       logger.error({ user: notice.user, newKeyId: notice.newKeyId, reason: publishErrorReason(error) }, 'rotation notice not sent; the finding still records the rotation');
     }
   }
+
+  const resolutions = result.account === '' ? [] : result.resolutions(await openKeyFindings(store));
+  const batch = store.batch();
+  batch.add({ detected: result.findings, resolutions });
+  const { changes, counts } = await batch.flush();
+  const alerts = await alerter.deliver(changes, logger);
 
   const sweep = await alerter.sweep(logger, audit.now());
 
@@ -97,21 +99,4 @@ async function openKeyFindings(findings: FindingsStore): Promise<FindingSummary[
     } while (cursor !== undefined);
   }
   return all;
-}
-
-/** A finding of the audited account that this audit no longer raises (the ids are fingerprints of rule, account, resource and scope). */
-const isGone = (open: FindingSummary, result: AuditResult): boolean => open.account === result.account && !result.seen.has(open.id);
-
-function resolutionOf(open: FindingSummary, result: AuditResult): Resolution {
-  return {
-    ruleId: open.ruleId,
-    account: open.account,
-    resource: open.resource,
-    scope: undefined,
-    findingId: open.id,
-    reason: 'no longer seen in the credential report',
-    eventId: result.eventId,
-    eventTime: result.generatedTime,
-    actor: 'iam-warden',
-  };
 }

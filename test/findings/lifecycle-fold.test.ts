@@ -32,4 +32,18 @@ describe('applyEvents (the pure fold)', () => {
 
     expect(after).toMatchObject({ severity: 'high', summary: 'latest', firstSeen: at(10), lastSeen: at(100), count: 2 });
   });
+
+  it('owes an alert again when a newer event raises the severity of a finding that owed none', () => {
+    const opened = applyEvents(undefined, [{ kind: 'detected', detected: detected({ eventTime: at(0), severity: 'high' }) }], context).next!;
+    // The alerter found it below the threshold: nothing owed.
+    const belowThreshold: FindingState = { ...opened, finding: { ...opened.finding!, alertState: 'none' } };
+
+    const same = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(10), severity: 'high' }) }], context).next?.finding;
+    const risen = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(10), severity: 'critical' }) }], context).next?.finding;
+    const olderRisen = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(-10), severity: 'critical' }) }], context).next?.finding;
+
+    expect(same?.alertState).toBe('none');
+    expect(risen).toMatchObject({ severity: 'critical', alertState: 'pending' });
+    expect(olderRisen).toMatchObject({ severity: 'high', alertState: 'none' });
+  });
 });

@@ -55,7 +55,8 @@ describe('resolved by the account itself', () => {
 
     const outcome = await store.apply(evaluation({ resolutions: [resolution({ ruleId: 's3-bucket-public', resource, scope: undefined, eventTime: at(60) })] }));
 
-    expect(outcome.changes.map((change) => change.findingId).sort()).toEqual([acl.findingId, policy.findingId].sort());
+    const findingsChanged = outcome.changes.filter((change) => change.finding !== undefined);
+    expect(findingsChanged.map((change) => change.findingId).sort()).toEqual([acl.findingId, policy.findingId].sort());
     expect(outcome.counts.resolved).toBe(2);
     expect(await store.get(otherBucket.findingId)).toMatchObject({ status: 'open' });
     expect(await store.get(otherAccount.findingId)).toMatchObject({ status: 'open' });
@@ -71,7 +72,21 @@ describe('resolved by the account itself', () => {
 
     const outcome = await batch.flush();
 
-    expect(outcome.changes).toMatchObject([{ findingId: raised.findingId, outcome: 'opened' }]);
+    expect(outcome.changes.filter((change) => change.finding !== undefined)).toMatchObject([{ findingId: raised.findingId, outcome: 'opened' }]);
+    expect(await store.get(raised.findingId)).toMatchObject({ status: 'resolved', count: 1 });
+  });
+
+  it('keeps an unscoped resolution that arrives before the detection of a scope-less rule', async () => {
+    const { store, table } = await freshStore();
+    const resource = 'arn:aws:iam::123456789012:role/deploy';
+    const raised = detected({ ruleId: 'iam-role-trust-public', resource, scope: undefined, eventTime: at(0) });
+    await store.apply(evaluation({ resolutions: [resolution({ ruleId: 'iam-role-trust-public', resource, scope: undefined, eventTime: at(10) })] }));
+    // Until its detection comes, the early resolution is an item with a TTL, like a resolved finding.
+    const early = await rawItem(table, raised.findingId);
+    expect(early?.['expiresAt']).toEqual(expect.any(Number));
+
+    await store.apply(evaluation({ detected: [raised] }));
+
     expect(await store.get(raised.findingId)).toMatchObject({ status: 'resolved', count: 1 });
   });
 

@@ -15,6 +15,14 @@ export const examples: DetectionExamples = {
       record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { userIdentity: exampleIdentities.root, requestParameters: {}, responseElements: { accessKey: rootKey } }),
       expect: { severity: 'critical' },
     },
+    {
+      name: 'root switches a deactivated key back on',
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', {
+        userIdentity: exampleIdentities.root,
+        requestParameters: { accessKeyId: 'AKIAEXAMPLEROOTKEY01', status: 'Active' },
+      }),
+      expect: { severity: 'critical', resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root`, scope: 'AKIAEXAMPLEROOTKEY01' },
+    },
   ],
   negative: [
     {

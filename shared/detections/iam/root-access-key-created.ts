@@ -25,9 +25,21 @@ export const rootAccessKeyCreated: Detection = {
   events: [{ eventSource: 'iam.amazonaws.com', eventNames: ['CreateAccessKey', 'DeleteAccessKey', 'UpdateAccessKey'] }],
 
   evaluate(record) {
-    if (record.eventName !== 'CreateAccessKey' || !isRootCallerActingOnItself(record)) return undefined;
-    const accessKeyId = stringField(record, 'responseElements', 'accessKey', 'accessKeyId');
+    if (!isRootCallerActingOnItself(record)) return undefined;
     const account = accountOf(record);
+    if (record.eventName === 'UpdateAccessKey' && stringField(record, 'requestParameters', 'status') === 'Active') {
+      // Deactivating resolves the finding; switching the key back on must raise it again.
+      const accessKeyId = stringField(record, 'requestParameters', 'accessKeyId');
+      return {
+        severity: 'critical',
+        resource: rootArn(record, account),
+        scope: accessKeyId,
+        summary: `The root user of account ${account} activated access key ${accessKeyId ?? '(id not recorded)'} again; delete it unless you need it.`,
+        details: { accessKeyId, status: 'Active' },
+      };
+    }
+    if (record.eventName !== 'CreateAccessKey') return undefined;
+    const accessKeyId = stringField(record, 'responseElements', 'accessKey', 'accessKeyId');
     return {
       severity: 'critical',
       resource: rootArn(record, account),

@@ -46,6 +46,6 @@ export const examples: DetectionExamples = {
   ],
   resolving: [
     { name: 'all four settings turned back on', record: put(allOn), removes: [{ resource: ARN, scope: 'public-access-block' }] },
-    { name: 'bucket deleted', record: s3('DeleteBucket', {}), removes: [{ resource: ARN, scope: undefined }] },
+    { name: 'bucket deleted', record: s3('DeleteBucket', {}), removes: [{ resource: ARN, scope: 'public-access-block' }] },
   ],
 };

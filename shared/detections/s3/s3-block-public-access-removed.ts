@@ -64,7 +64,7 @@ export const s3BlockPublicAccessRemoved: Detection = {
   resolves(record) {
     const bucket = bucketOf(record);
     if (bucket === undefined) return [];
-    if (record.eventName === 'DeleteBucket') return [{ resource: bucket.arn, reason: 'bucket deleted' }];
+    if (record.eventName === 'DeleteBucket') return [{ resource: bucket.arn, scope: SCOPE, reason: 'bucket deleted' }];
     if (record.eventName === 'PutBucketPublicAccessBlock' && settingsOff(record).length === 0) {
       return [{ resource: bucket.arn, scope: SCOPE, reason: 'all four Block Public Access settings turned back on' }];
     }

@@ -155,7 +155,10 @@ export const examples: DetectionExamples = {
     {
       name: 'bucket deleted',
       record: s3('DeleteBucket', {}),
-      removes: [{ resource: ARN, scope: undefined }],
+      removes: [
+        { resource: ARN, scope: 'policy' },
+        { resource: ARN, scope: 'acl' },
+      ],
     },
     {
       name: 'Block Public Access turned fully on',

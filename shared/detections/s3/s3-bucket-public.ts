@@ -111,7 +111,8 @@ export const s3BucketPublic: Detection = {
         break;
       }
       case 'DeleteBucket':
-        removals.push({ resource, reason: 'bucket deleted' });
+        // Each scope by name, so the removal is kept even when it arrives before the detection.
+        removals.push({ resource, scope: 'policy', reason: 'bucket deleted' }, { resource, scope: 'acl', reason: 'bucket deleted' });
         break;
       case 'PutBucketPublicAccessBlock': {
         // BlockPublicAcls and BlockPublicPolicy only refuse new public grants; existing ones keep working.
