@@ -65,8 +65,26 @@ const FUNCTIONS = {
 } as const;
 
 const props = (logicalId: string): Record<string, unknown> => resource(template, logicalId).Properties ?? {};
-const roleStatements = (roleId: string): Statement[] =>
-  ((props(roleId)['Policies'] as { PolicyDocument: Record<string, unknown> }[]) ?? []).flatMap((policy) => statementsOf(literal(policy.PolicyDocument) as Record<string, unknown>));
+/** A role's statements: its inline policies and the AWS::IAM::Policy resources attached to it (whatever their condition). */
+const roleStatements = (roleId: string, options: { onlyGranted?: boolean } = {}): Statement[] => {
+  const inline = ((props(roleId)['Policies'] as { PolicyDocument: Record<string, unknown> }[]) ?? []).map((policy) => policy.PolicyDocument);
+  const attached = resourcesOfType(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.['Roles']) === JSON.stringify([{ Ref: roleId }]))
+    .filter(([, policy]) => !options.onlyGranted || policy.Condition === undefined || conditionHolds(policy.Condition))
+    .map(([, policy]) => policy.Properties?.['PolicyDocument'] as Record<string, unknown>);
+  return [...inline, ...attached].flatMap((document) => statementsOf(literal(document) as Record<string, unknown>));
+};
+
+/** Evaluates a template condition made of Fn::Not / Fn::Equals over literals (the parameters are resolved when packaging). */
+function conditionHolds(name: string): boolean {
+  const evaluate = (expression: unknown): boolean => {
+    const [[operator, argument]] = Object.entries(expression as Record<string, unknown[]>) as [[string, unknown[]]];
+    if (operator === 'Fn::Not') return !evaluate(argument[0]);
+    if (operator === 'Fn::Equals') return argument[0] === argument[1];
+    throw new Error(`condition ${name}: ${operator} is not evaluated here`);
+  };
+  return evaluate(template.Conditions?.[name]);
+}
 const actionsOf = (statements: readonly Statement[]): string[] => statements.flatMap((statement) => listOf(statement.Action as string | string[] | undefined));
 
 describe('packaged offline by osls', () => {
@@ -265,10 +283,17 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets the audit change no key and write no secret in report mode, the default', () => {
+    const granted = actionsOf(roleStatements('AuditRole', { onlyGranted: true }));
+    expect(granted).toEqual(expect.arrayContaining(['iam:ListAccessKeys', 'iam:GetCredentialReport']));
+    for (const action of ['iam:UpdateAccessKey', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'secretsmanager:PutSecretValue']) expect(granted).not.toContain(action);
+    expect([conditionHolds('KeysMayChange'), conditionHolds('KeysMayRotate')]).toEqual([false, false]);
+  });
+
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
     const userStatements = roleStatements('AuditRole').filter((statement) => actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)));
-    expect(userStatements).toHaveLength(1);
-    expect(userStatements[0]?.Resource).toBe(`arn:aws:iam::${ACCOUNT}:user/*`);
+    expect(userStatements).toHaveLength(3);
+    for (const statement of userStatements) expect(statement.Resource).toBe(`arn:aws:iam::${ACCOUNT}:user/*`);
     const raw = (props('AuditRole')['Policies'] as { PolicyDocument: { Statement: { Sid: string; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement.find((statement) => statement.Sid === 'UserKeys');
     expect(raw?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' });
   });
