@@ -80,8 +80,13 @@ export async function listUserFacts(iam: IAMClient, user: string): Promise<UserF
   return { keys, tags, groups };
 }
 
-/** Secrets Manager names allow letters, digits and /_+=.@-; IAM user names also allow a comma. */
-export const secretNameFor = (prefix: string, user: string): string => `${prefix}${user.replace(/[^A-Za-z0-9/_+=.@-]/g, '-')}`;
+/**
+ * The secret of one user. Secrets Manager names allow letters, digits and /_+=.@-; IAM user names
+ * also allow a comma. Escaped one-to-one (`=` as `=3D`, `,` as `=2C`), so two users never share one
+ * secret: `a,b` and `a-b` must not read each other's key.
+ */
+export const secretNameFor = (prefix: string, user: string): string =>
+  `${prefix}${user.replace(/[^A-Za-z0-9/_+.@-]/g, (character) => `=${character.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)}`;
 
 /** Only the user may read its secret: everyone else (iam-warden included) is denied GetSecretValue. */
 export function secretPolicyFor(userArn: string): string {

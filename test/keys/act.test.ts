@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { secretNameFor } from '../../shared/keys/act.js';
 import { runKeyAudit, type AuditResult } from '../../shared/keys/audit.js';
 import { InMemoryRotationStateStore, type RotationState } from '../../shared/keys/rotation-state.js';
 import type { Logger } from '../../shared/keys/logger.js';
@@ -223,5 +224,15 @@ describe('the secret access key goes to Secrets Manager only', () => {
     const visible = JSON.stringify({ lines: logger.lines, results: results.map((r) => ({ ...r, seen: [...r.seen] })) });
     for (const secret of account.issuedSecrets) expect(visible).not.toContain(secret);
     expect(visible).toContain('rejected value [REDACTED]');
+  });
+});
+
+describe('secretNameFor', () => {
+  it('gives every IAM user name its own secret name, within the characters Secrets Manager allows', () => {
+    const users = ['a,b', 'a-b', 'a=2Cb', 'svc.deploy@example', 'plain'];
+    const names = users.map((user) => secretNameFor('iam-warden/access-keys/', user));
+    expect(new Set(names).size).toBe(users.length);
+    for (const name of names) expect(name).toMatch(/^[A-Za-z0-9/_+=.@-]+$/);
+    expect(names[4]).toBe('iam-warden/access-keys/plain');
   });
 });
