@@ -1,7 +1,9 @@
 /**
  * The key audit, end to end: read the credential report, decide, list facts only for users that may
- * need a change (most urgent first, no more than the cap needs), act, and decide once more so the
- * findings describe the state after this run. functions/audit-access-keys.ts and `warden keys` call it.
+ * need a change (most urgent first, no more than the cap needs), act, and decide once more with the
+ * rotation states this run changed, so findings describe rotations as they now stand. Keys themselves
+ * are judged as the report saw them: a key switched off in this run drops out of the findings with
+ * the next report. functions/audit-access-keys.ts and `warden keys` call it.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

@@ -22,6 +22,14 @@ export const examples: DetectionExamples = {
       }),
       expect: { severity: 'high' },
     },
+    {
+      name: 'advanced selectors for read-only management events',
+      record: cloudtrail('PutEventSelectors', {
+        trailName: 'management',
+        advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, { field: 'readOnly', equals: ['true'] }] }],
+      }),
+      expect: { severity: 'high', scope: 'management-events' },
+    },
   ],
   negative: [
     { name: 'logging started', record: cloudtrail('StartLogging', { name: 'management' }) },

@@ -25,11 +25,10 @@ function managementEventsExcluded(record: CloudTrailRecord): boolean | undefined
     return !basic.some((selector) => isObject(selector) && selector['includeManagementEvents'] !== false && selector['readWriteType'] !== 'ReadOnly');
   }
   if (Array.isArray(advanced)) {
-    return !advanced.some((selector) =>
-      asList(field(selector, 'fieldSelectors')).some(
-        (fieldSelector) => stringField(fieldSelector, 'field') === 'eventCategory' && asList(field(fieldSelector, 'equals')).includes('Management'),
-      ),
-    );
+    // A Management selector narrowed to read-only events records no write: as excluded as none.
+    const selects = (selector: unknown, name: string, value: string): boolean =>
+      asList(field(selector, 'fieldSelectors')).some((fieldSelector) => stringField(fieldSelector, 'field') === name && asList(field(fieldSelector, 'equals')).includes(value));
+    return !advanced.some((selector) => selects(selector, 'eventCategory', 'Management') && !selects(selector, 'readOnly', 'true'));
   }
   return undefined;
 }
