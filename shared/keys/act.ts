@@ -26,7 +26,7 @@ import {
 import { redactString } from '../findings/redact.js';
 import { ROOT_USER } from './credential-report.js';
 import { DAY_MS, type KeyAction, type ListedKey, type UserFacts } from './decide.js';
-import type { Logger } from './logger.js';
+import type { FieldLogger as Logger } from '../logging/logger.js';
 import type { RotationPhase, RotationState, RotationStateStore } from './rotation-state.js';
 import type { KeySettings } from './settings.js';
 

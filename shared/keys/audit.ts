@@ -12,7 +12,7 @@ import type { Detected } from '../findings/finding.js';
 import { KeyActor, listUserFacts, type ActionOutcome, type RotationNotice } from './act.js';
 import { readCredentialReport, type CredentialReport } from './credential-report.js';
 import { accountOfArn, auditEventId, changesIam, decide, resolutionsAmong, type KeyAction, type OpenFinding, type UserFacts } from './decide.js';
-import { silentLogger, type Logger } from './logger.js';
+import { silentLogger, type FieldLogger as Logger } from '../logging/logger.js';
 import { isRotationInProgress, type RotationState, type RotationStateStore } from './rotation-state.js';
 import type { KeySettings } from './settings.js';
 

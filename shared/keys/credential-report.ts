@@ -4,7 +4,7 @@ import {
   GetCredentialReportCommand,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import type { Logger } from './logger.js';
+import type { FieldLogger as Logger } from '../logging/logger.js';
 
 /** The columns of the IAM credential report, in order (shared/FACTS.md). */
 export const CREDENTIAL_REPORT_COLUMNS = [

@@ -55,12 +55,6 @@ export function hasVariableOrWildcard(value: string): boolean {
   return value.includes('*') || value.includes('?') || value.includes('${');
 }
 
-const RFC_1918: readonly (readonly [number, number])[] = [
-  [ipv4ToNumber([10, 0, 0, 0]), 8],
-  [ipv4ToNumber([172, 16, 0, 0]), 12],
-  [ipv4ToNumber([192, 168, 0, 0]), 16],
-];
-
 /**
  * S3 counts an aws:SourceIp range broader than /8 (IPv4) or /32 (IPv6) as public, except RFC 1918
  * private ranges; an unreadable value is not a fixed value either.
@@ -72,9 +66,8 @@ export function isNarrowSourceIp(value: string): boolean {
   if (isIPv4(address)) {
     const prefix = prefixText === undefined ? 32 : Number(prefixText);
     if (prefix > 32) return false;
-    if (prefix >= 8) return true;
-    const start = ipv4ToNumber(address.split('.').map(Number)) & prefixMask(prefix);
-    return RFC_1918.some(([network, bits]) => prefix >= bits && (start & prefixMask(bits)) === network);
+    // RFC 1918 ranges are exempt, but none is broader than /8, so the exemption never widens this.
+    return prefix >= 8;
   }
   if (isIPv6(address)) {
     const prefix = prefixText === undefined ? 128 : Number(prefixText);
@@ -82,12 +75,3 @@ export function isNarrowSourceIp(value: string): boolean {
   }
   return false;
 }
-
-function ipv4ToNumber(octets: readonly number[]): number {
-  return octets.reduce((sum, octet) => sum * 256 + octet, 0);
-}
-
-function prefixMask(bits: number): number {
-  return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-}
-

@@ -4,7 +4,7 @@ import { CreateAccessKeyCommand } from '@aws-sdk/client-iam';
 import { secretNameFor } from '../../shared/keys/act.js';
 import { runKeyAudit, type AuditResult } from '../../shared/keys/audit.js';
 import { InMemoryRotationStateStore, type RotationState } from '../../shared/keys/rotation-state.js';
-import type { Logger } from '../../shared/keys/logger.js';
+import type { FieldLogger as Logger } from '../../shared/logging/logger.js';
 import type { KeySettings } from '../../shared/keys/settings.js';
 import { FakeAccount } from './fake-account.js';
 import { ACCOUNT, day, settingsWith } from './helpers.js';
