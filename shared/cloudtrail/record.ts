@@ -83,6 +83,15 @@ export function actorOf(record: CloudTrailRecord): Actor {
   };
 }
 
+export function isRootCaller(record: CloudTrailRecord): boolean {
+  return stringField(record, 'userIdentity', 'type') === 'Root';
+}
+
+/** The root user acting on its own credentials: IAM calls that name no user act on the caller. */
+export function isRootActingOnItself(record: CloudTrailRecord): boolean {
+  return isRootCaller(record) && stringField(record, 'requestParameters', 'userName') === undefined;
+}
+
 /** The account the event happened in: where CloudTrail delivered it, else the caller's. */
 export function accountOf(record: CloudTrailRecord): string {
   return stringField(record, 'recipientAccountId') ?? stringField(record, 'userIdentity', 'accountId') ?? 'unknown';

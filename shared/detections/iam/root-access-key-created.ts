@@ -1,9 +1,6 @@
-import { accountOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { accountOf, field, isRootActingOnItself, stringField } from '../../cloudtrail/record.js';
 import { rootArn } from '../../cloudtrail/arn.js';
 import type { Detection } from '../detection.js';
-
-const isRootCallerActingOnItself = (record: CloudTrailRecord): boolean =>
-  stringField(record, 'userIdentity', 'type') === 'Root' && stringField(record, 'requestParameters', 'userName') === undefined;
 
 export const rootAccessKeyCreated: Detection = {
   id: 'root-access-key-created',
@@ -25,7 +22,7 @@ export const rootAccessKeyCreated: Detection = {
   events: [{ eventSource: 'iam.amazonaws.com', eventNames: ['CreateAccessKey', 'DeleteAccessKey', 'UpdateAccessKey'] }],
 
   evaluate(record) {
-    if (!isRootCallerActingOnItself(record)) return undefined;
+    if (!isRootActingOnItself(record)) return undefined;
     const account = accountOf(record);
     if (record.eventName === 'UpdateAccessKey' && stringField(record, 'requestParameters', 'status') === 'Active') {
       // Deactivating resolves the finding; switching the key back on must raise it again.
@@ -50,7 +47,7 @@ export const rootAccessKeyCreated: Detection = {
   },
 
   resolves(record) {
-    if (!isRootCallerActingOnItself(record)) return [];
+    if (!isRootActingOnItself(record)) return [];
     const accessKeyId = stringField(record, 'requestParameters', 'accessKeyId');
     if (accessKeyId === undefined) return [];
     const resource = rootArn(record, accountOf(record));

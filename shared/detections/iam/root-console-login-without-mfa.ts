@@ -1,4 +1,4 @@
-import { accountOf, stringField } from '../../cloudtrail/record.js';
+import { accountOf, isRootActingOnItself, isRootCaller, stringField } from '../../cloudtrail/record.js';
 import { rootArn } from '../../cloudtrail/arn.js';
 import type { Detection } from '../detection.js';
 
@@ -24,7 +24,7 @@ export const rootConsoleLoginWithoutMfa: Detection = {
   ],
 
   evaluate(record) {
-    if (record.eventName !== 'ConsoleLogin' || stringField(record, 'userIdentity', 'type') !== 'Root') return undefined;
+    if (record.eventName !== 'ConsoleLogin' || !isRootCaller(record)) return undefined;
     if (stringField(record, 'responseElements', 'ConsoleLogin') !== 'Success') return undefined;
     // Only an explicit "No": a missing flag is not evidence of a login without MFA.
     if (stringField(record, 'additionalEventData', 'MFAUsed') !== 'No') return undefined;
@@ -38,7 +38,6 @@ export const rootConsoleLoginWithoutMfa: Detection = {
   },
 
   resolves(record) {
-    const forRoot = stringField(record, 'userIdentity', 'type') === 'Root' && stringField(record, 'requestParameters', 'userName') === undefined;
-    return record.eventName === 'EnableMFADevice' && forRoot ? [{ resource: rootArn(record, accountOf(record)), reason: 'MFA device assigned to the root user' }] : [];
+    return record.eventName === 'EnableMFADevice' && isRootActingOnItself(record) ? [{ resource: rootArn(record, accountOf(record)), reason: 'MFA device assigned to the root user' }] : [];
   },
 };
