@@ -1,14 +1,13 @@
 import { userInfo } from 'node:os';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { referenceLabels } from '../detections/detection.js';
 import { ruleById } from '../findings/rule-book.js';
-import { isSeverity, SEVERITIES } from '../detections/detection.js';
-import { StoreInUseError } from '../findings/embedded.js';
 import { InvalidCursorError } from '../findings/list.js';
 import { FINDING_STATUSES, isFindingStatus, type Finding, type FindingStatus, type Occurrence, type Suppression } from '../findings/model.js';
-import { FindingNotFoundError, openFindingsStore, type FindingsStore, type FindingSummary, type ListQuery, type OpenFindingsStoreOptions } from '../findings/store.js';
+import { FindingNotFoundError, openFindingsStore, type FindingsStore, type FindingSummary, type ListQuery } from '../findings/store.js';
 import { isActive, type SuppressionTarget } from '../findings/suppressions.js';
 import { ExitCode, UsageError, type CliIO } from './io.js';
+import { isoTimeOption, parseOptions, severityOption, STORE_OPTIONS, storeSelection, type OptionValues } from './options.js';
 
 export const FINDINGS_USAGE = `usage:
   warden findings list [--status open|resolved|suppressed|all] [--min-severity S] [--rule ID]
@@ -27,14 +26,7 @@ export interface FindingsCommandContext {
   readonly user?: string;
 }
 
-const STORE_OPTIONS = {
-  store: { type: 'string' },
-  table: { type: 'string' },
-  region: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
-
-type Values = Record<string, string | boolean | undefined>;
+type Values = OptionValues;
 
 /** `warden findings ...`: returns the exit status; usage mistakes throw UsageError naming the option. */
 export async function findingsCommand(argv: string[], io: CliIO, context: FindingsCommandContext = {}): Promise<number> {
@@ -47,29 +39,15 @@ export async function findingsCommand(argv: string[], io: CliIO, context: Findin
   const by = `cli:${context.user ?? process.env.USER ?? userInfo().username}`;
   const run = SUBCOMMANDS[subcommand];
   if (run === undefined) throw new UsageError(`unknown findings subcommand "${subcommand}" (list, show, resolve, suppress, unsuppress, suppressions)`);
-  const { values, positionals } = parse(rest, run.options);
+  const { values, positionals } = parseOptions(`findings ${subcommand}`, rest, { ...STORE_OPTIONS, ...run.options });
   if (values.help === true) {
     io.out(FINDINGS_USAGE);
     return ExitCode.ok;
   }
   const prepared = run.prepare(values, positionals, now);
-  let opened;
-  try {
-    opened = await openFindingsStore({ ...storeSelection(values), now });
-  } catch (error) {
-    if (!(error instanceof StoreInUseError)) throw error;
-    io.err(`${error.message}\n`);
-    return ExitCode.failure;
-  }
-  const { store, close } = opened;
+  const { store, close } = await openFindingsStore({ ...storeSelection(values), now });
   try {
     return await prepared(store, io, { now, by });
-  } catch (error) {
-    if (error instanceof FindingNotFoundError) {
-      io.err(`${error.message}\n`);
-      return ExitCode.failure;
-    }
-    throw error;
   } finally {
     await close();
   }
@@ -150,7 +128,7 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         const { removed, reopened } = await store.unsuppress(target, { reason, by });
         if (removed.length === 0) {
           io.err('no suppression matches\n');
-          return ExitCode.failure;
+          return ExitCode.notFound;
         }
         io.out(`removed ${removed.map((suppression) => suppression.id).join(', ')}; reopened ${reopened.length} finding(s)\n`);
         for (const change of reopened) io.out(`  ${change.findingId}\n`);
@@ -263,10 +241,12 @@ function listQuery(values: Values, now: () => Date): ListQuery {
   const query: { -readonly [K in keyof ListQuery]: ListQuery[K] } = { statuses };
   if (typeof values['min-severity'] === 'string') {
     const severity = values['min-severity'];
-    if (!isSeverity(severity)) throw new UsageError(`--min-severity must be one of ${SEVERITIES.join(', ')} (got "${severity}")`);
-    query.minSeverity = severity;
+    query.minSeverity = severityOption(severity, '--min-severity');
   }
-  if (typeof values.rule === 'string') query.ruleId = values.rule;
+  if (typeof values.rule === 'string') {
+    if (ruleById(values.rule) === undefined) throw new UsageError(`--rule: no rule "${values.rule}" (see warden rules)`);
+    query.ruleId = values.rule;
+  }
   if (typeof values.resource === 'string') {
     // A full ARN is an exact key on the byResource index; anything else is a part of the resource.
     if (values.resource.startsWith('arn:')) query.resource = values.resource;
@@ -284,8 +264,8 @@ export function parseSince(text: string, now: Date): string {
   if (relative !== null) {
     const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[relative[2] as 'd' | 'h' | 'm'];
     time = now.getTime() - Number(relative[1]) * unit;
-  } else if (/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(text) && !Number.isNaN(Date.parse(text))) {
-    time = Date.parse(text);
+  } else if (/^\d{4}-/.test(text)) {
+    time = isoTimeOption(text, '--since').getTime();
   } else {
     throw new UsageError(`--since must be like 7d, 12h, 30m or an ISO date (got "${text}")`);
   }
@@ -363,8 +343,7 @@ function suppressPrepared(target: SuppressionTarget, values: Values, now: () => 
   const reason = requiredText(values.reason, '--reason');
   let until: string | undefined;
   if (typeof values.until === 'string') {
-    const parsed = Date.parse(values.until);
-    if (!/^\d{4}-\d{2}-\d{2}/.test(values.until) || Number.isNaN(parsed)) throw new UsageError(`--until must be an ISO date (got "${values.until}")`);
+    const parsed = isoTimeOption(values.until, '--until').getTime();
     if (parsed <= now().getTime()) throw new UsageError(`--until is in the past (${values.until})`);
     until = new Date(parsed).toISOString();
   }
@@ -398,29 +377,6 @@ function suppressionTarget(values: Values, positionals: string[], command: strin
 }
 
 // ---- arguments ------------------------------------------------------------------------------------
-
-function parse(args: string[], options: ParseArgsConfig['options']): { values: Values; positionals: string[] } {
-  try {
-    const parsed = parseArgs({ args, options: { ...STORE_OPTIONS, ...options }, allowPositionals: true, strict: true });
-    return { values: parsed.values as Values, positionals: parsed.positionals };
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error), { cause: error });
-  }
-}
-
-function storeSelection(values: Values): OpenFindingsStoreOptions {
-  const table = values.table;
-  const region = values.region;
-  if (typeof table === 'string') {
-    if (typeof values.store === 'string') throw new UsageError('--store and --table cannot be used together');
-    if (table.length < 3) throw new UsageError('--table must name a DynamoDB table (3 characters or more)');
-    return typeof region === 'string' ? { tableName: table, region } : { tableName: table };
-  }
-  if (typeof region === 'string') throw new UsageError('--region only applies with --table');
-  const dir = typeof values.store === 'string' ? values.store : '.warden';
-  if (dir === '') throw new UsageError('--store needs a directory');
-  return { storeDir: dir };
-}
 
 function positiveInteger(value: string | boolean | undefined, option: string): number | undefined {
   if (typeof value !== 'string') return undefined;

@@ -8,8 +8,12 @@ export interface CliIO {
   readonly stdin: NodeJS.ReadableStream;
 }
 
-/** A command's exit status: 0 all good, 1 findings at or above --fail-on, 2 input skipped, 64 usage. */
-export const ExitCode = { ok: 0, findingsAtThreshold: 1, inputSkipped: 2, usage: 64, failure: 70 } as const;
+/**
+ * A command's exit status: 0 all good, 1 findings at or above --fail-on, 2 input skipped, 64 a usage
+ * mistake, 66 what was asked for does not exist (a finding id, a file), 70 an internal or AWS error,
+ * 75 the store is in use by another warden process (try again).
+ */
+export const ExitCode = { ok: 0, findingsAtThreshold: 1, inputSkipped: 2, usage: 64, notFound: 66, failure: 70, busy: 75 } as const;
 
 export const processIO: CliIO = {
   out: (text) => void process.stdout.write(text),

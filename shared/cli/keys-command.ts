@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -12,11 +11,13 @@ import { InMemoryRotationStateStore, type RotationStateStore } from '../keys/rot
 import { DynamoRotationStateStore } from '../keys/rotation-state-dynamodb.js';
 import { KEY_MODES, readKeySettings, SettingsError, type KeyMode } from '../keys/settings.js';
 import { ExitCode, UsageError, type CliIO } from './io.js';
+import { isoTimeOption, parseOptions } from './options.js';
 import { textTable } from './text-table.js';
 
 const USAGE = `usage:
   warden keys --credential-report FILE [--now ISO] [--json]
-      audit a saved credential report offline (FILE: the CSV, or the base64 Content; - for stdin)
+      audit a saved credential report offline (FILE: the CSV, the base64 Content, or the JSON
+      of aws iam get-credential-report; - for stdin)
   warden keys [--mode report|deactivate|rotate] [--region R] [--table NAME] [--json]
       audit the live account through the standard AWS credential chain (report is a dry run;
       rotate needs --table, the findings table that keeps rotation states)
@@ -25,31 +26,21 @@ Thresholds, caps and exemptions come from WARDEN_KEYS_* environment variables.
 
 /** `warden keys`: key hygiene, offline on a saved report or live on the account. */
 export async function keysCommand(argv: string[], io: CliIO, env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      'credential-report': { type: 'string' },
-      now: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      mode: { type: 'string' },
-      region: { type: 'string' },
-      table: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-    allowPositionals: true,
+  const { values, positionals } = parseOptions('keys', argv, {
+    'credential-report': { type: 'string' },
+    now: { type: 'string' },
+    json: { type: 'boolean' },
+    mode: { type: 'string' },
+    region: { type: 'string' },
+    table: { type: 'string' },
   });
-  if (values.help) {
+  if (values.help === true) {
     io.out(USAGE);
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n${USAGE}`);
   if (values.mode !== undefined && !(KEY_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${KEY_MODES.join(', ')}`);
-  let now: Date | undefined;
-  if (values.now !== undefined) {
-    now = new Date(values.now);
-    if (Number.isNaN(now.getTime())) throw new UsageError(`--now must be an ISO date or time, not ${JSON.stringify(values.now)}`);
-  }
+  const now = typeof values.now === 'string' ? isoTimeOption(values.now, '--now') : undefined;
   const mode = values.mode as KeyMode | undefined;
   let settings;
   try {
@@ -67,7 +58,7 @@ export async function keysCommand(argv: string[], io: CliIO, env: Readonly<Recor
     const at = now ?? new Date();
     const report = { generatedTime: at.toISOString(), rows: parseCredentialReport(content) };
     const decision = decide({ report, now: at, settings: { ...settings, mode: 'report' }, rotations: new Map(), facts: new Map() });
-    print(decision.findings, values.json, io);
+    print(decision.findings, values.json === true, io);
     io.err(`${decision.findings.length} finding(s) for ${report.rows.length} user(s); offline audit: dry run, no change made\n`);
     return ExitCode.ok;
   }
@@ -82,7 +73,7 @@ export async function keysCommand(argv: string[], io: CliIO, env: Readonly<Recor
   const rotationStates: RotationStateStore = dynamo === undefined || values.table === undefined ? new InMemoryRotationStateStore() : new DynamoRotationStateStore(dynamo, values.table);
   try {
     const result = await runKeyAudit({ iam, secretsManager, rotationStates, settings, now: () => new Date() });
-    print(result.findings, values.json, io);
+    print(result.findings, values.json === true, io);
     for (const outcome of result.outcomes) io.err(`${outcome.status}: ${outcome.kind} ${outcome.user}${outcome.accessKeyId ? ` ${outcome.accessKeyId}` : ''}: ${outcome.detail}\n`);
     io.err(
       `${result.findings.length} finding(s) for ${result.users} user(s) (report of ${result.generatedTime}); mode ${settings.mode}` +

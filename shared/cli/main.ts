@@ -1,12 +1,14 @@
 import { findingsCommand } from './findings-command.js';
 import { keysCommand } from './keys-command.js';
+import { StoreInUseError } from '../findings/embedded.js';
+import { FindingNotFoundError } from '../findings/store.js';
 import { ExitCode, processIO, UsageError, type CliIO } from './io.js';
 import { replayCommand } from './replay-command.js';
 import { rulesCommand } from './rules-command.js';
 
 const HELP = `warden: iam-warden's command line
 
-  warden replay PATH... [--json] [--store DIR] [--fail-on SEVERITY]
+  warden replay PATH... [--json] [--store DIR | --table NAME] [--fail-on SEVERITY] [--sns-topic ARN]
                                   detect risky changes in CloudTrail logs (files, directories, - for stdin)
   warden rules [--json]           the detections and the events they listen to
   warden findings list|show|resolve|suppress|unsuppress|suppressions
@@ -16,6 +18,7 @@ const HELP = `warden: iam-warden's command line
                                   audit access keys and passwords from the IAM credential report
 
 Findings are kept in an embedded table under .warden/ (--store DIR), or a deployed one (--table NAME).
+Every command has its own help: warden replay --help, warden findings --help, warden keys --help.
 `;
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -41,11 +44,23 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   try {
     return await command(rest, io);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
-      io.err(`warden ${name}: ${error.message}\n`);
-      return ExitCode.usage;
-    }
-    io.err(`warden ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return ExitCode.failure;
+    const [message, code] = explainFailure(error);
+    io.err(`warden ${name}: ${message}\n`);
+    return code;
   }
+}
+
+/** What a failure means to the person at the terminal, and the exit status it gets. */
+export function explainFailure(error: unknown): [string, number] {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof UsageError) return [message, ExitCode.usage];
+  if (error instanceof FindingNotFoundError) return [message, ExitCode.notFound];
+  if (error instanceof StoreInUseError) return [`${message}; try again when it is done`, ExitCode.busy];
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT') return [`no such file: ${(error as { path?: string }).path ?? message}`, ExitCode.notFound];
+  if (error instanceof Error && error.name === 'CredentialsProviderError') {
+    return ['no AWS credentials found (environment, ~/.aws, SSO...); to work offline, see warden --help', ExitCode.failure];
+  }
+  if (message === 'Region is missing') return ['no AWS region: pass --region or set AWS_REGION', ExitCode.failure];
+  return [message, ExitCode.failure];
 }

@@ -1,24 +1,40 @@
 import { rm } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { AlertDeliveryError, Alerter, selectAlerts } from '../alerts/alerter.js';
 import { buildAlert } from '../alerts/message.js';
 import { SnsAlertPublisher } from '../alerts/publisher.js';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/settings.js';
 import { renderAlertsForTerminal } from '../alerts/terminal.js';
 import { catalogue } from '../detections/catalogue.js';
-import { isSeverity, severityRank, SEVERITIES, type Severity } from '../detections/detection.js';
+import { severityRank, type Severity } from '../detections/detection.js';
 import { DetectionEngine } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import { ruleById } from '../findings/rule-book.js';
+import type { Finding } from '../findings/model.js';
 import type { FindingChange } from '../findings/store.js';
 import { openFindingsStore } from '../findings/store.js';
 import { createLogger } from '../logging/logger.js';
 import { replay } from '../replay/replay.js';
 import { ExitCode, UsageError, type CliIO } from './io.js';
+import { parseOptions, severityOption, STORE_OPTIONS, storeArguments, storeSelection } from './options.js';
 
-const USAGE =
-  'usage: warden replay PATH... [--json] [--store DIR | --table NAME [--region R]] [--fail-on SEVERITY] [--reset-store]\n' +
-  '                     [--alerts terminal|none] [--sns-topic ARN] [--alert-min-severity SEVERITY]';
+export const REPLAY_USAGE = `usage: warden replay PATH... [options]
+
+  Runs every detection over CloudTrail input and records findings. PATH is a file, a directory
+  (walked recursively) or - for standard input: CloudTrail S3 log files (.json or .json.gz), JSON
+  arrays of records, EventBridge events, JSON Lines, or \`aws cloudtrail lookup-events\` output.
+
+  --json                     one detection per line on standard output (with its findingId), nothing else
+  --store DIR                the embedded findings store (default .warden)
+  --table NAME [--region R]  the deployed findings table instead (standard AWS credential chain)
+  --reset-store              empty the embedded store first (the demo does this)
+  --fail-on SEVERITY         exit 1 when a finding at or above it was raised and is not suppressed
+  --alerts terminal|none     print the alerts that would be sent (default terminal), or not
+  --sns-topic ARN            publish the alerts to an SNS topic, as the Lambda does
+  --alert-min-severity S     the lowest severity that alerts (default medium)
+
+  Exit status: 0 all input read; 2 some input skipped (the rest processed); 1 (wins over 2) --fail-on
+  reached; 70 a detection failed on some event, or SNS could not be reached; 64 a usage mistake.
+`;
 const ALERT_MODES = ['terminal', 'none'] as const;
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
 
@@ -31,44 +47,40 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
  * --sns-topic exactly as the Lambda does (pending -> sent), or not at all with --alerts none.
  */
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: 'boolean', default: false },
-      store: { type: 'string', default: '.warden' },
-      table: { type: 'string' },
-      region: { type: 'string' },
-      'fail-on': { type: 'string' },
-      'reset-store': { type: 'boolean', default: false },
-      alerts: { type: 'string', default: 'terminal' },
-      'sns-topic': { type: 'string' },
-      'alert-min-severity': { type: 'string', default: DEFAULT_ALERT_SETTINGS.minSeverity },
-    },
+  const { values, positionals } = parseOptions('replay', argv, {
+    ...STORE_OPTIONS,
+    json: { type: 'boolean' },
+    'fail-on': { type: 'string' },
+    'reset-store': { type: 'boolean' },
+    alerts: { type: 'string' },
+    'sns-topic': { type: 'string' },
+    'alert-min-severity': { type: 'string' },
   });
-  if (positionals.length === 0) throw new UsageError(`replay needs at least one PATH (a file, a directory or - for stdin)\n${USAGE}`);
-  const failOn = values['fail-on'];
-  if (failOn !== undefined && !isSeverity(failOn)) throw new UsageError(`--fail-on must be one of ${SEVERITIES.join(', ')}; got "${failOn}"`);
-  if (values['reset-store'] && values.table !== undefined) throw new UsageError('--reset-store only applies to the embedded store (--store), never to a deployed --table');
-  const alertMode = values.alerts;
+  if (values.help === true) {
+    io.out(REPLAY_USAGE);
+    return ExitCode.ok;
+  }
+  if (positionals.length === 0) throw new UsageError('replay needs at least one PATH (a file, a directory or - for stdin); see warden replay --help');
+  const json = values.json === true;
+  const selection = storeSelection(values);
+  const failOn = typeof values['fail-on'] === 'string' ? severityOption(values['fail-on'], '--fail-on') : undefined;
+  if (values['reset-store'] === true && !('storeDir' in selection)) throw new UsageError('--reset-store only applies to the embedded store (--store), never to a deployed --table');
+  const alertMode = typeof values.alerts === 'string' ? values.alerts : 'terminal';
   if (!(ALERT_MODES as readonly string[]).includes(alertMode)) throw new UsageError(`--alerts must be one of ${ALERT_MODES.join(', ')}; got "${alertMode}"`);
-  const topicArn = values['sns-topic'];
+  const topicArn = typeof values['sns-topic'] === 'string' ? values['sns-topic'] : undefined;
   if (topicArn !== undefined && !TOPIC_ARN.test(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
   if (topicArn !== undefined && alertMode === 'none') throw new UsageError('--sns-topic publishes alerts; it cannot be combined with --alerts none');
-  const minSeverity = values['alert-min-severity'];
-  if (!isSeverity(minSeverity)) throw new UsageError(`--alert-min-severity must be one of ${SEVERITIES.join(', ')}; got "${minSeverity}"`);
-  const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...(values.table === undefined ? {} : { findingsTable: values.table }) };
+  const minSeverity = typeof values['alert-min-severity'] === 'string' ? severityOption(values['alert-min-severity'], '--alert-min-severity') : DEFAULT_ALERT_SETTINGS.minSeverity;
+  const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...('tableName' in selection ? { findingsTable: selection.tableName } : {}) };
 
-  if (values['reset-store']) await rm(values.store, { recursive: true, force: true });
-  const opened = await openFindingsStore(
-    values.table !== undefined ? { tableName: values.table, ...(values.region === undefined ? {} : { region: values.region }) } : { storeDir: values.store },
-  );
+  if (values['reset-store'] === true && 'storeDir' in selection) await rm(selection.storeDir, { recursive: true, force: true });
+  const opened = await openFindingsStore(selection);
 
   const started = performance.now();
   const raised = new Map<string, Detected>();
   const changes = new Map<string, FindingChange>();
-  let highest: Severity | undefined;
+  /** The highest severity each finding was raised with in this replay (for --fail-on). */
+  const raisedSeverity = new Map<string, Severity>();
   const progress = progressLine(io);
   const publisher = topicArn === undefined ? undefined : new SnsAlertPublisher({ topicArn });
   // Publishing logs nothing of its own here: what happened is reported below, in words.
@@ -82,8 +94,9 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       engine: new DetectionEngine(catalogue),
       store: opened.store,
       onDetected(detected) {
-        if (highest === undefined || severityRank(detected.severity) > severityRank(highest)) highest = detected.severity;
-        if (values.json) io.out(`${JSON.stringify(detected)}\n`);
+        const before = raisedSeverity.get(detected.findingId);
+        if (before === undefined || severityRank(detected.severity) > severityRank(before)) raisedSeverity.set(detected.findingId, detected.severity);
+        if (json) io.out(`${JSON.stringify(detected)}\n`);
         else raised.set(detected.findingId, detected);
       },
       onProblem(problem) {
@@ -115,31 +128,34 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     });
     progress.clear();
 
-    if (!values.json) {
+    // A suppressed finding is an accepted risk: shown, recorded, but never failing the gate.
+    const suppressed = new Map([...changes.values()].flatMap((change) => (change.finding?.status === 'suppressed' ? [[change.findingId, change.finding] as const] : [])));
+    if (!json) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      io.out(`Replayed ${stats.records} records from ${stats.files} input${stats.files === 1 ? '' : 's'} in ${seconds} s`);
+      io.out(`Replayed ${plural(stats.records, 'record')} from ${plural(stats.files, 'input')} in ${seconds} s`);
       io.out(stats.skipped > 0 ? `; ${stats.skipped} skipped (see above).\n\n` : '.\n\n');
-      io.out(describeDetections([...raised.values()]));
+      io.out(describeDetections([...raised.values()], suppressed));
       const findings = [...changes.values()].filter((change) => change.finding !== undefined);
       const resolved = findings.filter((change) => change.finding?.status === 'resolved' && change.outcome !== 'unchanged');
       io.out(describeResolutions(resolved));
       const count = (outcome: FindingChange['outcome']): number => findings.filter((change) => change.outcome === outcome).length;
       io.out(
-        `\nFindings table (${values.table ?? values.store}): ${count('opened')} opened, ${count('reopened')} reopened, ${count('updated')} updated, ` +
+        `\nFindings table (${selection.label}): ${count('opened')} opened, ${count('reopened')} reopened, ${count('updated')} updated, ` +
           `${resolved.length} resolved, ${count('suppressed')} suppressed, ${count('unchanged')} already recorded.\n`,
       );
-      const storeOption = values.table !== undefined ? `--table ${values.table}` : values.store === '.warden' ? '' : `--store ${values.store}`;
-      io.out(`See them with: npx warden findings list ${storeOption}`.trimEnd() + '\n');
+      io.out(`See them with: npx warden findings list${storeArguments(selection)}\n`);
       if (alertMode === 'terminal' && topicArn === undefined) {
         const { due } = selectAlerts([...changes.values()], alertSettings, 'preview');
-        const messages = due.map((item) => buildAlert({ kind: item.kind, finding: item.finding, rule: ruleById(item.finding.ruleId), findingsTable: values.table, storeDir: values.store }));
+        const where = 'tableName' in selection ? { findingsTable: selection.tableName } : { storeDir: selection.storeDir };
+        const messages = due.map((item) => buildAlert({ kind: item.kind, finding: item.finding, rule: ruleById(item.finding.ruleId), ...where }));
         io.out(renderAlertsForTerminal(messages, 'publish them with --sns-topic ARN, hide them with --alerts none'));
       }
     }
-    if (topicArn !== undefined) reportPublished(io, topicArn, published, values.json);
+    if (topicArn !== undefined) reportPublished(io, topicArn, published, json);
     if (published.unreachable !== undefined) return ExitCode.failure;
 
-    if (failOn !== undefined && highest !== undefined && severityRank(highest) >= severityRank(failOn)) return ExitCode.findingsAtThreshold;
+    const gated = failOn !== undefined && [...raisedSeverity].some(([findingId, severity]) => !suppressed.has(findingId) && severityRank(severity) >= severityRank(failOn));
+    if (gated) return ExitCode.findingsAtThreshold;
     if (stats.ruleFailures > 0) return ExitCode.failure;
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
@@ -164,15 +180,18 @@ function reportPublished(
   io.out(`\nAlerts published to ${topicArn}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`);
 }
 
-function describeDetections(detections: readonly Detected[]): string {
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+function describeDetections(detections: readonly Detected[], suppressed: ReadonlyMap<string, Finding>): string {
   if (detections.length === 0) return 'No risky change found.\n';
   const ordered = [...detections].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.eventTime.localeCompare(b.eventTime));
   const blocks = ordered.map((detected) => {
     const when = detected.eventTime.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
     const from = detected.sourceIp === undefined ? '' : ` from ${detected.sourceIp}`;
     const mfa = detected.mfaAuthenticated === undefined ? '' : detected.mfaAuthenticated ? ', with MFA' : ', without MFA';
+    const mute = suppressed.get(detected.findingId);
     return [
-      `${detected.severity.toUpperCase().padEnd(8)}  ${detected.ruleId}  ${when}  finding ${detected.findingId}`,
+      `${detected.severity.toUpperCase().padEnd(8)}  ${detected.ruleId}  ${when}  finding ${detected.findingId}${mute === undefined ? '' : `  (suppressed: ${mute.history.at(-1)?.reason ?? 'by a suppression'})`}`,
       `  ${detected.summary}`,
       `  by ${detected.actor} (${detected.actorType}${mfa})${from}, ${detected.eventName} in ${detected.region}`,
     ].join('\n');

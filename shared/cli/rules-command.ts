@@ -1,13 +1,18 @@
-import { parseArgs } from 'node:util';
 import { catalogue } from '../detections/catalogue.js';
 import { eventNamesOf, type Detection } from '../detections/detection.js';
-import { ExitCode, type CliIO } from './io.js';
+import { ExitCode, UsageError, type CliIO } from './io.js';
+import { parseOptions } from './options.js';
 import { textTable } from './text-table.js';
 
 /** `warden rules [--json]`: the detections this build runs. */
 export async function rulesCommand(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'boolean', default: false } }, strict: true });
-  if (values.json) {
+  const { values, positionals } = parseOptions('rules', argv, { json: { type: 'boolean' } });
+  if (values.help === true) {
+    io.out('usage: warden rules [--json]\n\n  The detections this build runs, their highest severity and the CloudTrail events they listen to.\n  --json  one rule per line, with its description, remediation and references\n');
+    return ExitCode.ok;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (see warden rules --help)`);
+  if (values.json === true) {
     for (const detection of catalogue) io.out(`${JSON.stringify(describeRule(detection))}\n`);
     return ExitCode.ok;
   }

@@ -89,16 +89,28 @@ function date(value: string | undefined, column: string, line: number): Date | u
   return parsed;
 }
 
-/** The CSV text of a report given either the CSV itself or the base64 `Content` of GetCredentialReport. */
+/**
+ * The CSV text of a report given as the CSV itself, the base64 `Content` of GetCredentialReport, or
+ * the whole JSON that `aws iam get-credential-report` prints (`{"Content": "<base64>", ...}`).
+ */
 export function reportText(input: string | Uint8Array): string {
   const asText = typeof input === 'string' ? input : Buffer.from(input).toString('utf8');
   const trimmed = asText.trim();
   if (trimmed.startsWith('user,')) return trimmed;
+  if (trimmed.startsWith('{')) {
+    let content: unknown;
+    try {
+      content = (JSON.parse(trimmed) as { Content?: unknown }).Content;
+    } catch {
+      content = undefined;
+    }
+    if (typeof content === 'string') return reportText(content);
+  }
   if (/^[A-Za-z0-9+/=\s]+$/.test(trimmed)) {
     const decoded = Buffer.from(trimmed, 'base64').toString('utf8').trim();
     if (decoded.startsWith('user,')) return decoded;
   }
-  throw new CredentialReportError('not a credential report: the first line must be the header "user,arn,..." (raw CSV or base64)');
+  throw new CredentialReportError('not a credential report: the first line must be the header "user,arn,..." (raw CSV, base64, or the JSON of aws iam get-credential-report)');
 }
 
 /** Parses a credential report (raw CSV or base64). Unknown extra columns are ignored; a missing one is an error. */

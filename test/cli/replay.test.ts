@@ -72,10 +72,29 @@ describe('warden replay', () => {
     expect(piped.stderr).toBe('');
   });
 
+  it('shows a suppressed risk as suppressed and does not fail --fail-on on it', async () => {
+    const file = join(work, 'root-key.json');
+    await writeFile(file, JSON.stringify({ Records: [rootKeyExamples.positive[0]!.record] }));
+    const suppress = await runWarden(['findings', 'suppress', '--rule', 'root-access-key-created', '--resource', '*', '--reason', 'break-glass key, accepted', ...store()]);
+    expect(suppress.code).toBe(0);
+
+    const run = await runWarden(['replay', file, '--fail-on', 'high', ...store()]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('(suppressed: break-glass key, accepted)');
+  });
+
+  it('accepts severities in any case, and explains its options with --help', async () => {
+    expect((await runWarden(['replay', DEMO, '--fail-on', 'CRITICAL', '--json', ...store()])).code).toBe(1);
+    const help = await runWarden(['replay', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--fail-on SEVERITY');
+  });
+
   it('rejects a wrong --fail-on with a message that names it', async () => {
     const run = await runWarden(['replay', DEMO, '--fail-on', 'severe', ...store()]);
     expect(run.code).toBe(64);
-    expect(run.stderr).toContain('--fail-on must be one of info, low, medium, high, critical');
+    expect(run.stderr).toContain('--fail-on must be one of info, low, medium, high, critical (got "severe")');
   });
 
   it('asks for a path', async () => {

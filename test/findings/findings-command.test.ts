@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { explainFailure } from '../../shared/cli/main.js';
 import { findingsCommand, parseSince, CSV_COLUMNS } from '../../shared/cli/findings-command.js';
 import { ExitCode, UsageError, type CliIO } from '../../shared/cli/io.js';
 import { FindingsStore } from '../../shared/findings/store.js';
@@ -35,6 +36,16 @@ function recorder(): CliIO & { stdout: () => string; stderr: () => string } {
 
 let table: string;
 let store: FindingsStore;
+/** `warden findings ...` with a fixed clock and user; failures reported as `warden` itself reports them. */
+async function findings(argv: string[], io: ReturnType<typeof recorder>): Promise<number> {
+  try {
+    return await findingsCommand(argv, io, { now: () => NOW, user: 'alice' });
+  } catch (error) {
+    const [message, code] = explainFailure(error);
+    io.err(`${message}\n`);
+    return code;
+  }
+}
 async function warden(...argv: string[]) {
   const io = recorder();
   const [subcommand, ...rest] = argv;
@@ -172,9 +183,11 @@ describe('warden findings show', () => {
   });
 
   it('fails on an unknown id', async () => {
-    const { code, err } = await warden('show', 'nope');
+    const io = recorder();
+    const code = await findings(['show', 'nope', '--table', table], io);
+    const err = io.stderr();
 
-    expect(code).toBe(ExitCode.failure);
+    expect(code).toBe(ExitCode.notFound);
     expect(err).toContain('no finding nope');
   });
 });
@@ -238,7 +251,7 @@ describe('warden findings resolve / suppress / unsuppress / suppressions', () =>
 
   it('fails to unsuppress what is not suppressed', async () => {
     const { code, err } = await warden('unsuppress', 'nothing');
-    expect(code).toBe(ExitCode.failure);
+    expect(code).toBe(ExitCode.notFound);
     expect(err).toContain('no suppression matches');
   });
 });
@@ -263,7 +276,7 @@ describe('store selection', () => {
     const held = await openFindingsStore({ storeDir: dir });
     try {
       const io = recorder();
-      expect(await findingsCommand(['list', '--store', dir], io)).toBe(ExitCode.failure);
+      expect(await findings(['list', '--store', dir], io)).toBe(ExitCode.busy);
       expect(io.stderr()).toContain('is in use by process');
     } finally {
       await held.close();

@@ -1,0 +1,84 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isSeverity, SEVERITIES, type Severity } from '../detections/detection.js';
+import type { OpenFindingsStoreOptions } from '../findings/store.js';
+import { UsageError } from './io.js';
+
+/** The options every command that reads or writes findings takes. */
+export const STORE_OPTIONS = {
+  store: { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+/** node:util parseArgs, strict, with --help added and its errors turned into usage errors that point at it. */
+export function parseOptions<const T extends NonNullable<ParseArgsConfig['options']>>(command: string, args: string[], options: T) {
+  try {
+    return parseArgs({ args, options: { ...options, ...HELP_OPTION }, allowPositionals: true, strict: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const option = error instanceof Error ? /'([^']+)'/.exec(error.message)?.[1] : undefined;
+    const message =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined
+        ? `unknown option ${option}`
+        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option !== undefined
+          ? `option ${option.split(',')[0]} needs a value`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    throw new UsageError(`${message} (see warden ${command} --help)`, { cause: error });
+  }
+}
+
+/** --store DIR (default .warden) or --table NAME [--region R]: where findings are kept. */
+export function storeSelection(values: OptionValues): OpenFindingsStoreOptions & { readonly label: string } {
+  const { table, region, store } = values;
+  if (typeof table === 'string') {
+    if (typeof store === 'string') throw new UsageError('--store and --table cannot be used together');
+    if (table.length < 3) throw new UsageError('--table must name a DynamoDB table (3 characters or more)');
+    return { tableName: table, label: `table ${table}`, ...(typeof region === 'string' ? { region } : {}) };
+  }
+  if (typeof region === 'string') throw new UsageError('--region only applies with --table');
+  const dir = typeof store === 'string' ? store : '.warden';
+  if (dir.trim() === '') throw new UsageError('--store needs a directory');
+  return { storeDir: dir, label: dir };
+}
+
+/** The options to repeat in a suggested command so it reaches the same store. */
+export function storeArguments(selection: OpenFindingsStoreOptions): string {
+  if ('tableName' in selection) return ` --table ${selection.tableName}${selection.region === undefined ? '' : ` --region ${selection.region}`}`;
+  return selection.storeDir === '.warden' ? '' : ` --store ${selection.storeDir}`;
+}
+
+/** A severity, in any case. */
+export function severityOption(text: string, option: string): Severity {
+  const severity = text.toLowerCase();
+  if (!isSeverity(severity)) throw new UsageError(`${option} must be one of ${SEVERITIES.join(', ')} (got "${text}")`);
+  return severity;
+}
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/**
+ * An ISO date (`2026-11-24`, midnight UTC) or date and time. Strict: a day that does not exist
+ * (`2027-02-30`) is refused rather than moved to another date, as JavaScript's Date would.
+ */
+export function isoTimeOption(text: string, option: string): Date {
+  const parts = ISO_TIME.exec(text.trim());
+  const [, year, month, day, hour = '00', minute = '00', second = '00'] = parts ?? [];
+  const calendar = parts === null ? undefined : new Date(Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)));
+  const real =
+    calendar !== undefined &&
+    calendar.getUTCFullYear() === Number(year) &&
+    calendar.getUTCMonth() === Number(month) - 1 &&
+    calendar.getUTCDate() === Number(day) &&
+    calendar.getUTCHours() === Number(hour) &&
+    calendar.getUTCMinutes() === Number(minute) &&
+    calendar.getUTCSeconds() === Number(second);
+  const time = parts === null ? Number.NaN : Date.parse(parts[4] === undefined ? `${year}-${month}-${day}T00:00:00Z` : text.trim());
+  if (!real || Number.isNaN(time)) throw new UsageError(`${option} must be an ISO date or time such as 2026-11-24 or 2026-11-24T08:00:00Z (got "${text}")`);
+  return new Date(time);
+}
