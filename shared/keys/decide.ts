@@ -287,7 +287,7 @@ function findingsForRow(row: CredentialReportRow, input: DecideInput): Detected[
         row,
         scope: slotScope(slot),
         summary: `The root user has an active access key (key ${slot}${key.lastUsed === undefined ? ', never used' : `, last used ${key.lastUsed.toISOString()}`}); delete it by hand as the root user.`,
-        details: { ...keyDetails(view, now), plannedAction: { action: 'none', dryRun: true, description: `Root keys are never touched by iam-warden. ${KEY_RULES.rootAccessKeyExists.remediation}` } satisfies PlannedAction },
+        details: { ...keyDetails(view, now), plannedAction: { action: 'none', dryRun: true, description: KEY_RULES.rootAccessKeyExists.remediation } satisfies PlannedAction },
       });
     }
     if (!row.mfaActive) {
