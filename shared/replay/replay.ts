@@ -50,12 +50,26 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   let pending = 0;
   const batch = store?.batch();
 
+  // One write in flight at a time, in the background: reading goes on while the table is written
+  // (by the embedded DynamoDB's own thread, or over the network). A failed write surfaces at the
+  // next flush or at the end, never as an unhandled rejection.
+  let writing: Promise<void> = Promise.resolve();
+  let writeError: unknown;
+  const settle = async (): Promise<void> => {
+    await writing;
+    if (writeError !== undefined) throw writeError;
+  };
   const flush = async (): Promise<void> => {
+    await settle();
     if (batch === undefined || pending === 0) return;
     pending = 0;
-    const outcome = await batch.flush();
-    for (const name of OUTCOMES) outcomes[name] += outcome.counts[name];
-    await options.onFindingsWritten?.(outcome.changes);
+    writing = (async () => {
+      const outcome = await batch.flush();
+      for (const name of OUTCOMES) outcomes[name] += outcome.counts[name];
+      await options.onFindingsWritten?.(outcome.changes);
+    })().catch((error: unknown) => {
+      writeError = error;
+    });
   };
 
   const reader = readCloudTrail(options.inputs, {
@@ -88,5 +102,6 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
     }
   }
   await flush();
+  await settle();
   return { records, files, skipped, detections, resolutions, ruleFailures, outcomes };
 }
