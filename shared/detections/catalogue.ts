@@ -1,6 +1,7 @@
 import { cloudtrailLoggingStopped } from './cloudtrail/cloudtrail-logging-stopped.js';
 import type { Detection } from './detection.js';
 import { ebsSnapshotPublic } from './ec2/ebs-snapshot-public.js';
+import { credentialsCreatedForAnotherUser } from './iam/credentials-created-for-another-user.js';
 import { iamRoleTrustPublic } from './iam/iam-role-trust-public.js';
 import { iamWildcardGrant } from './iam/iam-wildcard-grant.js';
 import { mfaDeactivated } from './iam/mfa-deactivated.js';
@@ -20,6 +21,7 @@ export const catalogue: readonly Detection[] = [
   mfaDeactivated,
   rootAccessKeyCreated,
   rootConsoleLoginWithoutMfa,
+  credentialsCreatedForAnotherUser,
   s3BucketPublic,
   s3BlockPublicAccessRemoved,
   ebsSnapshotPublic,

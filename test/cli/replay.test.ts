@@ -8,7 +8,7 @@ import { runWarden } from '../support/cli.js';
 import { startSns, type LocalSns } from '../support/sns.js';
 
 const DEMO = 'demo/trail';
-const DEMO_RULES = ['iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 'root-console-login-without-mfa', 's3-bucket-public', 's3-bucket-public'];
+const DEMO_RULES = ['credentials-created-for-another-user', 'iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 'root-console-login-without-mfa', 's3-bucket-public', 's3-bucket-public'];
 
 let work: string;
 beforeEach(async () => {
@@ -30,15 +30,15 @@ describe('warden replay', () => {
   it('summarises in words, including what later events resolved', async () => {
     const run = await runWarden(['replay', DEMO, ...store()]);
     expect(run.stdout).toMatch(/^Replayed 335 records from 48 inputs/);
-    expect(run.stdout).toContain('7 risks found');
+    expect(run.stdout).toContain('8 risks found');
     expect(run.stdout).toMatch(/RESOLVED {2}mfa-deactivated .*MFA device enabled again/);
-    expect(run.stdout).toContain('7 opened, 0 reopened, 0 updated, 1 resolved');
+    expect(run.stdout).toContain('8 opened, 0 reopened, 0 updated, 1 resolved');
   });
 
   it('changes nothing when the same trail is replayed again', async () => {
     await runWarden(['replay', DEMO, ...store()]);
     const again = await runWarden(['replay', DEMO, ...store()]);
-    expect(again.stdout).toContain('0 opened, 0 reopened, 0 updated, 0 resolved, 0 suppressed, 7 already recorded');
+    expect(again.stdout).toContain('0 opened, 0 reopened, 0 updated, 0 resolved, 0 suppressed, 8 already recorded');
   });
 
   it('reads standard input for -', async () => {
@@ -59,7 +59,7 @@ describe('warden replay', () => {
 
   it('exits 1 with --fail-on when a finding reaches the threshold, and 0 below it', async () => {
     const file = join(work, 'trail.json');
-    await writeFile(file, JSON.stringify({ Records: [rootKeyExamples.negative[0]!.record] }));
+    await writeFile(file, JSON.stringify({ Records: [rootKeyExamples.negative[1]!.record] }));
     expect((await runWarden(['replay', DEMO, '--fail-on', 'critical', ...store()])).code).toBe(1);
     expect((await runWarden(['replay', file, '--fail-on', 'low', ...store()])).code).toBe(0);
   });
