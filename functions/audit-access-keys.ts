@@ -6,7 +6,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { Alerter } from '../shared/alerts/alerter.js';
 import { SnsAlertPublisher } from '../shared/alerts/publisher.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
-import { numberSetting, requiredSetting } from '../shared/config/settings.js';
+import { numberSetting, optionalSetting, requiredSetting } from '../shared/config/settings.js';
 import { ruleBook } from '../shared/findings/rule-book.js';
 import { documentClient, FindingsStore } from '../shared/findings/store.js';
 import { auditKeys, type AuditSummary } from '../shared/handlers/audit-keys.js';
@@ -28,9 +28,10 @@ const alerter = new Alerter({ store, publisher, settings: alertSettings, rules: 
 const iam = new IAMClient({});
 const secretsManager = new SecretsManagerClient({});
 const rotationStates = new DynamoRotationStateStore(dynamo, findingsTable);
+const ownRoleName = optionalSetting(process.env, 'AUDIT_ROLE_NAME');
 
 export const handler = middy<ScheduledEvent, AuditSummary, Error, LoggedContext>()
   .use(invocationLogger(logger))
   .handler((_event, context) =>
-    auditKeys({ iam, secretsManager, rotationStates, settings, now: () => new Date(), store, alerter, publisher, logger: context.logger ?? logger }),
+    auditKeys({ iam, secretsManager, rotationStates, settings, now: () => new Date(), store, alerter, publisher, ...(ownRoleName === undefined ? {} : { ownRoleName }), logger: context.logger ?? logger }),
   );

@@ -155,7 +155,10 @@ export class Alerter {
    */
   async sweep(logger: Logger, now: Date): Promise<SweepReport> {
     const { store, publisher, settings } = this.dependencies;
-    const cutoff = new Date(now.getTime() - settings.reminderHours * 3_600_000).toISOString();
+    // Sweeps run on a schedule (daily) and each claim is stamped when it happens: an hour of slack
+    // keeps a 24-hour reminder from slipping a whole day because today's run started a little early.
+    const slack = Math.min(3_600_000, (settings.reminderHours * 3_600_000) / 2);
+    const cutoff = new Date(now.getTime() - settings.reminderHours * 3_600_000 + slack).toISOString();
     const owed: FindingChange[] = [];
     const stale: Finding[] = [];
     for await (const summary of store.openFindings()) {

@@ -63,7 +63,7 @@ export function severityOption(text: string, option: string): Severity {
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
- * An ISO date (`2026-11-24`, midnight UTC) or date and time. Strict: a day that does not exist
+ * An ISO date (`2026-11-24`, midnight UTC) or date and time (UTC unless it names a zone). Strict: a day that does not exist
  * (`2027-02-30`) is refused rather than moved to another date, as JavaScript's Date would.
  */
 export function isoTimeOption(text: string, option: string): Date {
@@ -78,7 +78,9 @@ export function isoTimeOption(text: string, option: string): Date {
     calendar.getUTCHours() === Number(hour) &&
     calendar.getUTCMinutes() === Number(minute) &&
     calendar.getUTCSeconds() === Number(second);
-  const time = parts === null ? Number.NaN : Date.parse(parts[4] === undefined ? `${year}-${month}-${day}T00:00:00Z` : text.trim());
+  // CloudTrail times are UTC: a date, or a time without a zone, is read as UTC too.
+  const zone = parts?.[7] === undefined ? 'Z' : '';
+  const time = parts === null ? Number.NaN : Date.parse(parts[4] === undefined ? `${year}-${month}-${day}T00:00:00Z` : `${text.trim().replace(' ', 'T')}${zone}`);
   if (!real || Number.isNaN(time)) throw new UsageError(`${option} must be an ISO date or time such as 2026-11-24 or 2026-11-24T08:00:00Z (got "${text}")`);
   return new Date(time);
 }

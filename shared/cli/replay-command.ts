@@ -9,7 +9,7 @@ import { severityRank, type Severity } from '../detections/detection.js';
 import { DetectionEngine } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import { ruleById } from '../findings/rule-book.js';
-import type { Finding } from '../findings/model.js';
+import { outcomePriority, type Finding } from '../findings/model.js';
 import type { FindingChange } from '../findings/store.js';
 import { openFindingsStore } from '../findings/store.js';
 import { createLogger } from '../logging/logger.js';
@@ -109,8 +109,13 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
         io.err(`rule ${failure.ruleId} failed on event ${failure.eventId} (${origin.file}, ${origin.position}): ${message}\n`);
       },
       async onFindingsWritten(written) {
-        // A finding written in several flushes keeps its first, most telling outcome (opened beats updated).
-        for (const change of written) if (change.outcome !== 'unchanged' || !changes.has(change.findingId)) changes.set(change.findingId, change);
+        // A finding written in several flushes keeps its most telling outcome (opened beats updated)
+        // and its latest state.
+        for (const change of written) {
+          const before = changes.get(change.findingId);
+          const outcome = before !== undefined && outcomePriority(before.outcome) < outcomePriority(change.outcome) ? before.outcome : change.outcome;
+          changes.set(change.findingId, { ...change, outcome });
+        }
         // After the first failure to reach SNS, stop trying: the rest stay pending for the next replay.
         if (alerter === undefined || published.unreachable !== undefined) return;
         try {

@@ -87,9 +87,13 @@ export function isRootCaller(record: CloudTrailRecord): boolean {
   return stringField(record, 'userIdentity', 'type') === 'Root';
 }
 
-/** The root user acting on its own credentials: IAM calls that name no user act on the caller. */
+/** How CloudTrail names the root user in `requestParameters.userName` (EnableMFADevice, for one). */
+export const ROOT_USER_NAME = 'AWS ROOT USER';
+
+/** The root user acting on its own credentials: its IAM calls name no user, or name it "AWS ROOT USER". */
 export function isRootActingOnItself(record: CloudTrailRecord): boolean {
-  return isRootCaller(record) && stringField(record, 'requestParameters', 'userName') === undefined;
+  const userName = stringField(record, 'requestParameters', 'userName');
+  return isRootCaller(record) && (userName === undefined || userName === ROOT_USER_NAME);
 }
 
 /** The account the event happened in: where CloudTrail delivered it, else the caller's. */

@@ -7,6 +7,7 @@ import { SnsAlertPublisher } from '../../shared/alerts/publisher.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts/settings.js';
 import { FindingsStore } from '../../shared/findings/store.js';
 import { auditKeys } from '../../shared/handlers/audit-keys.js';
+import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { InMemoryRotationStateStore } from '../../shared/keys/rotation-state.js';
 import { KEY_RULES } from '../../shared/keys/rules.js';
 import { FakeAccount } from '../keys/fake-account.js';
@@ -36,7 +37,7 @@ function accountWithOldKey(): FakeAccount {
   return account;
 }
 
-async function audit(account: FakeAccount, rotationStates = new InMemoryRotationStateStore()) {
+async function audit(account: FakeAccount, rotationStates = new InMemoryRotationStateStore(), extra: { ownRoleName?: string } = {}) {
   const publisher = new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(2) });
   const alerter = new Alerter({ store, publisher, settings: DEFAULT_ALERT_SETTINGS, rules: Object.values(KEY_RULES) });
   const { logger, text } = memoryLogger();
@@ -50,6 +51,7 @@ async function audit(account: FakeAccount, rotationStates = new InMemoryRotation
     alerter,
     publisher,
     logger,
+    ...extra,
   });
   return { summary, logs: text() };
 }
@@ -83,5 +85,32 @@ describe('auditKeys', () => {
 
     expect(summary).toMatchObject({ alertsSent: 0, noticesSent: 0 });
     expect(await sns.drain()).toEqual([]);
+  });
+
+  it('mutes its own rotations for the rule that reports keys created for another user, for its role only', async () => {
+    await audit(accountWithOldKey(), new InMemoryRotationStateStore(), { ownRoleName: 'iam-warden-prod-AuditRole-ABC123' });
+
+    const suppressions = await store.suppressions();
+    expect(suppressions).toMatchObject([
+      { ruleId: 'credentials-created-for-another-user', actorPattern: 'arn:*:sts::*:assumed-role/iam-warden-prod-AuditRole-ABC123/*' },
+    ]);
+  });
+
+  it('still sweeps for owed alerts when the audit itself fails', async () => {
+    const account = accountWithOldKey();
+    const publisher = new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(2) });
+    const alerter = new Alerter({ store, publisher, settings: DEFAULT_ALERT_SETTINGS, rules: Object.values(KEY_RULES) });
+    let swept = false;
+    const sweep = alerter.sweep.bind(alerter);
+    alerter.sweep = async (...args) => {
+      swept = true;
+      return sweep(...args);
+    };
+    account.iam.on(ListAccessKeysCommand).rejects(Object.assign(new Error('throttled'), { name: 'Throttling' }));
+
+    await expect(
+      auditKeys({ ...account.clients, rotationStates: new InMemoryRotationStateStore(), settings: settingsWith({ mode: 'rotate' }), now: () => day(100), report: account.report(), store, alerter, publisher, logger: memoryLogger().logger }),
+    ).rejects.toThrow();
+    expect(swept).toBe(true);
   });
 });

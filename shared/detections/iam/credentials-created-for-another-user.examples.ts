@@ -46,6 +46,14 @@ export const examples: DetectionExamples = {
       record: exampleEvent('iam.amazonaws.com', 'DeleteLoginProfile', { requestParameters: { userName: 'bob' } }),
       removes: [{ resource: bobArn, scope: 'console' }],
     },
+    {
+      name: 'the owner deletes the key, naming nobody',
+      record: exampleEvent('iam.amazonaws.com', 'DeleteAccessKey', {
+        userIdentity: { ...exampleIdentities.iamUser, arn: bobArn, userName: 'bob' },
+        requestParameters: { accessKeyId: 'AKIAEXAMPLEBOBKEY001' },
+      }),
+      removes: [{ resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' }],
+    },
     { name: 'the user is deleted', record: exampleEvent('iam.amazonaws.com', 'DeleteUser', { requestParameters: { userName: 'bob' } }), removes: [{ resource: bobArn }] },
   ],
 };

@@ -1,4 +1,4 @@
-import { accountOf, actorOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { accountOf, actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import { iamUserArn } from '../../cloudtrail/arn.js';
 import type { Detection, RiskRemoval } from '../detection.js';
 
@@ -57,14 +57,16 @@ export const credentialsCreatedForAnotherUser: Detection = {
         resource: user.arn,
         scope: CONSOLE,
         summary: `${actor} ${verb} IAM user ${user.name}${record.eventName === 'CreateLoginProfile' ? ' a console password' : ''}; check that ${user.name} asked for it.`,
-        details: { user: user.name, passwordResetRequired: stringField(record, 'requestParameters', 'passwordResetRequired') },
+        details: { user: user.name, passwordResetRequired: field(record, 'requestParameters', 'passwordResetRequired') },
       };
     }
     return undefined;
   },
 
   resolves(record) {
-    const name = stringField(record, 'requestParameters', 'userName');
+    // A user deleting its own key or password names nobody: the caller is the owner.
+    const caller = stringField(record, 'userIdentity', 'type') === 'IAMUser' ? stringField(record, 'userIdentity', 'userName') : undefined;
+    const name = stringField(record, 'requestParameters', 'userName') ?? caller;
     if (name === undefined || name === '') return [];
     const resource = iamUserArn(record, accountOf(record), name);
     const removals: RiskRemoval[] = [];

@@ -34,6 +34,14 @@ export const examples: DetectionExamples = {
       }),
       expect: { severity: 'critical' },
     },
+    {
+      name: 'the root user deactivates its device, named "AWS ROOT USER" as CloudTrail records it',
+      record: exampleEvent('iam.amazonaws.com', 'DeactivateMFADevice', {
+        userIdentity: exampleIdentities.root,
+        requestParameters: { userName: 'AWS ROOT USER', serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-phone` },
+      }),
+      expect: { severity: 'critical', resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` },
+    },
   ],
   negative: [
     {
@@ -50,6 +58,15 @@ export const examples: DetectionExamples = {
     },
   ],
   resolving: [
+    {
+      name: 'the root user enables its device again (as AWS documents the event)',
+      record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', {
+        userIdentity: exampleIdentities.root,
+        userAgent: 'Coral/Netty4',
+        requestParameters: { userName: 'AWS ROOT USER', serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` },
+      }),
+      removes: [{ resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` }, { resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` }],
+    },
     {
       name: 'the device is enabled again',
       record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', { requestParameters: { userName: 'bob', serialNumber: bobDevice } }),

@@ -1,4 +1,4 @@
-import { accountOf, actorOf, isRootActingOnItself, isRootCaller, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { accountOf, actorOf, isRootActingOnItself, ROOT_USER_NAME, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import { iamUserArn, rootArn } from '../../cloudtrail/arn.js';
 import type { Detection, RiskRemoval } from '../detection.js';
 
@@ -10,7 +10,7 @@ function ownerOf(record: CloudTrailRecord): { resource: string; label: string; i
   const userName = stringField(record, 'requestParameters', 'userName');
   const serialNumber = stringField(record, 'requestParameters', 'serialNumber');
   const rootDevice = (serialNumber !== undefined && ROOT_DEVICE.test(serialNumber)) || (isRootActingOnItself(record) && record.eventName === 'DeactivateMFADevice');
-  if (rootDevice) return { resource: rootArn(record, account), label: 'the root user', isRoot: true };
+  if (rootDevice || userName === ROOT_USER_NAME) return { resource: rootArn(record, account), label: 'the root user', isRoot: true };
   if (userName !== undefined) return { resource: iamUserArn(record, account, userName), label: `IAM user ${userName}`, isRoot: false };
   // DeleteVirtualMFADevice names only the device: an assigned device must be deactivated first,
   // which raised a finding on its user already.
@@ -68,7 +68,7 @@ export const mfaDeactivated: Detection = {
     if (record.eventName !== 'EnableMFADevice') return [];
     const serialNumber = stringField(record, 'requestParameters', 'serialNumber');
     const removals: RiskRemoval[] = [];
-    const owner = userName !== undefined ? iamUserArn(record, account, userName) : isRootCaller(record) ? rootArn(record, account) : undefined;
+    const owner = isRootActingOnItself(record) || userName === ROOT_USER_NAME ? rootArn(record, account) : userName !== undefined ? iamUserArn(record, account, userName) : undefined;
     if (owner !== undefined) removals.push({ resource: owner, reason: 'MFA device enabled again' });
     if (serialNumber !== undefined) removals.push({ resource: serialNumber, reason: 'MFA device enabled again' });
     return removals;

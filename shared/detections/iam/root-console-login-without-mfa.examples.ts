@@ -29,7 +29,8 @@ export const examples: DetectionExamples = {
       name: 'root assigns itself an MFA device',
       record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', {
         userIdentity: exampleIdentities.root,
-        requestParameters: { serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` },
+        // As AWS documents it: root's own IAM calls name it "AWS ROOT USER".
+        requestParameters: { userName: 'AWS ROOT USER', serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` },
       }),
       removes: [{ resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` }],
     },
