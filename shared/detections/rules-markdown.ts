@@ -13,5 +13,5 @@ export function rulesMarkdown(detections: readonly Detection[]): string {
       references(detection),
     ].join(' | '),
   );
-  return ['| rule | up to | what | events | references |', '|---|---|---|---|---|', ...rows.map((row) => `| ${row} |`)].join('\n');
+  return ['| rule | up to | what | events it listens to (raising and resolving) | references |', '|---|---|---|---|---|', ...rows.map((row) => `| ${row} |`)].join('\n');
 }
