@@ -91,6 +91,19 @@ describe('warden replay', () => {
     expect(help.stdout).toContain('--fail-on SEVERITY');
   });
 
+  it('counts a finding opened in an early write as opened, even when later writes update it', async () => {
+    // More detections of one risk than one write holds (2,000): the finding is written several times.
+    const base = rootKeyExamples.positive[0]!.record;
+    const records = Array.from({ length: 2_100 }, (_, index) => ({ ...base, eventID: `repeat-${index}` }));
+    const file = join(work, 'many.json');
+    await writeFile(file, JSON.stringify({ Records: records }));
+
+    const run = await runWarden(['replay', file, ...store()]);
+
+    expect(run.stdout).toContain('1 opened, 0 reopened, 0 updated');
+    expect(run.stdout).toContain('1 alert to send');
+  });
+
   it('rejects a wrong --fail-on with a message that names it', async () => {
     const run = await runWarden(['replay', DEMO, '--fail-on', 'severe', ...store()]);
     expect(run.code).toBe(64);
