@@ -1,5 +1,5 @@
 // Generates the deployment files derived from the detection catalogue (committed, checked by
-// test/deploy/event-pattern.test.ts):
+// test/deploy/generated.test.ts):
 //   deploy/event-pattern.json    the detect-cloudtrail-event rule's pattern (serverless.yml reads it)
 //   deploy/forward-events.json   the template that forwards those events from another region
 //   deploy/findings-table.json   the findings table's keys, indexes and TTL attribute (from

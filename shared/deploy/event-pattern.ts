@@ -2,7 +2,7 @@
  * What the deployment derives from the detection catalogue: the EventBridge event pattern of the
  * detect-cloudtrail-event rule, and the template that forwards the same events from another region
  * to the home region's default bus. Both are generated into deploy/ by scripts/event-pattern.ts
- * and committed; test/deploy/event-pattern.test.ts fails when a committed copy is stale.
+ * and committed; test/deploy/generated.test.ts fails when a committed copy is stale.
  */
 import type { Detection } from '../detections/detection.js';
 
