@@ -26,6 +26,8 @@ export interface AlertEnvironmentSettings extends AlertSettings {
 
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
+export const isSnsTopicArn = (text: string): boolean => TOPIC_ARN.test(text);
+
 /**
  * The Lambda's alert settings, read once at start-up:
  * ALERT_TOPIC_ARN (required), ALERT_MIN_SEVERITY (default medium), ALERT_RESOLVED_NOTICES
@@ -34,7 +36,7 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.
  */
 export function alertSettingsFromEnvironment(env: Environment, findingsTable?: string): AlertEnvironmentSettings {
   const topicArn = requiredSetting(env, 'ALERT_TOPIC_ARN');
-  if (!TOPIC_ARN.test(topicArn)) throw new SettingsError(`setting ALERT_TOPIC_ARN must be an SNS topic ARN; got "${topicArn}"`);
+  if (!isSnsTopicArn(topicArn)) throw new SettingsError(`setting ALERT_TOPIC_ARN must be an SNS topic ARN; got "${topicArn}"`);
   const resolvedNotices = oneOfSetting<ResolvedNotices>(env, 'ALERT_RESOLVED_NOTICES', [...SEVERITIES, 'off'], DEFAULT_ALERT_SETTINGS.resolvedNotices);
   return {
     topicArn,

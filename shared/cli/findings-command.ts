@@ -1,7 +1,11 @@
 import { userInfo } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import { referenceLabels } from '../detections/detection.js';
-import { ruleById } from '../findings/rule-book.js';
+import { Alerter } from '../alerts/alerter.js';
+import { SnsAlertPublisher } from '../alerts/publisher.js';
+import { DEFAULT_ALERT_SETTINGS, isSnsTopicArn } from '../alerts/settings.js';
+import { ruleBook, ruleById } from '../findings/rule-book.js';
+import { createLogger } from '../logging/logger.js';
 import { InvalidCursorError } from '../findings/list.js';
 import { FINDING_STATUSES, isFindingStatus, type Finding, type FindingStatus, type Occurrence, type Suppression } from '../findings/model.js';
 import { FindingNotFoundError, openFindingsStore, type FindingsStore, type FindingSummary, type ListQuery } from '../findings/store.js';
@@ -17,6 +21,8 @@ export const FINDINGS_USAGE = `usage:
   warden findings suppress (ID | --rule ID --resource PATTERN | --rule ID --actor PATTERN) --reason TEXT [--until DATE]
   warden findings unsuppress (ID | SUPPRESSION-ID | --rule ID --resource PATTERN | --rule ID --actor PATTERN) [--reason TEXT]
   warden findings suppressions [--json]
+  warden findings realert ID [--sns-topic ARN]   make an open finding owe its alert again (sent by the
+                                                 daily sweep, or now with --sns-topic)
 store (every subcommand): --store DIR (default .warden) | --table NAME [--region R]
 `;
 
@@ -38,7 +44,7 @@ export async function findingsCommand(argv: string[], io: CliIO, context: Findin
   const now = context.now ?? (() => new Date());
   const by = `cli:${context.user ?? process.env.USER ?? userInfo().username}`;
   const run = SUBCOMMANDS[subcommand];
-  if (run === undefined) throw new UsageError(`unknown findings subcommand "${subcommand}" (list, show, resolve, suppress, unsuppress, suppressions)`);
+  if (run === undefined) throw new UsageError(`unknown findings subcommand "${subcommand}" (list, show, resolve, suppress, unsuppress, suppressions, realert)`);
   const { values, positionals } = parseOptions(`findings ${subcommand}`, rest, { ...STORE_OPTIONS, ...run.options });
   if (values.help === true) {
     io.out(FINDINGS_USAGE);
@@ -133,6 +139,39 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         io.out(`removed ${removed.map((suppression) => suppression.id).join(', ')}; reopened ${reopened.length} finding(s)\n`);
         for (const change of reopened) io.out(`  ${change.findingId}\n`);
         return ExitCode.ok;
+      };
+    },
+  },
+  realert: {
+    options: { 'sns-topic': { type: 'string' } },
+    prepare(values, positionals) {
+      const id = onePositional(positionals, 'realert', 'ID');
+      const topicArn = typeof values['sns-topic'] === 'string' ? values['sns-topic'] : undefined;
+      if (topicArn !== undefined && !isSnsTopicArn(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
+      return async (store, io) => {
+        if ((await store.get(id)) === undefined) throw new FindingNotFoundError(`no finding ${id}`);
+        if (!(await store.requeueAlert(id))) {
+          io.err(`${id} is not open: only an open finding alerts\n`);
+          return ExitCode.usage;
+        }
+        if (topicArn === undefined) {
+          io.out(`the alert of ${id} is owed again: the next daily sweep sends it (or pass --sns-topic ARN to send it now)\n`);
+          return ExitCode.ok;
+        }
+        const publisher = new SnsAlertPublisher({ topicArn });
+        try {
+          const alerter = new Alerter({ store, publisher, settings: { ...DEFAULT_ALERT_SETTINGS, minSeverity: 'info' }, rules: ruleBook });
+          const finding = await store.get(id);
+          const report = await alerter.deliver(finding === undefined ? [] : [{ findingId: id, outcome: 'unchanged', finding }], createLogger({ level: 'silent' }));
+          if (report.failed.length > 0) {
+            io.err(`SNS rejected the alert of ${id}: ${report.failed[0]?.reason ?? 'unknown reason'}\n`);
+            return ExitCode.failure;
+          }
+          io.out(`alert of ${id} sent to ${topicArn}\n`);
+          return ExitCode.ok;
+        } finally {
+          publisher.close();
+        }
       };
     },
   },

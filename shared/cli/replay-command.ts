@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { AlertDeliveryError, Alerter, selectAlerts } from '../alerts/alerter.js';
 import { buildAlert } from '../alerts/message.js';
 import { SnsAlertPublisher } from '../alerts/publisher.js';
-import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../alerts/settings.js';
+import { DEFAULT_ALERT_SETTINGS, isSnsTopicArn, type AlertSettings } from '../alerts/settings.js';
 import { renderAlertsForTerminal } from '../alerts/terminal.js';
 import { catalogue } from '../detections/catalogue.js';
 import { severityRank, type Severity } from '../detections/detection.js';
@@ -36,7 +36,6 @@ export const REPLAY_USAGE = `usage: warden replay PATH... [options]
   reached; 70 a detection failed on some event, or SNS could not be reached; 64 a usage mistake.
 `;
 const ALERT_MODES = ['terminal', 'none'] as const;
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_.-]+$/;
 
 /**
  * `warden replay PATH...`: runs the detections over CloudTrail files, directories or `-` (stdin) and
@@ -68,7 +67,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const alertMode = typeof values.alerts === 'string' ? values.alerts : 'terminal';
   if (!(ALERT_MODES as readonly string[]).includes(alertMode)) throw new UsageError(`--alerts must be one of ${ALERT_MODES.join(', ')}; got "${alertMode}"`);
   const topicArn = typeof values['sns-topic'] === 'string' ? values['sns-topic'] : undefined;
-  if (topicArn !== undefined && !TOPIC_ARN.test(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
+  if (topicArn !== undefined && !isSnsTopicArn(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
   if (topicArn !== undefined && alertMode === 'none') throw new UsageError('--sns-topic publishes alerts; it cannot be combined with --alerts none');
   const minSeverity = typeof values['alert-min-severity'] === 'string' ? severityOption(values['alert-min-severity'], '--alert-min-severity') : DEFAULT_ALERT_SETTINGS.minSeverity;
   const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...('tableName' in selection ? { findingsTable: selection.tableName } : {}) };

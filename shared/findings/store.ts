@@ -330,6 +330,29 @@ export class FindingsStore {
   }
 
   /**
+   * Makes an open finding owe its alert again (a person's choice: the topic was fixed after a
+   * `failed` alert, or an alert was missed). False when the finding is not open.
+   */
+  async requeueAlert(findingId: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: findingKey(findingId),
+          ConditionExpression: '#status = :open',
+          UpdateExpression: 'SET alertState = :pending, version = version + :one REMOVE alertError',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':open': 'open', ':pending': 'pending', ':one': 1 },
+        }),
+      );
+      return true;
+    } catch (caught) {
+      if (caught instanceof ConditionalCheckFailedException) return false;
+      throw caught;
+    }
+  }
+
+  /**
    * Claims the right to send a reminder about a still-open finding whose alert was sent before
    * `cutoff` (ISO time): true for exactly one caller, which then sends it.
    */
