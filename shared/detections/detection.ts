@@ -75,6 +75,11 @@ export function referenceLabels(references: References): string[] {
 }
 
 export interface Detection extends RuleDescription {
+  /**
+   * Whether one resource can carry several findings of this rule, told apart by `scope` (a bucket's
+   * policy and its ACL). For a rule without scopes, a removal naming only the resource is exact.
+   */
+  readonly scoped: boolean;
   /** Every event the detection needs: those that raise it and those that resolve it. */
   readonly events: readonly EventSelector[];
   /** Pure: no SDK call, no environment, no clock; never throws on odd input. Only sees successful calls. */

@@ -1,6 +1,6 @@
 import { accountOf, actorOf, succeeded, type CloudTrailRecord } from '../cloudtrail/record.js';
 import { detectedFrom, findingIdOf, type Detected } from '../findings/finding.js';
-import type { Detection } from './detection.js';
+import type { Detection, RiskRemoval } from './detection.js';
 
 /** A risk an event removed, addressed to the finding(s) it closes. */
 export interface Resolution {
@@ -69,7 +69,7 @@ export class DetectionEngine {
         const match = detection.evaluate(record);
         if (match !== undefined) detected.push(detectedFrom(record, detection, match));
         for (const removal of detection.resolves?.(record) ?? []) {
-          resolutions.push(resolutionFrom(record, detection.id, removal.resource, removal.scope, removal.reason));
+          resolutions.push(resolutionFrom(record, detection, removal));
         }
       } catch (error) {
         failures.push({ ruleId: detection.id, eventId: record.eventID, error });
@@ -82,14 +82,18 @@ export class DetectionEngine {
 /** The evaluation of the many records no rule listens to: shared, frozen, allocation-free. */
 const NOTHING: Evaluation = Object.freeze({ detected: Object.freeze([]), resolutions: Object.freeze([]), failures: Object.freeze([]) });
 
-function resolutionFrom(record: CloudTrailRecord, ruleId: string, resource: string, scope: string | undefined, reason: string): Resolution {
+function resolutionFrom(record: CloudTrailRecord, detection: Detection, { resource, scope, reason }: RiskRemoval): Resolution {
   const account = accountOf(record);
+  // Exact when the removal names a scope, or when the rule has none: the finding it closes is known
+  // (and kept as an early resolution if its detection has not arrived yet). Otherwise every finding
+  // of the rule on the resource is closed, found through the table.
+  const exact = scope !== undefined || !detection.scoped;
   return {
-    ruleId,
+    ruleId: detection.id,
     account,
     resource,
     scope,
-    findingId: scope === undefined ? undefined : findingIdOf(ruleId, account, resource, scope),
+    findingId: exact ? findingIdOf(detection.id, account, resource, scope) : undefined,
     reason,
     eventId: record.eventID,
     eventTime: record.eventTime,

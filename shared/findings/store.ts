@@ -12,7 +12,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Evaluation, Resolution } from '../detections/engine.js';
 import { startEmbeddedDynamo } from './embedded.js';
-import { findingIdOf } from './finding.js';
 import {
   appendHistory,
   applyEvents,
@@ -390,12 +389,14 @@ export class FindingsStore {
   /**
    * Folds and writes on condition of the version read; on a race, reads and folds again. `prefetched`
    * is the state a batch read already fetched (undefined inside it: no finding yet), saving one read.
+   * The new occurrence items are handed back in `occurrences`, for the batch to write in bulk.
    */
   async writeFinding(
     findingId: string,
     events: readonly FindingEvent[],
     suppressions: readonly Suppression[],
-    prefetched?: { readonly state: FindingState | undefined },
+    prefetched: { readonly state: FindingState | undefined } | undefined,
+    occurrences: Item[],
   ): Promise<FindingChange> {
     const context: LifecycleContext = { now: this.now(), suppressions, resolvedTtlDays: this.resolvedTtlDays };
     for (let attempt = 1; ; attempt += 1) {
@@ -412,7 +413,7 @@ export class FindingsStore {
       }
       const already = current?.finding?.count ?? 0;
       const toStore = applied.newOccurrences.slice(0, Math.max(0, MAX_OCCURRENCE_ITEMS - already));
-      await this.putAll(toStore.map((occurrence) => occurrenceItem(findingId, occurrence)));
+      occurrences.push(...toStore.map((occurrence) => occurrenceItem(findingId, occurrence)));
       return { findingId, outcome: applied.outcome, finding: applied.next.finding };
     }
   }
@@ -505,15 +506,20 @@ export class FindingsStore {
     return states;
   }
 
-  private async putAll(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((item) => ({ PutRequest: { Item: item } }));
-      for (let attempt = 0; requests.length > 0; attempt += 1) {
-        if (attempt > 10) throw new Error('occurrence items still unprocessed after retries');
-        const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-        requests = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }]));
-        if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-      }
+  /** Occurrence items, 25 a BatchWriteItem (the API's limit), a few calls at a time. */
+  async putAll(items: readonly Item[]): Promise<void> {
+    const chunks = Array.from({ length: Math.ceil(items.length / 25) }, (_, index) => items.slice(index * 25, index * 25 + 25));
+    await eachConcurrently(chunks, (chunk) => this.putChunk(chunk));
+  }
+
+  /** One BatchWriteItem, retrying what DynamoDB leaves unprocessed with backoff. */
+  private async putChunk(items: readonly Item[]): Promise<void> {
+    let requests = items.map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 0; requests.length > 0; attempt += 1) {
+      if (attempt > 10) throw new Error('occurrence items still unprocessed after retries');
+      const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
+      requests = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }]));
+      if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
     }
   }
 }
@@ -564,10 +570,7 @@ export class FindingsBatch {
               : [],
           ),
         );
-        // Also the finding a scope-less rule gives this resource: if its detection has not arrived yet
-        // (events come out of order), the resolution is kept there as an early resolution.
-        const scopeless = findingIdOf(resolution.ruleId, resolution.account, resolution.resource, undefined);
-        ids = [...new Set([...stored.map((summary) => summary.id), ...inBatch, scopeless])];
+        ids = [...new Set([...stored.map((summary) => summary.id), ...inBatch])];
         looked.set(key, ids);
       }
       for (const findingId of ids) {
@@ -590,16 +593,12 @@ export class FindingsBatch {
     }));
     // One batched read for every finding of the flush; each write then needs no read of its own.
     const states = work.length === 0 ? new Map<string, FindingState | undefined>() : await this.store.readStates(work.map((item) => item.findingId));
-    const changes: FindingChange[] = new Array(work.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < work.length) {
-        const index = next++;
-        const item = work[index];
-        if (item !== undefined) changes[index] = await this.store.writeFinding(item.findingId, item.events, suppressions, { state: states.get(item.findingId) });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, work.length) }, worker));
+    const occurrences: Item[] = [];
+    const changes = await eachConcurrently(work, (item) =>
+      this.store.writeFinding(item.findingId, item.events, suppressions, { state: states.get(item.findingId) }, occurrences),
+    );
+    // Every finding is written first; its occurrences follow in full batches across findings.
+    await this.store.putAll(occurrences);
 
     const counts = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
     for (const change of changes) counts[change.outcome] += 1;
@@ -616,3 +615,17 @@ export class FindingsBatch {
 
 export type { FindingSummary } from './table.js';
 export type { FindingPage, ListQuery } from './list.js';
+
+/** Runs `task` over `items`, WRITE_CONCURRENCY at a time; the results keep the items' order. */
+async function eachConcurrently<T, R>(items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, items.length) }, worker));
+  return results;
+}

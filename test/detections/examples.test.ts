@@ -22,6 +22,18 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
     expect(detected[0]?.summary.length).toBeGreaterThan(20);
   });
 
+  it.each(examples.positive.map((example) => [example.name, example] as const))('gives a scope exactly when the rule is scoped: %s', (_name, example) => {
+    const [detected] = engine.evaluate(example.record).detected;
+    expect(detected?.scope !== undefined).toBe(detection.scoped);
+  });
+
+  it.each((examples.resolving ?? []).map((example) => [example.name, example] as const))('addresses the finding it closes when it can know it: %s', (_name, example) => {
+    for (const resolution of engine.evaluate(example.record).resolutions) {
+      // Exact (a finding id) for a named scope or a rule without scopes; else found through the table.
+      expect(resolution.findingId !== undefined).toBe(resolution.scope !== undefined || !detection.scoped);
+    }
+  });
+
   it.each(examples.positive.map((example) => [example.name, example] as const))('stays silent when the call failed: %s', (_name, example) => {
     const failed = { ...example.record, errorCode: 'AccessDenied', errorMessage: 'User is not authorized' };
     expect(engine.evaluate(failed).detected).toEqual([]);

@@ -51,6 +51,7 @@ export const cloudtrailLoggingStopped: Detection = {
     mitreAttack: ['T1562.008'],
     links: ['https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-turning-off-logging.html'],
   },
+  scoped: true,
   events: [{ eventSource: 'cloudtrail.amazonaws.com', eventNames: ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'StartLogging'] }],
 
   evaluate(record) {

@@ -28,6 +28,7 @@ export const ebsSnapshotPublic: Detection = {
     mitreAttack: ['T1537'],
     links: ['https://docs.aws.amazon.com/ebs/latest/userguide/ebs-modifying-snapshot-permissions.html'],
   },
+  scoped: false,
   events: [{ eventSource: 'ec2.amazonaws.com', eventNames: ['ModifySnapshotAttribute', 'ResetSnapshotAttribute', 'DeleteSnapshot'] }],
 
   evaluate(record) {

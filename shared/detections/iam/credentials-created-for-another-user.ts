@@ -29,6 +29,7 @@ export const credentialsCreatedForAnotherUser: Detection = {
     mitreAttack: ['T1098.001'],
     links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html'],
   },
+  scoped: true,
   events: [
     {
       eventSource: 'iam.amazonaws.com',

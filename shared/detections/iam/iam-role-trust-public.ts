@@ -36,6 +36,7 @@ export const iamRoleTrustPublic: Detection = {
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html',
     ],
   },
+  scoped: false,
   events: [{ eventSource: 'iam.amazonaws.com', eventNames: ['CreateRole', 'UpdateAssumeRolePolicy', 'DeleteRole'] }],
 
   evaluate(record) {

@@ -161,6 +161,7 @@ export const iamWildcardGrant: Detection = {
     mitreAttack: ['T1098', 'T1098.003'],
     links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'],
   },
+  scoped: true,
   events: [
     {
       eventSource: 'iam.amazonaws.com',

@@ -37,6 +37,7 @@ export const mfaDeactivated: Detection = {
     mitreAttack: ['T1556.006'],
     links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_mfa_disable.html'],
   },
+  scoped: false,
   events: [
     {
       eventSource: 'iam.amazonaws.com',

@@ -19,6 +19,7 @@ export const rootAccessKeyCreated: Detection = {
     mitreAttack: ['T1098.001'],
     links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user_manage_add-key.html'],
   },
+  scoped: true,
   events: [{ eventSource: 'iam.amazonaws.com', eventNames: ['CreateAccessKey', 'DeleteAccessKey', 'UpdateAccessKey'] }],
 
   evaluate(record) {

@@ -18,6 +18,7 @@ export const rootConsoleLoginWithoutMfa: Detection = {
     mitreAttack: ['T1078.004'],
     links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/enable-mfa-for-root.html'],
   },
+  scoped: false,
   events: [
     { eventSource: 'signin.amazonaws.com', eventNames: ['ConsoleLogin'] },
     { eventSource: 'iam.amazonaws.com', eventNames: ['EnableMFADevice'] },

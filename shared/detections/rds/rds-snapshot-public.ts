@@ -33,6 +33,7 @@ export const rdsSnapshotPublic: Detection = {
     mitreAttack: ['T1537'],
     links: ['https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ShareSnapshot.html'],
   },
+  scoped: false,
   events: [{ eventSource: 'rds.amazonaws.com', eventNames: [...MODIFY, 'DeleteDBSnapshot', 'DeleteDBClusterSnapshot'] }],
 
   evaluate(record) {

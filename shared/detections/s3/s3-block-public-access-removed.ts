@@ -34,6 +34,7 @@ export const s3BlockPublicAccessRemoved: Detection = {
     mitreAttack: ['T1562', 'T1530'],
     links: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html'],
   },
+  scoped: true,
   events: [{ eventSource: 's3.amazonaws.com', eventNames: ['DeleteBucketPublicAccessBlock', 'PutBucketPublicAccessBlock', 'DeleteBucket'] }],
 
   evaluate(record) {

@@ -76,6 +76,7 @@ export const s3BucketPublic: Detection = {
     mitreAttack: ['T1530'],
     links: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status'],
   },
+  scoped: true,
   events: [
     {
       eventSource: 's3.amazonaws.com',
