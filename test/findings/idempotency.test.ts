@@ -11,11 +11,25 @@ afterAll(async () => {
   await dynamo.stop();
 });
 
-async function freshStore(): Promise<FindingsStore> {
-  return new FindingsStore(dynamo.client, await dynamo.createTable());
+async function freshStore(options: { exclusive?: boolean } = {}): Promise<FindingsStore> {
+  return new FindingsStore(dynamo.client, await dynamo.createTable(), options);
 }
 
 describe('one finding per risk, safe under repeats', () => {
+  it('behaves the same in an exclusive store, which writes findings in batches', async () => {
+    const store = await freshStore({ exclusive: true });
+    const first = detected({ eventTime: at(0) });
+    const second = detected({ eventTime: at(30) });
+
+    await store.apply(evaluation({ detected: [first] }));
+    await store.apply(evaluation({ detected: [first, second] }));
+    const again = await store.apply(evaluation({ detected: [first, second] }));
+
+    expect(again.changes).toMatchObject([{ findingId: first.findingId, outcome: 'unchanged' }]);
+    expect(await store.get(first.findingId)).toMatchObject({ status: 'open', count: 2 });
+    expect(await store.occurrences(first.findingId)).toHaveLength(2);
+  });
+
   it('opens a finding on the first detection and counts a second event as an occurrence', async () => {
     const store = await freshStore();
     const first = detected({ eventTime: at(0) });

@@ -1,0 +1,20 @@
+import { DetectionEngine } from '../shared/detections/engine.js';
+import { catalogue } from '../shared/detections/catalogue.js';
+import { openFindingsStore } from '../shared/findings/store.js';
+import { readCloudTrail } from '../shared/cloudtrail/read.js';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const dir = process.argv[2]!;
+const engine = new DetectionEngine(catalogue);
+const opened = await openFindingsStore({ storeDir: await mkdtemp(join(tmpdir(), 'p-')) });
+const counts = new Map<string, number>();
+opened.store.client.middlewareStack.add((next, ctx) => async (args) => { const k = ctx.commandName ?? '?'; counts.set(k, (counts.get(k) ?? 0) + 1); return next(args); }, { step: 'initialize' });
+const batch = opened.store.batch();
+let t = performance.now(); let d = 0, r = 0;
+for await (const { record } of readCloudTrail([dir], { onProblem() {} })) { const e = engine.evaluate(record); d += e.detected.length; r += e.resolutions.length; if (e.detected.length || e.resolutions.length) batch.add(e); }
+console.log('read', Math.round(performance.now() - t), 'detections', d, 'resolutions', r);
+t = performance.now();
+const out = await batch.flush();
+console.log('flush', Math.round(performance.now() - t), 'findings', out.changes.length, [...counts].map(([k, v]) => `${k}=${v}`).join(' '));
+await opened.close();

@@ -1,0 +1,28 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedDynamo } from '../shared/findings/embedded.js';
+import { documentClient } from '../shared/findings/store.js';
+import { ensureFindingsTable } from '../shared/findings/table.js';
+const dyn = await startEmbeddedDynamo(await mkdtemp(join(tmpdir(), 'pp-')));
+const raw = new DynamoDBClient({ endpoint: dyn.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const client = documentClient(raw);
+await ensureFindingsTable(raw, 'tab1');
+const item = (i: number, p: string) => ({ pk: `F#${p}${i}`, sk: 'FINDING', status: 'open', gsi1pk: 'open#high', gsi1sk: `2026#${i}`, gsi2pk: `r#open`, gsi2sk: `2026#${i}`, gsi3pk: `arn:${i}`, gsi3sk: `2026#${i}`, summary: 'x'.repeat(300), details: { a: 'y'.repeat(500) }, version: 1 });
+const N = 235;
+async function conc(n: number, f: (i: number) => Promise<unknown>) { let next = 0; await Promise.all(Array.from({ length: 8 }, async () => { while (next < n) await f(next++); })); }
+let t = performance.now();
+await conc(N, (i) => client.send(new PutCommand({ TableName: 'tab1', Item: item(i, 'a'), ConditionExpression: 'attribute_not_exists(pk)' })));
+console.log('conditional put', Math.round(performance.now() - t));
+t = performance.now();
+await conc(N, (i) => client.send(new PutCommand({ TableName: 'tab1', Item: item(i, 'b') })));
+console.log('plain put', Math.round(performance.now() - t));
+t = performance.now();
+await conc(Math.ceil(N / 25), (c) => client.send(new BatchWriteCommand({ RequestItems: { tab1: Array.from({ length: 25 }, (_, j) => ({ PutRequest: { Item: item(c * 25 + j, 'c') } })) } })));
+console.log('batch write', Math.round(performance.now() - t));
+t = performance.now();
+await conc(N, (i) => client.send(new PutCommand({ TableName: 'tab1', Item: { pk: `O#${i}`, sk: 'x', a: 1 } })));
+console.log('plain put, no index keys', Math.round(performance.now() - t));
+client.destroy(); await dyn.close();
