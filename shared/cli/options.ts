@@ -34,17 +34,17 @@ export function parseOptions<const T extends NonNullable<ParseArgsConfig['option
 }
 
 /** --store DIR (default .warden) or --table NAME [--region R]: where findings are kept. */
-export function storeSelection(values: OptionValues): OpenFindingsStoreOptions & { readonly label: string } {
+export function storeSelection(values: OptionValues): OpenFindingsStoreOptions {
   const { table, region, store } = values;
   if (typeof table === 'string') {
     if (typeof store === 'string') throw new UsageError('--store and --table cannot be used together');
     if (table.length < 3) throw new UsageError('--table must name a DynamoDB table (3 characters or more)');
-    return { tableName: table, label: `table ${table}`, ...(typeof region === 'string' ? { region } : {}) };
+    return { tableName: table, ...(typeof region === 'string' ? { region } : {}) };
   }
   if (typeof region === 'string') throw new UsageError('--region only applies with --table');
   const dir = typeof store === 'string' ? store : '.warden';
   if (dir.trim() === '') throw new UsageError('--store needs a directory');
-  return { storeDir: dir, label: dir };
+  return { storeDir: dir };
 }
 
 /** The options to repeat in a suggested command so it reaches the same store. */

@@ -144,7 +144,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       io.out(describeResolutions(resolved));
       const count = (outcome: FindingChange['outcome']): number => findings.filter((change) => change.outcome === outcome).length;
       io.out(
-        `\nFindings table (${selection.label}): ${count('opened')} opened, ${count('reopened')} reopened, ${count('updated')} updated, ` +
+        `\nFindings table (${'tableName' in selection ? `table ${selection.tableName}` : selection.storeDir}): ${count('opened')} opened, ${count('reopened')} reopened, ${count('updated')} updated, ` +
           `${resolved.length} resolved, ${count('suppressed')} suppressed, ${count('unchanged')} already recorded.\n`,
       );
       io.out(`See them with: npx warden findings list${storeArguments(selection)}\n`);
