@@ -1,4 +1,5 @@
 import type { CloudTrailRecord } from '../cloudtrail/record.js';
+import type { TrustBoundary } from '../policy/boundary.js';
 
 /** Lowest to highest; the order is used by --fail-on and --min-severity. */
 export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
@@ -16,6 +17,18 @@ export function severityRank(severity: Severity): number {
 export interface EventSelector {
   readonly eventSource: string;
   readonly eventNames: readonly string[];
+  /**
+   * The names are read-only events (Get*, List*, Describe*...): EventBridge delivers them only to a
+   * rule in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS, so the deploy gives them their own,
+   * narrow rule.
+   */
+  readonly readOnly?: boolean;
+}
+
+/** What a detection may know besides the record: data handed in by the caller, never read by the rule. */
+export interface DetectionContext {
+  /** Accounts and organizations whose access is not "outside the account". */
+  readonly boundary: TrustBoundary;
 }
 
 /**
@@ -82,10 +95,20 @@ export interface Detection extends RuleDescription {
   readonly scoped: boolean;
   /** Every event the detection needs: those that raise it and those that resolve it. */
   readonly events: readonly EventSelector[];
-  /** Pure: no SDK call, no environment, no clock; never throws on odd input. Only sees successful calls. */
-  evaluate(record: CloudTrailRecord): DetectionMatch | undefined;
+  /**
+   * Event names whose failed attempt is itself the signal (leaving the organization, stopping
+   * CloudTrail): the engine runs `evaluate` on such a failed call too and raises the match one
+   * severity lower, worded as an attempt that failed. Every other failed call changed nothing and
+   * is never evaluated.
+   */
+  readonly failedAttemptsMatter?: readonly string[];
+  /**
+   * Pure: no SDK call, no environment, no clock; never throws on odd input. Sees successful calls,
+   * and the failed ones named in `failedAttemptsMatter`.
+   */
+  evaluate(record: CloudTrailRecord, context: DetectionContext): DetectionMatch | undefined;
   /** Pure, like evaluate: the risks this (successful) event removed. */
-  resolves?(record: CloudTrailRecord): readonly RiskRemoval[];
+  resolves?(record: CloudTrailRecord, context: DetectionContext): readonly RiskRemoval[];
 }
 
 /** Example events beside each detection, run by the test harness (never bundled into a Lambda). */
@@ -99,6 +122,8 @@ export interface DetectionExamples {
 export interface ExampleEvent {
   readonly name: string;
   readonly record: CloudTrailRecord;
+  /** The context the example runs in; EXAMPLE_CONTEXT (one trusted partner account) when absent. */
+  readonly context?: DetectionContext;
   /** For positives: what the match must say. */
   readonly expect?: Partial<Pick<DetectionMatch, 'severity' | 'resource' | 'scope'>>;
 }
@@ -106,6 +131,7 @@ export interface ExampleEvent {
 export interface ResolvingExample {
   readonly name: string;
   readonly record: CloudTrailRecord;
+  readonly context?: DetectionContext;
   readonly removes: readonly Pick<RiskRemoval, 'resource' | 'scope'>[];
 }
 

@@ -1,6 +1,7 @@
 import { accountOf, actorOf, succeeded, type CloudTrailRecord } from '../cloudtrail/record.js';
 import { detectedFrom, findingIdOf, type Detected } from '../findings/finding.js';
-import type { Detection, RiskRemoval } from './detection.js';
+import { ONLY_OWN_ACCOUNT } from '../policy/boundary.js';
+import { SEVERITIES, type Detection, type DetectionContext, type DetectionMatch, type RiskRemoval } from './detection.js';
 
 /** A risk an event removed, addressed to the finding(s) it closes. */
 export interface Resolution {
@@ -38,7 +39,11 @@ export class DetectionEngine {
   /** eventSource -> eventName -> detections (two lookups, no string built per record). */
   private readonly byEvent = new Map<string, Map<string, Detection[]>>();
 
-  constructor(readonly catalogue: readonly Detection[]) {
+  constructor(
+    readonly catalogue: readonly Detection[],
+    /** Handed to every rule: the trusted boundary (only the event's own account unless configured). */
+    readonly context: DetectionContext = { boundary: ONLY_OWN_ACCOUNT },
+  ) {
     for (const detection of catalogue) {
       for (const selector of detection.events) {
         const byName = this.byEvent.get(selector.eventSource) ?? new Map<string, Detection[]>();
@@ -59,16 +64,21 @@ export class DetectionEngine {
 
   evaluate(record: CloudTrailRecord): Evaluation {
     const listeners = this.byEvent.get(record.eventSource)?.get(record.eventName);
-    // A failed call (errorCode present) changed nothing: it neither raises nor resolves.
-    if (listeners === undefined || !succeeded(record)) return NOTHING;
+    if (listeners === undefined) return NOTHING;
+    // A failed call (errorCode present) changed nothing: it resolves nothing, and raises only for
+    // the rules that declare such an attempt a signal in itself.
+    const failed = !succeeded(record);
+    if (failed && !listeners.some((detection) => detection.failedAttemptsMatter?.includes(record.eventName))) return NOTHING;
     const detected: Detected[] = [];
     const resolutions: Resolution[] = [];
     const failures: RuleFailure[] = [];
     for (const detection of listeners) {
+      if (failed && detection.failedAttemptsMatter?.includes(record.eventName) !== true) continue;
       try {
-        const match = detection.evaluate(record);
-        if (match !== undefined) detected.push(detectedFrom(record, detection, match));
-        for (const removal of detection.resolves?.(record) ?? []) {
+        const match = detection.evaluate(record, this.context);
+        if (match !== undefined) detected.push(detectedFrom(record, detection, failed ? asFailedAttempt(record, match) : match));
+        if (failed) continue;
+        for (const removal of detection.resolves?.(record, this.context) ?? []) {
           resolutions.push(resolutionFrom(record, detection, removal));
         }
       } catch (error) {
@@ -78,6 +88,25 @@ export class DetectionEngine {
     return { detected, resolutions, failures };
   }
 }
+
+/**
+ * A failed attempt at a risky change: one severity lower, said to have failed with the error AWS
+ * returned, and a finding of its own (scope suffix FAILED_ATTEMPT_SCOPE). It is an incident to look
+ * into rather than a state: nothing an event does resolves it, and it never overwrites the finding
+ * of the change itself when that succeeds.
+ */
+function asFailedAttempt(record: CloudTrailRecord, match: DetectionMatch): DetectionMatch {
+  const errorCode = typeof record['errorCode'] === 'string' ? record['errorCode'] : 'an error';
+  return {
+    ...match,
+    scope: match.scope === undefined ? FAILED_ATTEMPT_SCOPE : `${match.scope}/${FAILED_ATTEMPT_SCOPE}`,
+    severity: SEVERITIES[Math.max(0, SEVERITIES.indexOf(match.severity) - 1)] ?? match.severity,
+    summary: `Attempted, and failed with ${errorCode} (nothing changed, but someone tried): ${match.summary}`,
+    details: { ...match.details, failedAttempt: { errorCode, errorMessage: typeof record['errorMessage'] === 'string' ? record['errorMessage'] : undefined } },
+  };
+}
+
+export const FAILED_ATTEMPT_SCOPE = 'failed-attempt';
 
 /** The evaluation of the many records no rule listens to: shared, frozen, allocation-free. */
 const NOTHING: Evaluation = Object.freeze({ detected: Object.freeze([]), resolutions: Object.freeze([]), failures: Object.freeze([]) });

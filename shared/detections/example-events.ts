@@ -1,4 +1,5 @@
 import type { CloudTrailRecord } from '../cloudtrail/record.js';
+import type { DetectionContext } from './detection.js';
 
 /**
  * Builds example CloudTrail records for the detections' example files: a realistic envelope
@@ -37,6 +38,16 @@ export const exampleIdentities = {
     },
   },
 } as const;
+
+/** A partner account the examples trust, and an outsider they do not. */
+export const TRUSTED_PARTNER_ACCOUNT = '444455556666';
+export const OUTSIDE_ACCOUNT = '999988887777';
+export const TRUSTED_ORGANIZATION = 'o-exampleorg1';
+
+/** The context every example runs in unless it gives its own: the partner account and organization trusted. */
+export const EXAMPLE_CONTEXT: DetectionContext = {
+  boundary: { accounts: new Set([TRUSTED_PARTNER_ACCOUNT]), organizations: new Set([TRUSTED_ORGANIZATION]) },
+};
 
 let sequence = 0;
 

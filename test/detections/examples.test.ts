@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../shared/detections/engine.js';
-import type { DetectionExamples } from '../../shared/detections/detection.js';
+import { DetectionEngine, FAILED_ATTEMPT_SCOPE } from '../../shared/detections/engine.js';
+import { SEVERITIES, type DetectionContext, type DetectionExamples } from '../../shared/detections/detection.js';
+import { EXAMPLE_CONTEXT } from '../../shared/detections/example-events.js';
+import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
 import { loadExamples } from './load-examples.js';
 
 // One harness runs every detection's own examples: both outcomes, always.
 describe.each(catalogue.map((detection) => [detection.id, detection] as const))('%s', async (_id, detection) => {
   const examples: DetectionExamples = await loadExamples(detection.id);
-  const engine = new DetectionEngine([detection]);
+  const engine = new DetectionEngine([detection], EXAMPLE_CONTEXT);
+  /** Each example runs in its own context when it gives one (a different trusted boundary). */
+  const run = (example: { record: CloudTrailRecord; context?: DetectionContext }) =>
+    (example.context === undefined ? engine : new DetectionEngine([detection], example.context)).evaluate(example.record);
 
   it('has at least one positive and one negative example', () => {
     expect(examples.positive.length).toBeGreaterThan(0);
@@ -15,7 +20,7 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
   });
 
   it.each(examples.positive.map((example) => [example.name, example] as const))('raises: %s', (_name, example) => {
-    const { detected, failures } = engine.evaluate(example.record);
+    const { detected, failures } = run(example);
     expect(failures).toEqual([]);
     expect(detected).toHaveLength(1);
     expect(detected[0]).toMatchObject({ ruleId: detection.id, eventId: example.record.eventID, ...example.expect });
@@ -23,30 +28,45 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
   });
 
   it.each(examples.positive.map((example) => [example.name, example] as const))('gives a scope exactly when the rule is scoped: %s', (_name, example) => {
-    const [detected] = engine.evaluate(example.record).detected;
+    const [detected] = run(example).detected;
     expect(detected?.scope !== undefined).toBe(detection.scoped);
   });
 
   it.each((examples.resolving ?? []).map((example) => [example.name, example] as const))('addresses the finding it closes when it can know it: %s', (_name, example) => {
-    for (const resolution of engine.evaluate(example.record).resolutions) {
+    for (const resolution of run(example).resolutions) {
       // Exact (a finding id) for a named scope or a rule without scopes; else found through the table.
       expect(resolution.findingId !== undefined).toBe(resolution.scope !== undefined || !detection.scoped);
     }
   });
 
-  it.each(examples.positive.map((example) => [example.name, example] as const))('stays silent when the call failed: %s', (_name, example) => {
+  it.each(examples.positive.map((example) => [example.name, example] as const))('resolves nothing, and raises only a declared attempt, when the call failed: %s', (_name, example) => {
     const failed = { ...example.record, errorCode: 'AccessDenied', errorMessage: 'User is not authorized' };
-    expect(engine.evaluate(failed).detected).toEqual([]);
+    const { detected, resolutions } = run({ ...example, record: failed });
+    expect(resolutions).toEqual([]);
+    if (detection.failedAttemptsMatter?.includes(example.record.eventName) !== true) {
+      expect(detected).toEqual([]);
+      return;
+    }
+    const [succeeded] = run(example).detected;
+    expect(detected).toHaveLength(1);
+    expect(SEVERITIES.indexOf(detected[0]!.severity)).toBe(Math.max(0, SEVERITIES.indexOf(succeeded!.severity) - 1));
+    expect(detected[0]?.scope?.endsWith(FAILED_ATTEMPT_SCOPE)).toBe(true);
+    expect(detected[0]?.findingId).not.toBe(succeeded?.findingId);
+    expect(detected[0]?.summary).toMatch(/^Attempted, and failed with AccessDenied/);
+  });
+
+  it.each((detection.failedAttemptsMatter ?? []).map((name) => [name] as const))('has a positive example for the failed attempt it declares: %s', (name) => {
+    expect(examples.positive.some((example) => example.record.eventName === name)).toBe(true);
   });
 
   it.each(examples.negative.map((example) => [example.name, example] as const))('stays silent: %s', (_name, example) => {
-    const { detected, failures } = engine.evaluate(example.record);
+    const { detected, failures } = run(example);
     expect(failures).toEqual([]);
     expect(detected).toEqual([]);
   });
 
   it.each((examples.resolving ?? []).map((example) => [example.name, example] as const))('resolves: %s', (_name, example) => {
-    const { resolutions, detected } = engine.evaluate(example.record);
+    const { resolutions, detected } = run(example);
     expect(detected).toEqual([]);
     expect(resolutions.map(({ resource, scope }) => ({ resource, scope }))).toEqual(
       example.removes.map(({ resource, scope }) => ({ resource, scope })),

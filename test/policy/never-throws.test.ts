@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../shared/detections/catalogue.js';
+import { EXAMPLE_CONTEXT } from '../../shared/detections/example-events.js';
 import { analyseBucketAcl } from '../../shared/policy/bucket-acl.js';
 import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
 import { parsePolicyDocument } from '../../shared/policy/document.js';
@@ -81,8 +82,8 @@ describe('never throws on any JSON-like input', () => {
     fc.assert(
       fc.property(record, ({ event, ...fields }) => {
         const cloudTrail = { eventID: 'e', eventTime: '2026-11-20T10:15:30Z', eventSource: event[0], eventName: event[1], ...fields };
-        detection.evaluate(cloudTrail);
-        expect(Array.isArray(detection.resolves?.(cloudTrail) ?? [])).toBe(true);
+        detection.evaluate(cloudTrail, EXAMPLE_CONTEXT);
+        expect(Array.isArray(detection.resolves?.(cloudTrail, EXAMPLE_CONTEXT) ?? [])).toBe(true);
       }),
       { numRuns: 300 },
     );
