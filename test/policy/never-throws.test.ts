@@ -7,6 +7,7 @@ import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
 import { parsePolicyDocument } from '../../shared/policy/document.js';
 import { readPublicAccessBlock } from '../../shared/policy/public-access.js';
 import { findWildcardGrants } from '../../shared/policy/wildcard-grants.js';
+import { analyseResourcePolicy } from '../../shared/policy/resource-policy.js';
 
 const anything = fc.anything({ withNullPrototype: true, withObjectString: true, withBoxedValues: true, withSparseArray: true });
 
@@ -37,6 +38,7 @@ const analyses: [string, (input: unknown) => unknown][] = [
   ['analyseBucketPolicy', analyseBucketPolicy],
   ['analyseBucketAcl', analyseBucketAcl],
   ['readPublicAccessBlock', readPublicAccessBlock],
+  ['analyseResourcePolicy', (input) => analyseResourcePolicy(input, { boundary: EXAMPLE_CONTEXT.boundary, ownAccount: '111122223333', serviceAccountKeys: ['kms:CallerAccount'] })],
 ];
 
 describe('never throws on any JSON-like input', () => {
