@@ -1,4 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DEFAULT_CONFIG_FILE, readWardenConfig } from '../config/trusted-boundary.js';
+import { parseTrustedList, type TrustBoundary } from '../policy/boundary.js';
 import { isSeverity, SEVERITIES, type Severity } from '../detections/detection.js';
 import type { OpenFindingsStoreOptions } from '../findings/store.js';
 import { UsageError } from './io.js';
@@ -9,6 +11,30 @@ export const STORE_OPTIONS = {
   table: { type: 'string' },
   region: { type: 'string' },
 } as const satisfies ParseArgsConfig['options'];
+
+/** The options of commands that judge access from outside the account. */
+export const TRUST_OPTIONS = {
+  'trusted-accounts': { type: 'string' },
+  config: { type: 'string' },
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * The trusted boundary: --trusted-accounts (account and organization ids, comma-separated), else the
+ * config file's trustedAccounts (--config FILE, or warden.config.json in the current directory when
+ * it exists). Undefined when neither names one: only the account itself is then trusted, which the
+ * caller says once.
+ */
+export async function trustedBoundaryOption(values: OptionValues): Promise<TrustBoundary | undefined> {
+  const { 'trusted-accounts': listed, config } = values;
+  try {
+    if (typeof listed === 'string') return parseTrustedList(listed, '--trusted-accounts');
+    const file = await readWardenConfig(typeof config === 'string' ? config : DEFAULT_CONFIG_FILE, { required: typeof config === 'string' });
+    return file?.trustedAccounts;
+  } catch (error) {
+    // A bad list or config file is the user's to fix, like any option: exit 64 with the message.
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+}
 
 export type OptionValues = Record<string, string | boolean | undefined>;
 

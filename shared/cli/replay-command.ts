@@ -15,7 +15,8 @@ import { openFindingsStore } from '../findings/store.js';
 import { createLogger } from '../logging/logger.js';
 import { replay } from '../replay/replay.js';
 import { ExitCode, UsageError, type CliIO } from './io.js';
-import { parseOptions, severityOption, STORE_OPTIONS, storeArguments, storeSelection } from './options.js';
+import { parseOptions, severityOption, STORE_OPTIONS, storeArguments, storeSelection, TRUST_OPTIONS, trustedBoundaryOption } from './options.js';
+import { ONLY_OWN_ACCOUNT } from '../policy/boundary.js';
 
 export const REPLAY_USAGE = `usage: warden replay PATH... [options]
 
@@ -31,6 +32,9 @@ export const REPLAY_USAGE = `usage: warden replay PATH... [options]
   --alerts terminal|none     print the alerts that would be sent (default terminal), or not
   --sns-topic ARN            publish the alerts to an SNS topic, as the Lambda does
   --alert-min-severity S     the lowest severity that alerts (default medium)
+  --trusted-accounts IDS     account ids and organization ids (o-...) whose access is not "outside the
+                             account", comma-separated (default: the config file's trustedAccounts)
+  --config FILE              settings file (default warden.config.json here, when it exists)
 
   Exit status: 0 all input read; 2 some input skipped (the rest processed); 1 (wins over 2) --fail-on
   reached; 70 a detection failed on some event, or SNS could not be reached; 64 a usage mistake.
@@ -48,6 +52,7 @@ const ALERT_MODES = ['terminal', 'none'] as const;
 export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseOptions('replay', argv, {
     ...STORE_OPTIONS,
+    ...TRUST_OPTIONS,
     json: { type: 'boolean' },
     'fail-on': { type: 'string' },
     'reset-store': { type: 'boolean' },
@@ -72,6 +77,11 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const minSeverity = typeof values['alert-min-severity'] === 'string' ? severityOption(values['alert-min-severity'], '--alert-min-severity') : DEFAULT_ALERT_SETTINGS.minSeverity;
   const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...('tableName' in selection ? { findingsTable: selection.tableName } : {}) };
 
+  const boundary = await trustedBoundaryOption(values);
+  if (boundary === undefined) {
+    io.err('note: no trusted accounts given (--trusted-accounts or warden.config.json): rules about access from outside the account trust only the account itself.\n');
+  }
+
   if (values['reset-store'] === true && 'storeDir' in selection) await rm(selection.storeDir, { recursive: true, force: true });
   const opened = await openFindingsStore(selection);
 
@@ -90,7 +100,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     const stats = await replay({
       inputs: positionals,
       stdin: io.stdin,
-      engine: new DetectionEngine(catalogue),
+      engine: new DetectionEngine(catalogue, { boundary: boundary ?? ONLY_OWN_ACCOUNT }),
       store: opened.store,
       onDetected(detected) {
         const before = raisedSeverity.get(detected.findingId);

@@ -62,7 +62,8 @@ export class DetectionEngine {
     return this.byEvent.get(eventSource)?.has(eventName) === true;
   }
 
-  evaluate(record: CloudTrailRecord): Evaluation {
+  /** `context` defaults to the engine's own; a caller whose boundary changes over time passes its current one. */
+  evaluate(record: CloudTrailRecord, context: DetectionContext = this.context): Evaluation {
     const listeners = this.byEvent.get(record.eventSource)?.get(record.eventName);
     if (listeners === undefined) return NOTHING;
     // A failed call (errorCode present) changed nothing: it resolves nothing, and raises only for
@@ -75,10 +76,10 @@ export class DetectionEngine {
     for (const detection of listeners) {
       if (failed && detection.failedAttemptsMatter?.includes(record.eventName) !== true) continue;
       try {
-        const match = detection.evaluate(record, this.context);
+        const match = detection.evaluate(record, context);
         if (match !== undefined) detected.push(detectedFrom(record, detection, failed ? asFailedAttempt(record, match) : match));
         if (failed) continue;
-        for (const removal of detection.resolves?.(record, this.context) ?? []) {
+        for (const removal of detection.resolves?.(record, context) ?? []) {
           resolutions.push(resolutionFrom(record, detection, removal));
         }
       } catch (error) {

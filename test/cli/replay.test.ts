@@ -8,6 +8,7 @@ import { runWarden } from '../support/cli.js';
 import { startSns, type LocalSns } from '../support/sns.js';
 
 const DEMO = 'demo/trail';
+const DEMO_CONFIG = 'demo/warden.config.json';
 const DEMO_RULES = ['credentials-created-for-another-user', 'iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 'root-console-login-without-mfa', 's3-bucket-public', 's3-bucket-public'];
 
 let work: string;
@@ -65,11 +66,32 @@ describe('warden replay', () => {
   });
 
   it('shows progress on standard error only when it is a terminal, and clears it', async () => {
-    const terminal = await runWarden(['replay', DEMO, '--json', ...store()], '', { errIsTTY: true });
+    const terminal = await runWarden(['replay', DEMO, '--json', '--config', DEMO_CONFIG, ...store()], '', { errIsTTY: true });
     expect(terminal.stderr).toMatch(/\r[\d,]+ records, \d+ files\.\.\./);
     expect(terminal.stderr.endsWith('\r\u001b[K')).toBe(true);
-    const piped = await runWarden(['replay', DEMO, '--json', ...store()]);
+    const piped = await runWarden(['replay', DEMO, '--json', '--config', DEMO_CONFIG, ...store()]);
     expect(piped.stderr).toBe('');
+  });
+
+  it('says once that only the account itself is trusted when no trusted accounts are given', async () => {
+    const run = await runWarden(['replay', DEMO, '--json', ...store()]);
+    expect(run.stderr.match(/no trusted accounts given/g)).toHaveLength(1);
+    const listed = await runWarden(['replay', DEMO, '--json', '--trusted-accounts', '444455556666,o-a1b2c3d4e5', ...store()]);
+    expect(listed.stderr).toBe('');
+  });
+
+  it('refuses a trusted list or a config file it cannot read, naming what is wrong', async () => {
+    const badList = await runWarden(['replay', DEMO, '--trusted-accounts', '4444,o-a1b2c3d4e5', ...store()]);
+    expect(badList.code).toBe(64);
+    expect(badList.stderr).toContain('--trusted-accounts: "4444" is neither a 12-digit account id nor an organization id');
+    const config = join(work, 'warden.config.json');
+    await writeFile(config, JSON.stringify({ trustedAcounts: ['444455556666'] }));
+    const typo = await runWarden(['replay', DEMO, '--config', config, ...store()]);
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toContain('unknown key trustedAcounts');
+    const missing = await runWarden(['replay', DEMO, '--config', join(work, 'nope.json'), ...store()]);
+    expect(missing.code).toBe(64);
+    expect(missing.stderr).toContain('cannot read config file');
   });
 
   it('shows a suppressed risk as suppressed and does not fail --fail-on on it', async () => {

@@ -40,6 +40,14 @@ export const examples: DetectionExamples = {
     },
     { name: 'a trail described', record: cloudtrail('DescribeTrails', { trailNameList: [] }) },
     { name: 'no trail name', record: cloudtrail('StopLogging', {}) },
+    {
+      name: 'denied selectors that would exclude management events (only stopping or deleting is an attempt worth raising)',
+      record: {
+        ...cloudtrail('PutEventSelectors', { trailName: 'management', eventSelectors: [{ readWriteType: 'All', includeManagementEvents: false }] }),
+        errorCode: 'AccessDenied',
+        errorMessage: 'User is not authorized to perform: cloudtrail:PutEventSelectors',
+      },
+    },
   ],
   resolving: [
     { name: 'logging started again', record: cloudtrail('StartLogging', { name: 'management' }), removes: [{ resource: trailArn, scope: 'logging' }] },

@@ -39,12 +39,14 @@ export const cloudtrailLoggingStopped: Detection = {
   severity: 'critical',
   description:
     'A trail stopped logging, was deleted, or stopped recording write management events. Attackers do this first so that what ' +
-    'they do next leaves no record; it also blinds iam-warden, which only sees events while a trail logs them.',
+    'they do next leaves no record; it also blinds iam-warden, which only sees events while a trail logs them. A denied ' +
+    'attempt to stop or delete a trail is raised too, one severity lower: someone tried to go dark.',
   remediation:
     'Turn logging back on at once: `aws cloudtrail start-logging --name TRAIL` (or recreate the trail, multi-region, with log file ' +
     'validation), restore management events with `aws cloudtrail put-event-selectors --trail-name TRAIL --event-selectors ' +
     "'[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'`, then review what the actor did just before. Consider an " +
-    'organisation trail, which member accounts cannot stop.',
+    'organisation trail, which member accounts cannot stop. After a denied attempt nothing needs restoring: find out who tried ' +
+    'and whether their credentials are compromised.',
   references: {
     cis: ['3.1'],
     securityHub: ['CloudTrail.1'],
@@ -53,6 +55,7 @@ export const cloudtrailLoggingStopped: Detection = {
   },
   scoped: true,
   events: [{ eventSource: 'cloudtrail.amazonaws.com', eventNames: ['StopLogging', 'DeleteTrail', 'PutEventSelectors', 'StartLogging'] }],
+  failedAttemptsMatter: ['StopLogging', 'DeleteTrail'],
 
   evaluate(record) {
     const trail = trailOf(record);
