@@ -1,7 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { numberSetting, requiredSetting } from '../shared/config/settings.js';
+import { TrustedBoundarySource } from '../shared/config/organization-boundary.js';
+import { oneOfSetting, numberSetting, requiredSetting } from '../shared/config/settings.js';
+import { trustedBoundaryFromEnvironment } from '../shared/config/trusted-boundary.js';
 import { Alerter } from '../shared/alerts/alerter.js';
 import { SnsAlertPublisher } from '../shared/alerts/publisher.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
@@ -17,6 +20,8 @@ const findingsTable = requiredSetting(process.env, 'FINDINGS_TABLE');
 const resolvedTtlDays = numberSetting(process.env, 'RESOLVED_FINDINGS_TTL_DAYS', 90, { min: 1, max: 3650 });
 const alertSettings = alertSettingsFromEnvironment(process.env, findingsTable);
 const logger = createLogger({ name: 'detect-cloudtrail-event' });
+const trustOrganization = oneOfSetting(process.env, 'TRUST_ORGANIZATION', ['true', 'false'], 'false') === 'true';
+const boundary = new TrustedBoundarySource(trustedBoundaryFromEnvironment(process.env), trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined);
 const store = new FindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const engine = new DetectionEngine(catalogue);
 const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });
@@ -25,5 +30,5 @@ const alerter = new Alerter({ store, publisher, settings: alertSettings, rules: 
 export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, LoggedContext>()
   .use(invocationLogger(logger))
   .handler(async (event, context) => {
-    await detectEvent(event, { engine, store, alerter, logger: context.logger ?? logger });
+    await detectEvent(event, { engine, store, alerter, boundary, logger: context.logger ?? logger });
   });

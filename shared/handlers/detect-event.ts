@@ -4,6 +4,7 @@ import type { DetectionEngine } from '../detections/engine.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 import type { Alerter, AlertReport } from '../alerts/alerter.js';
+import type { TrustBoundary } from '../policy/boundary.js';
 
 export interface DetectEventDependencies {
   readonly engine: DetectionEngine;
@@ -11,6 +12,8 @@ export interface DetectEventDependencies {
   readonly logger: Logger;
   /** Sends the alerts the write owes; without one, findings keep their alert pending. */
   readonly alerter?: Alerter;
+  /** The trusted boundary now (it can grow with the organization); the engine's own when absent. */
+  readonly boundary?: { current(): Promise<TrustBoundary> };
 }
 
 export interface DetectEventResult {
@@ -29,14 +32,15 @@ export interface DetectEventResult {
  * Alerts are published after the write: if SNS cannot be reached the findings stay pending and this
  * throws, and the retry publishes each pending alert once (a sent one is never sent again).
  */
-export async function detectEvent(event: unknown, { engine, store, logger, alerter }: DetectEventDependencies): Promise<DetectEventResult> {
+export async function detectEvent(event: unknown, { engine, store, logger, alerter, boundary }: DetectEventDependencies): Promise<DetectEventResult> {
   const source = `eventbridge:${stringField(event, 'id') ?? 'unknown'}`;
+  const context = boundary === undefined ? engine.context : { ...engine.context, boundary: await boundary.current() };
   const problems: ReadProblem[] = [];
   const batch = store.batch();
   let records = 0;
   for (const { record } of recordsOfDocument(event, source, undefined, (problem) => problems.push(problem))) {
     records += 1;
-    const evaluation = engine.evaluate(record);
+    const evaluation = engine.evaluate(record, context);
     for (const failure of evaluation.failures) {
       logger.error({ ruleId: failure.ruleId, eventId: failure.eventId, err: failure.error }, 'detection failed on an event; the other detections ran');
     }

@@ -4,6 +4,7 @@ import { DetectionEngine } from '../../shared/detections/engine.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { rootAccessKeyCreated } from '../../shared/detections/iam/root-access-key-created.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
+import { parseTrustedList } from '../../shared/policy/boundary.js';
 import { FindingsStore } from '../../shared/findings/store.js';
 import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
 import { asEventBridgeEvent } from '../support/eventbridge.js';
@@ -44,5 +45,27 @@ describe('detectEvent', () => {
     expect(result.problems[0]?.reason).toMatch(/eventID|eventSource/);
     expect(lines().some((line) => line['msg'] === 'event is not a CloudTrail record; skipped' && line['source'] === 'eventbridge:bad-1')).toBe(true);
     expect(text()).not.toContain('wJalrXUtnFEMI');
+  });
+
+  it('hands the detections the boundary as it is now, not as it was when the engine was built', async () => {
+    const seen: string[][] = [];
+    const recordsBoundary: Detection = {
+      ...rootAccessKeyCreated,
+      id: 'records-boundary',
+      evaluate(_record, context) {
+        seen.push([...context.boundary.accounts]);
+        return undefined;
+      },
+    };
+    let accounts = ['444455556666'];
+    const boundary = { current: async () => parseTrustedList(accounts.join(','), 'test') };
+    const engine = new DetectionEngine([recordsBoundary]);
+    const event = asEventBridgeEvent(rootKeyExamples.positive[0]!.record);
+
+    await detectEvent(event, { engine, store, logger: memoryLogger().logger, boundary });
+    accounts = ['444455556666', '777788889999'];
+    await detectEvent(event, { engine, store, logger: memoryLogger().logger, boundary });
+
+    expect(seen).toEqual([['444455556666'], ['444455556666', '777788889999']]);
   });
 });
