@@ -104,9 +104,10 @@ export interface Detection extends RuleDescription {
   readonly failedAttemptsMatter?: readonly string[];
   /**
    * Pure: no SDK call, no environment, no clock; never throws on odd input. Sees successful calls,
-   * and the failed ones named in `failedAttemptsMatter`.
+   * and the failed ones named in `failedAttemptsMatter`. Returns several matches when one event
+   * creates several risks (a snapshot shared with two outside accounts: one finding each).
    */
-  evaluate(record: CloudTrailRecord, context: DetectionContext): DetectionMatch | undefined;
+  evaluate(record: CloudTrailRecord, context: DetectionContext): DetectionMatch | readonly DetectionMatch[] | undefined;
   /** Pure, like evaluate: the risks this (successful) event removed. */
   resolves?(record: CloudTrailRecord, context: DetectionContext): readonly RiskRemoval[];
 }
@@ -124,8 +125,10 @@ export interface ExampleEvent {
   readonly record: CloudTrailRecord;
   /** The context the example runs in; EXAMPLE_CONTEXT (one trusted partner account) when absent. */
   readonly context?: DetectionContext;
-  /** For positives: what the match must say. */
+  /** For positives: what the (first) match must say. */
   readonly expect?: Partial<Pick<DetectionMatch, 'severity' | 'resource' | 'scope'>>;
+  /** For positives: how many matches the event raises (default 1). */
+  readonly matches?: number;
 }
 
 export interface ResolvingExample {
@@ -133,6 +136,11 @@ export interface ResolvingExample {
   readonly record: CloudTrailRecord;
   readonly context?: DetectionContext;
   readonly removes: readonly Pick<RiskRemoval, 'resource' | 'scope'>[];
+}
+
+/** What `evaluate` returned, as a list (none, one or several matches). */
+export function matchesOf(result: DetectionMatch | readonly DetectionMatch[] | undefined): readonly DetectionMatch[] {
+  return result === undefined ? [] : Array.isArray(result) ? result : [result as DetectionMatch];
 }
 
 export function eventNamesOf(detection: Detection): string[] {

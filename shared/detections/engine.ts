@@ -1,7 +1,7 @@
 import { accountOf, actorOf, succeeded, type CloudTrailRecord } from '../cloudtrail/record.js';
 import { detectedFrom, findingIdOf, type Detected } from '../findings/finding.js';
 import { ONLY_OWN_ACCOUNT } from '../policy/boundary.js';
-import { SEVERITIES, type Detection, type DetectionContext, type DetectionMatch, type RiskRemoval } from './detection.js';
+import { matchesOf, SEVERITIES, type Detection, type DetectionContext, type DetectionMatch, type RiskRemoval } from './detection.js';
 
 /** A risk an event removed, addressed to the finding(s) it closes. */
 export interface Resolution {
@@ -76,8 +76,10 @@ export class DetectionEngine {
     for (const detection of listeners) {
       if (failed && detection.failedAttemptsMatter?.includes(record.eventName) !== true) continue;
       try {
-        const match = detection.evaluate(record, context);
-        if (match !== undefined) detected.push(detectedFrom(record, detection, failed ? asFailedAttempt(record, match) : match));
+        const result = detection.evaluate(record, context);
+        for (const match of matchesOf(result)) {
+          detected.push(detectedFrom(record, detection, failed ? asFailedAttempt(record, match) : match));
+        }
         if (failed) continue;
         for (const removal of detection.resolves?.(record, context) ?? []) {
           resolutions.push(resolutionFrom(record, detection, removal));

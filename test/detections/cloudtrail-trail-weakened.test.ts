@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { firstMatch } from './load-examples.js';
 import { cloudtrailTrailWeakened } from '../../shared/detections/cloudtrail/cloudtrail-trail-weakened.js';
 import { DetectionEngine } from '../../shared/detections/engine.js';
 import { EXAMPLE_CONTEXT, exampleEvent } from '../../shared/detections/example-events.js';
@@ -10,7 +11,7 @@ describe('cloudtrail-trail-weakened', () => {
   it('files the most severe change and names every change in the summary', () => {
     const record = updateTrail({ enableLogFileValidation: false, s3BucketName: 'trail-archive-7f3a', isMultiRegionTrail: false });
 
-    const match = cloudtrailTrailWeakened.evaluate(record, EXAMPLE_CONTEXT);
+    const match = firstMatch(cloudtrailTrailWeakened, record);
 
     expect(match).toMatchObject({ severity: 'high', scope: 'multi-region', details: { settings: ['multi-region', 'log-bucket', 'log-file-validation'], s3BucketName: 'trail-archive-7f3a' } });
     expect(match?.summary).toBe(
@@ -29,6 +30,6 @@ describe('cloudtrail-trail-weakened', () => {
   });
 
   it('reads only booleans: a string "false" changes nothing', () => {
-    expect(cloudtrailTrailWeakened.evaluate(updateTrail({ isMultiRegionTrail: 'false', enableLogFileValidation: 'false' }), EXAMPLE_CONTEXT)).toBeUndefined();
+    expect(firstMatch(cloudtrailTrailWeakened, updateTrail({ isMultiRegionTrail: 'false', enableLogFileValidation: 'false' }))).toBeUndefined();
   });
 });

@@ -22,7 +22,8 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
   it.each(examples.positive.map((example) => [example.name, example] as const))('raises: %s', (_name, example) => {
     const { detected, failures } = run(example);
     expect(failures).toEqual([]);
-    expect(detected).toHaveLength(1);
+    expect(detected).toHaveLength(example.matches ?? 1);
+    expect(new Set(detected.map((d) => d.findingId)).size).toBe(detected.length);
     expect(detected[0]).toMatchObject({ ruleId: detection.id, eventId: example.record.eventID, ...example.expect });
     expect(detected[0]?.summary.length).toBeGreaterThan(20);
   });
@@ -48,7 +49,7 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
       return;
     }
     const [succeeded] = run(example).detected;
-    expect(detected).toHaveLength(1);
+    expect(detected).toHaveLength(example.matches ?? 1);
     expect(SEVERITIES.indexOf(detected[0]!.severity)).toBe(Math.max(0, SEVERITIES.indexOf(succeeded!.severity) - 1));
     expect(detected[0]?.scope?.endsWith(FAILED_ATTEMPT_SCOPE)).toBe(true);
     expect(detected[0]?.findingId).not.toBe(succeeded?.findingId);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { firstMatch } from './load-examples.js';
 import { iamPasswordPolicyWeakened } from '../../shared/detections/iam/iam-password-policy-weakened.js';
 import { EXAMPLE_CONTEXT, exampleEvent } from '../../shared/detections/example-events.js';
 
@@ -6,7 +7,7 @@ const update = (requestParameters: object | null) => exampleEvent('iam.amazonaws
 
 describe('iam-password-policy-weakened', () => {
   it('names each setting below the benchmark with its value and what it needs', () => {
-    const match = iamPasswordPolicyWeakened.evaluate(update({ minimumPasswordLength: 8, requireSymbols: true }), EXAMPLE_CONTEXT);
+    const match = firstMatch(iamPasswordPolicyWeakened, update({ minimumPasswordLength: 8, requireSymbols: true }));
 
     expect(match?.summary).toBe(
       'arn:aws:iam::111122223333:user/alice set the password policy of account 111122223333 below the CIS benchmark: ' +
@@ -22,7 +23,7 @@ describe('iam-password-policy-weakened', () => {
   });
 
   it('judges a deleted policy by the AWS default policy that then applies', () => {
-    const match = iamPasswordPolicyWeakened.evaluate(exampleEvent('iam.amazonaws.com', 'DeleteAccountPasswordPolicy'), EXAMPLE_CONTEXT);
+    const match = firstMatch(iamPasswordPolicyWeakened, exampleEvent('iam.amazonaws.com', 'DeleteAccountPasswordPolicy'));
 
     expect(match?.details['belowBenchmark']).toEqual([
       { setting: 'minimumPasswordLength', value: 8, required: 14, defaulted: true },
@@ -33,12 +34,12 @@ describe('iam-password-policy-weakened', () => {
   it('neither raises nor resolves on a setting it cannot read', () => {
     const record = update({ minimumPasswordLength: 'fourteen', passwordReusePrevention: 24 });
 
-    expect(iamPasswordPolicyWeakened.evaluate(record, EXAMPLE_CONTEXT)).toBeUndefined();
+    expect(firstMatch(iamPasswordPolicyWeakened, record)).toBeUndefined();
     expect(iamPasswordPolicyWeakened.resolves?.(record, EXAMPLE_CONTEXT)).toEqual([]);
   });
 
   it('still raises the readable setting that is below when another cannot be read', () => {
-    const match = iamPasswordPolicyWeakened.evaluate(update({ minimumPasswordLength: { odd: true }, passwordReusePrevention: 3 }), EXAMPLE_CONTEXT);
+    const match = firstMatch(iamPasswordPolicyWeakened, update({ minimumPasswordLength: { odd: true }, passwordReusePrevention: 3 }));
 
     expect(match?.details['belowBenchmark']).toEqual([{ setting: 'passwordReusePrevention', value: 3, required: 24, defaulted: false }]);
   });
@@ -47,6 +48,6 @@ describe('iam-password-policy-weakened', () => {
     const record = update({ minimumPasswordLength: 6, passwordReusePrevention: 24 });
     const govRecord = { ...record, userIdentity: { type: 'IAMUser', arn: 'arn:aws-us-gov:iam::111122223333:user/alice', accountId: '111122223333' } };
 
-    expect(iamPasswordPolicyWeakened.evaluate(govRecord, EXAMPLE_CONTEXT)?.resource).toBe('arn:aws-us-gov:iam::111122223333:account-password-policy');
+    expect(firstMatch(iamPasswordPolicyWeakened, govRecord)?.resource).toBe('arn:aws-us-gov:iam::111122223333:account-password-policy');
   });
 });

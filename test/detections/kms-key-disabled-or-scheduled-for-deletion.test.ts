@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { firstMatch } from './load-examples.js';
 import { kmsKeyDisabledOrScheduledForDeletion } from '../../shared/detections/kms/kms-key-disabled-or-scheduled-for-deletion.js';
-import { EXAMPLE_CONTEXT, exampleEvent, exampleIdentities } from '../../shared/detections/example-events.js';
+import { exampleEvent, exampleIdentities } from '../../shared/detections/example-events.js';
 
 const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
 
@@ -11,14 +12,14 @@ describe('kms-key-disabled-or-scheduled-for-deletion', () => {
       responseElements: { keyId: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}` },
     });
 
-    expect(kmsKeyDisabledOrScheduledForDeletion.evaluate(record, EXAMPLE_CONTEXT)).toMatchObject({ resource: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`, details: { keyId } });
+    expect(firstMatch(kmsKeyDisabledOrScheduledForDeletion, record)).toMatchObject({ resource: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`, details: { keyId } });
   });
 
   it('builds the key ARN in the caller partition from a key id', () => {
     const govUser = { ...exampleIdentities.iamUser, arn: 'arn:aws-us-gov:iam::111122223333:user/alice' };
     const record = exampleEvent('kms.amazonaws.com', 'DisableKey', { userIdentity: govUser, awsRegion: 'us-gov-west-1', requestParameters: { keyId } });
 
-    expect(kmsKeyDisabledOrScheduledForDeletion.evaluate(record, EXAMPLE_CONTEXT)?.resource).toBe(`arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${keyId}`);
+    expect(firstMatch(kmsKeyDisabledOrScheduledForDeletion, record)?.resource).toBe(`arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${keyId}`);
   });
 
   it('gives the waiting period and deletion date as evidence, and the date in the summary', () => {
@@ -27,7 +28,7 @@ describe('kms-key-disabled-or-scheduled-for-deletion', () => {
       responseElements: { keyId: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`, keyState: 'PendingDeletion', deletionDate: 'Nov 27, 2026, 10:15:30 AM' },
     });
 
-    const match = kmsKeyDisabledOrScheduledForDeletion.evaluate(record, EXAMPLE_CONTEXT);
+    const match = firstMatch(kmsKeyDisabledOrScheduledForDeletion, record);
 
     expect(match?.details).toEqual({ keyId, pendingWindowInDays: 7, deletionDate: 'Nov 27, 2026, 10:15:30 AM', keyState: 'PendingDeletion' });
     expect(match?.summary).toContain('for deletion on Nov 27, 2026, 10:15:30 AM');

@@ -1,7 +1,9 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DetectionExamples } from '../../shared/detections/detection.js';
+import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
+import { matchesOf, type Detection, type DetectionContext, type DetectionExamples, type DetectionMatch } from '../../shared/detections/detection.js';
+import { EXAMPLE_CONTEXT } from '../../shared/detections/example-events.js';
 
 export const DETECTIONS_DIR = fileURLToPath(new URL('../../shared/detections/', import.meta.url));
 
@@ -19,4 +21,9 @@ export async function loadExamples(ruleId: string): Promise<DetectionExamples> {
   if (file === undefined) throw new Error(`no detection file named ${ruleId}.ts`);
   const module = (await import(join(DETECTIONS_DIR, file.replace(/\.ts$/, '.examples.ts')))) as { examples: DetectionExamples };
   return module.examples;
+}
+
+/** A rule's first match for one record (rules may return several), in the examples' context unless given. */
+export function firstMatch(detection: Detection, record: CloudTrailRecord, context: DetectionContext = EXAMPLE_CONTEXT): DetectionMatch | undefined {
+  return matchesOf(detection.evaluate(record, context))[0];
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { firstMatch } from './load-examples.js';
 import { vpcFlowLogsDeleted } from '../../shared/detections/ec2/vpc-flow-logs-deleted.js';
-import { EXAMPLE_CONTEXT, exampleEvent } from '../../shared/detections/example-events.js';
+import { exampleEvent } from '../../shared/detections/example-events.js';
 
 const deleteFlowLogs = (requestParameters: object, responseElements: object | null = null) =>
   exampleEvent('ec2.amazonaws.com', 'DeleteFlowLogs', { requestParameters, responseElements });
@@ -9,7 +10,7 @@ describe('vpc-flow-logs-deleted', () => {
   it('lists every deleted flow log and counts the others in the summary', () => {
     const record = deleteFlowLogs({ DeleteFlowLogsRequest: { FlowLogId: [{ content: 'fl-01', tag: 1 }, { content: 'fl-02', tag: 2 }, { content: 'fl-03', tag: 3 }] } });
 
-    const match = vpcFlowLogsDeleted.evaluate(record, EXAMPLE_CONTEXT);
+    const match = firstMatch(vpcFlowLogsDeleted, record);
 
     expect(match?.details).toEqual({ flowLogIds: ['fl-01', 'fl-02', 'fl-03'] });
     expect(match?.summary).toBe('arn:aws:iam::111122223333:user/alice deleted flow log fl-01 and 2 more: the network traffic it recorded is no longer captured.');
@@ -22,13 +23,13 @@ describe('vpc-flow-logs-deleted', () => {
     );
     const json = deleteFlowLogs({ flowLogIds: ['fl-01', 'fl-02'] }, { unsuccessful: [{ resourceId: 'fl-02' }] });
 
-    expect(vpcFlowLogsDeleted.evaluate(xml, EXAMPLE_CONTEXT)?.details).toEqual({ flowLogIds: ['fl-02'] });
-    expect(vpcFlowLogsDeleted.evaluate(json, EXAMPLE_CONTEXT)?.details).toEqual({ flowLogIds: ['fl-01'] });
+    expect(firstMatch(vpcFlowLogsDeleted, xml)?.details).toEqual({ flowLogIds: ['fl-02'] });
+    expect(firstMatch(vpcFlowLogsDeleted, json)?.details).toEqual({ flowLogIds: ['fl-01'] });
   });
 
   it('reads a single id given as a plain string and ignores ids of the wrong type', () => {
     const record = deleteFlowLogs({ flowLogIds: ['fl-0a', 42, null, ''] });
 
-    expect(vpcFlowLogsDeleted.evaluate(record, EXAMPLE_CONTEXT)?.details).toEqual({ flowLogIds: ['fl-0a'] });
+    expect(firstMatch(vpcFlowLogsDeleted, record)?.details).toEqual({ flowLogIds: ['fl-0a'] });
   });
 });
