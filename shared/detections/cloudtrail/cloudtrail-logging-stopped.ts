@@ -1,17 +1,9 @@
-import { accountOf, actorOf, asList, field, isObject, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { actorOf, asList, field, isObject, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { trailOf } from '../../cloudtrail/trail.js';
 import type { Detection } from '../detection.js';
 
 const LOGGING = 'logging';
 const MANAGEMENT_EVENTS = 'management-events';
-
-/** The trail's ARN: requests name it by name or by ARN; by name it lives in the event's region. */
-function trailOf(record: CloudTrailRecord): { name: string; arn: string } | undefined {
-  const given = stringField(record, 'requestParameters', 'name') ?? stringField(record, 'requestParameters', 'trailName');
-  if (given === undefined || given === '') return undefined;
-  if (given.startsWith('arn:')) return { name: given.slice(given.lastIndexOf('/') + 1), arn: given };
-  return { name: given, arn: `arn:${partitionOf(record)}:cloudtrail:${regionOf(record)}:${accountOf(record)}:trail/${given}` };
-}
 
 /**
  * Whether PutEventSelectors left management events out. Basic selectors: none includes them

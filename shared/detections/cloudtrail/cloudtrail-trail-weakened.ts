@@ -1,19 +1,11 @@
-import { accountOf, actorOf, field, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { actorOf, field, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { trailOf } from '../../cloudtrail/trail.js';
 import type { Detection, Severity } from '../detection.js';
 
 const MULTI_REGION = 'multi-region';
 const GLOBAL_SERVICE_EVENTS = 'global-service-events';
 const LOG_BUCKET = 'log-bucket';
 const LOG_FILE_VALIDATION = 'log-file-validation';
-
-/** The trail's ARN: UpdateTrail and DeleteTrail name it by name or by ARN; by name it lives in the event's region. */
-function trailOf(record: CloudTrailRecord): { name: string; arn: string } | undefined {
-  const given = stringField(record, 'requestParameters', 'name');
-  if (given === undefined || given === '') return undefined;
-  if (given.startsWith('arn:')) return { name: given.slice(given.lastIndexOf('/') + 1), arn: given };
-  return { name: given, arn: `arn:${partitionOf(record)}:cloudtrail:${regionOf(record)}:${accountOf(record)}:trail/${given}` };
-}
 
 /** A weakening an UpdateTrail request can carry, most severe first: the finding takes the first one present. */
 interface Weakening {

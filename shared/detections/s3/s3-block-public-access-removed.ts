@@ -1,14 +1,9 @@
-import { actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { actorOf, field, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { bucketOf } from '../../cloudtrail/s3-bucket.js';
 import { PUBLIC_ACCESS_BLOCK_SETTINGS, readPublicAccessBlock } from '../../policy/public-access.js';
 import type { Detection } from '../detection.js';
 
 const SCOPE = 'public-access-block';
-
-function bucketOf(record: CloudTrailRecord): { name: string; arn: string } | undefined {
-  const name = stringField(record, 'requestParameters', 'bucketName');
-  return name === undefined || name === '' ? undefined : { name, arn: `arn:${partitionOf(record)}:s3:::${name}` };
-}
 
 function settingsOff(record: CloudTrailRecord): string[] {
   const settings = readPublicAccessBlock(field(record, 'requestParameters', 'PublicAccessBlockConfiguration'));

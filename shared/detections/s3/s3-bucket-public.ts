@@ -1,15 +1,10 @@
 import { actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { bucketOf } from '../../cloudtrail/s3-bucket.js';
 import { analyseBucketAcl, type PublicGrant } from '../../policy/bucket-acl.js';
 import { statementLabel } from '../../policy/document.js';
 import { analyseBucketPolicy, type PublicStatement } from '../../policy/bucket-policy.js';
 import { publicAccessSeverity, readPublicAccessBlock, type PublicAccess } from '../../policy/public-access.js';
 import type { Detection, DetectionMatch, RiskRemoval } from '../detection.js';
-
-function bucketArn(record: CloudTrailRecord): string | undefined {
-  const bucket = stringField(record, 'requestParameters', 'bucketName');
-  return bucket === undefined || bucket === '' ? undefined : `arn:${partitionOf(record)}:s3:::${bucket}`;
-}
 
 const ACCESS_WORDS: Readonly<Record<PublicAccess, string>> = {
   read: 'read',
@@ -85,7 +80,7 @@ export const s3BucketPublic: Detection = {
   ],
 
   evaluate(record) {
-    const resource = bucketArn(record);
+    const resource = bucketOf(record)?.arn;
     if (resource === undefined) return undefined;
     if (record.eventName === 'PutBucketPolicy') return policyMatch(record, resource);
     if (record.eventName === 'PutBucketAcl' || record.eventName === 'CreateBucket') return aclMatch(record, resource);
@@ -93,7 +88,7 @@ export const s3BucketPublic: Detection = {
   },
 
   resolves(record) {
-    const resource = bucketArn(record);
+    const resource = bucketOf(record)?.arn;
     if (resource === undefined) return [];
     const removals: RiskRemoval[] = [];
     switch (record.eventName) {
