@@ -4,9 +4,9 @@
  * `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/` layout. Deterministic for a given seed.
  *
  * The mix is that of a busy account: most events are reads and service chatter no rule listens to
- * (AssumeRole, Describe*, List*, Get*, Decrypt, PutMetricData, ConsoleLogin...); about 1% are IAM and
- * S3 writes the detections look at (PutRolePolicy, CreateAccessKey, PutBucketPolicy,
- * DeactivateMFADevice...), some of them failed calls.
+ * (AssumeRole, Describe*, List*, Get*, Decrypt, PutMetricData...); about 1.5% are writes the detections
+ * look at (PutRolePolicy, CreateAccessKey, PutBucketPolicy, DeactivateMFADevice, ConsoleLogin,
+ * AuthorizeSecurityGroupIngress, SetQueueAttributes, PutKeyPolicy, UpdateTrail...), some of them failed calls.
  *
  *   node bin/run-ts.js bench/corpus.ts DIR RECORDS [SEED]
  */
@@ -29,6 +29,9 @@ export interface Corpus {
   /** Compressed bytes written. */
   readonly bytes: number;
 }
+
+/** Bumped whenever the mix changes, so a corpus cached by an older version is written again. */
+export const CORPUS_VERSION = 2;
 
 const ACCOUNTS = ['111122223333', '444455556666'] as const;
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2'] as const;
@@ -158,6 +161,20 @@ const TEMPLATES: readonly Template[] = [
       const principal = r() < 0.3 ? '*' : { AWS: 'arn:aws:iam::111122223333:root' };
       return { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, policy: '', bucketPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] } };
     } },
+  // Events of the rules on resource policies, networks and monitoring (about 0.5% together).
+  { weight: 2, source: 'ec2.amazonaws.com', name: 'AuthorizeSecurityGroupIngress', readOnly: false, failureRate: 0.1,
+    request: (r) => ({ groupId: `sg-0${Math.floor(r() * 5)}abc`, ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: pick(r, [22, 443, 5432]), toPort: pick(r, [22, 443, 5432]), ipRanges: { items: [{ cidrIp: r() < 0.3 ? '0.0.0.0/0' : '10.0.0.0/16' }] } }] } }),
+    response: () => ({ _return: true }) },
+  { weight: 1, source: 'sqs.amazonaws.com', name: 'SetQueueAttributes', readOnly: false,
+    request: (r, account, region) => {
+      const queue = `jobs-${Math.floor(r() * 5)}`;
+      const principal = r() < 0.3 ? '*' : { AWS: `arn:aws:iam::${account}:root` };
+      return { queueUrl: `https://sqs.${region}.amazonaws.com/${account}/${queue}`, attributes: { Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${region}:${account}:${queue}` }] }) } };
+    } },
+  { weight: 1, source: 'kms.amazonaws.com', name: 'PutKeyPolicy', readOnly: false,
+    request: (r, account) => ({ keyId: uuid(r), policyName: 'default', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${r() < 0.2 ? '999988887777' : account}:root` }, Action: 'kms:*', Resource: '*' }] }) }) },
+  { weight: 1, source: 'cloudtrail.amazonaws.com', name: 'UpdateTrail', readOnly: false, failureRate: 0.2,
+    request: (r) => ({ name: 'management', isMultiRegionTrail: r() < 0.8, enableLogFileValidation: true }) },
   { weight: 1, source: 's3.amazonaws.com', name: 'PutBucketAcl', readOnly: false,
     request: (r, _a, region) => { const bucket = pick(r, BUCKETS); return { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, acl: '', 'x-amz-acl': [r() < 0.5 ? 'public-read' : 'private'] }; } },
 ];

@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { writeCorpus } from './corpus.js';
+import { CORPUS_VERSION, writeCorpus } from './corpus.js';
 import { measureReadFloor } from './read-floor.js';
 
 const CORPUS_ROOT = fileURLToPath(new URL('./.corpus/', import.meta.url));
@@ -63,7 +63,7 @@ function median(measurements: readonly Measurement[]): Measurement {
 }
 
 async function corpusOf(records: number): Promise<string> {
-  const directory = join(CORPUS_ROOT, String(records));
+  const directory = join(CORPUS_ROOT, `${records}-v${CORPUS_VERSION}`);
   if (!existsSync(join(directory, '.complete'))) {
     process.stderr.write(`writing a ${records.toLocaleString('en-US')}-record corpus under ${directory}...\n`);
     await rm(directory, { recursive: true, force: true });
