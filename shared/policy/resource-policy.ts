@@ -1,7 +1,7 @@
 import { isObject } from '../cloudtrail/record.js';
 import { actionMatcher } from './actions.js';
 import { accountOfPrincipal, isAccountId, isTrustedAccount, type TrustBoundary } from './boundary.js';
-import { isAllow, parsePolicyDocument, statementLabel, type ConditionEntry, type PolicyStatement } from './document.js';
+import { isAllow, parsePolicyDocument, statementLabel, type ConditionEntry, type PolicyDocument, type PolicyStatement } from './document.js';
 import { hasVariableOrWildcard, restrictsToFixedValues } from './public-principals.js';
 
 /**
@@ -13,7 +13,8 @@ import { hasVariableOrWildcard, restrictsToFixedValues } from './public-principa
  *   (CALLER_KEYS, plus the service's own keys). Fixed values that name accounts (an account id, an
  *   ARN, an organization) are then judged against the boundary: outside it, the statement shares
  *   the resource with those accounts; inside, it is fine. Fixed values that name no account (a VPC,
- *   an address range) are not public and cannot be outside.
+ *   an address range) are not public and cannot be outside. A service's Bool key that confines the
+ *   caller to the resource's own network when "true" (serviceTrueKeys) pins the same way.
  * - An Allow to named AWS accounts, users or roles shares the resource with each one outside the
  *   boundary. Service principals (the AWS service acting for this account), federated principals
  *   and canonical users are not judged here.
@@ -59,6 +60,11 @@ export interface ResourcePolicyOptions {
   readonly serviceKeys?: readonly string[];
   /** Service keys among them whose values are account ids. */
   readonly serviceAccountKeys?: readonly string[];
+  /**
+   * Service Bool keys that confine the caller when "true" to the resource's own network
+   * (`elasticfilesystem:AccessedViaMountTarget`): pins that name no account, like aws:SourceVpc.
+   */
+  readonly serviceTrueKeys?: readonly string[];
 }
 
 /** Keys that pin who calls or from where, for every service (lower case). */
@@ -88,21 +94,22 @@ const NEGATED_OPERATORS = new Set(['stringnotequals', 'stringnotequalsignorecase
 export function analyseResourcePolicy(input: unknown, options: ResourcePolicyOptions): ResourcePolicyAnalysis {
   const parsed = parsePolicyDocument(input);
   if (!parsed.ok) return parsed;
-  const keys = callerKeys(options);
-  const guards = parsed.document.statements.flatMap((statement) => denyGuard(statement, keys) ?? []);
-  const statements: ExposedStatement[] = [];
-  for (const statement of parsed.document.statements) {
-    if (!isAllow(statement)) continue;
-    const exposed = exposureOf(statement, guards, keys, options);
-    if (exposed !== undefined) statements.push(exposed);
-  }
+  const statements = exposedStatements(parsed.document, options);
   const exposure = statements.some((s) => s.exposure === 'public') ? 'public' : statements.length > 0 ? 'outside' : undefined;
   return { ok: true, exposure, statements };
+}
+
+/** The Allow statements of a parsed document that let someone in from beyond the boundary. */
+export function exposedStatements(document: PolicyDocument, options: ResourcePolicyOptions): ExposedStatement[] {
+  const keys = callerKeys(options);
+  const guards = document.statements.flatMap((statement) => denyGuard(statement, keys) ?? []);
+  return document.statements.flatMap((statement) => (isAllow(statement) ? (exposureOf(statement, guards, keys, options) ?? []) : []));
 }
 
 interface CallerKeys {
   readonly pinning: ReadonlySet<string>;
   readonly accountKeys: ReadonlySet<string>;
+  readonly trueKeys: ReadonlySet<string>;
 }
 
 function callerKeys(options: ResourcePolicyOptions): CallerKeys {
@@ -110,6 +117,7 @@ function callerKeys(options: ResourcePolicyOptions): CallerKeys {
   return {
     pinning: new Set([...CALLER_KEYS, ...lower(options.serviceKeys), ...lower(options.serviceAccountKeys)]),
     accountKeys: new Set([...ACCOUNT_KEYS, ...lower(options.serviceAccountKeys)]),
+    trueKeys: new Set(lower(options.serviceTrueKeys)),
   };
 }
 
@@ -141,6 +149,11 @@ function onlyWildcardAws(principal: Record<string, unknown>): boolean {
   return entries.length === 1 && entries[0]?.[0] === 'AWS' && (entries[0][1] === '*' || (Array.isArray(entries[0][1]) && entries[0][1].includes('*')));
 }
 
+/** `"Bool": {"<key>": "true"}` on a key of serviceTrueKeys (IfExists would hold without the key: no pin). */
+function confinesWhenTrue(condition: ConditionEntry, trueKeys: ReadonlySet<string>): boolean {
+  return condition.operator.toLowerCase() === 'bool' && trueKeys.has(condition.key.toLowerCase()) && condition.values.length > 0 && condition.values.every((value) => value.toLowerCase() === 'true');
+}
+
 /** Whether a Deny's actions cover every action an Allow grants (an Allow with NotAction is never covered). */
 function covers(guard: DenyGuard, statement: PolicyStatement): boolean {
   if (statement.notAction !== undefined || statement.action === undefined) return false;
@@ -150,7 +163,7 @@ function covers(guard: DenyGuard, statement: PolicyStatement): boolean {
 
 function exposureOf(statement: PolicyStatement, guards: readonly DenyGuard[], keys: CallerKeys, options: ResourcePolicyOptions): ExposedStatement | undefined {
   const pins = [
-    ...statement.conditions.filter((condition) => restrictsToFixedValues(condition, keys.pinning)),
+    ...statement.conditions.filter((condition) => restrictsToFixedValues(condition, keys.pinning) || confinesWhenTrue(condition, keys.trueKeys)),
     ...guards.filter((guard) => covers(guard, statement)).map((guard) => guard.pin),
   ];
   const base = { statementIndex: statement.index, sid: statement.sid, label: statementLabel(statement), actions: actionsOf(statement) };

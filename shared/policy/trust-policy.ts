@@ -1,6 +1,8 @@
 import { isObject } from '../cloudtrail/record.js';
 import { isAllow, parsePolicyDocument, statementLabel, type ConditionEntry, type PolicyStatement } from './document.js';
-import { hasVariableOrWildcard, publicStatementReason, restrictsToFixedValues } from './public-principals.js';
+import { ONLY_OWN_ACCOUNT } from './boundary.js';
+import { hasVariableOrWildcard, restrictsToFixedValues } from './public-principals.js';
+import { exposedStatements } from './resource-policy.js';
 
 /** A trust-policy statement that lets anyone (any AWS account, any GitHub repository...) assume the role. */
 export interface PublicTrustStatement {
@@ -13,20 +15,6 @@ export interface PublicTrustStatement {
 export type TrustPolicyAnalysis =
   | { readonly ok: true; readonly public: boolean; readonly statements: readonly PublicTrustStatement[] }
   | { readonly ok: false; readonly reason: string };
-
-/** Condition keys that pin an otherwise open AWS principal to known callers (lower case). */
-const TRUST_FIXED_VALUE_KEYS = new Set([
-  'aws:principalorgid',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:sourceaccount',
-  'aws:sourcearn',
-  'aws:sourceowner',
-  'aws:sourceip',
-  'aws:sourcevpc',
-  'aws:sourcevpce',
-  'aws:userid',
-]);
 
 const GITHUB_ACTIONS = 'token.actions.githubusercontent.com';
 const COGNITO = 'cognito-identity.amazonaws.com';
@@ -41,19 +29,18 @@ const COGNITO = 'cognito-identity.amazonaws.com';
 export function analyseTrustPolicy(input: unknown): TrustPolicyAnalysis {
   const parsed = parsePolicyDocument(input);
   if (!parsed.ok) return parsed;
+  // AWS principals are read as in any resource policy: public is a wildcard no caller key pins (the
+  // boundary only tells "outside" from "inside", which iam-role-trust-outside judges).
+  const openToAnyone = new Map(
+    exposedStatements(parsed.document, { boundary: ONLY_OWN_ACCOUNT, ownAccount: '' }).flatMap((exposed) => (exposed.exposure === 'public' ? [[exposed.statementIndex, exposed.reason] as const] : [])),
+  );
   const statements: PublicTrustStatement[] = [];
   for (const statement of parsed.document.statements) {
     if (!isAllow(statement)) continue;
-    const reason = federatedProblem(statement) ?? openAwsPrincipal(statement);
+    const reason = federatedProblem(statement) ?? openToAnyone.get(statement.index);
     if (reason !== undefined) statements.push({ statementIndex: statement.index, sid: statement.sid, label: statementLabel(statement), reason });
   }
   return { ok: true, public: statements.length > 0, statements };
-}
-
-/** Only wildcard AWS principals are judged like a resource policy; service, federated and fixed principals are not open. */
-function openAwsPrincipal(statement: PolicyStatement): string | undefined {
-  if (isObject(statement.principal) && !('AWS' in statement.principal) && statement.notPrincipal === undefined) return undefined;
-  return publicStatementReason(statement, TRUST_FIXED_VALUE_KEYS);
 }
 
 function federatedProblem(statement: PolicyStatement): string | undefined {

@@ -10,6 +10,7 @@ const options: ResourcePolicyOptions = {
   ownAccount: OWN,
   serviceAccountKeys: ['kms:CallerAccount'],
   serviceKeys: ['kms:ViaService'],
+  serviceTrueKeys: ['elasticfilesystem:AccessedViaMountTarget'],
 };
 const allowAll = (extra: object) => ({ Effect: 'Allow', Principal: '*', Action: 'sqs:SendMessage', Resource: '*', ...extra });
 const guard = (condition: object, extra: object = {}) => ({ Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: condition, ...extra });
@@ -46,6 +47,9 @@ describe('analyseResourcePolicy: who a resource policy lets in from beyond the t
     ['"*" pinned by a service account key to the own account', [allowAll({ Condition: { StringEquals: { 'kms:CallerAccount': OWN } } })], undefined],
     ['"*" pinned by a service account key to an outsider', [allowAll({ Condition: { StringEquals: { 'kms:CallerAccount': OUTSIDER } } })], 'outside', [OUTSIDER]],
     ['"*" pinned by a service key that names no account', [allowAll({ Condition: { StringEquals: { 'kms:ViaService': 'sqs.eu-west-1.amazonaws.com' } } })], undefined],
+    ['"*" confined by a service Bool key set to true (only through the own network)', [allowAll({ Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } } })], undefined],
+    ['"*" with that service Bool key set to false is public', [allowAll({ Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'false' } } })], 'public'],
+    ['"*" with a Bool key that is not a service key (aws:SecureTransport) is public', [allowAll({ Condition: { Bool: { 'aws:SecureTransport': 'true' } } })], 'public'],
     ['two pins, one inside: conditions are ANDed, so it stays inside', [allowAll({ Condition: { StringEquals: { 'aws:SourceAccount': OUTSIDER, 'aws:PrincipalOrgID': TRUSTED_ORG } } })], undefined],
     // Named principals
     ['an outside account root', [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OUTSIDER}:root` }, Action: 'sqs:*' }], 'outside', [OUTSIDER]],

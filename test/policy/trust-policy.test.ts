@@ -23,6 +23,8 @@ describe('analyseTrustPolicy', () => {
     ['Cognito with a fixed aud', { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:1234abcd-0000-0000-0000-000000000000' } } }, false],
     ['an EKS OIDC provider (scoped by the cluster)', { Effect: 'Allow', Principal: { Federated: 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC' }, Action: 'sts:AssumeRoleWithWebIdentity' }, false],
     ['NotPrincipal', { Effect: 'Allow', NotPrincipal: { AWS: 'arn:aws:iam::111122223333:root' }, Action: 'sts:AssumeRole' }, true],
+    ['AWS "*" pinned to an organization path, as the resource-policy engine reads it', { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { 'ForAnyValue:StringLike': { 'aws:PrincipalOrgPaths': 'o-a1b2c3d4e5/r-ab12/ou-ab12-11111111/' } } }, false],
+    ['AWS "*" pinned to one outside account (outside, not public: iam-role-trust-outside judges it)', { Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:PrincipalAccount': '999988887777' } } }, false],
   ])('%s', (_name, statement, expected) => {
     expect(isPublic(statement)).toBe(expected);
   });
