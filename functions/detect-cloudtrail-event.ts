@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
@@ -13,6 +14,8 @@ import { DetectionEngine } from '../shared/detections/engine.js';
 import { detectEvent } from '../shared/handlers/detect-event.js';
 import { documentClient, FindingsStore } from '../shared/findings/store.js';
 import { createLogger } from '../shared/logging/logger.js';
+import { PolicyVersionEnricher } from '../shared/policy/policy-versions.js';
+import { IamPolicyVersionSource } from '../shared/policy/policy-versions-iam.js';
 import { invocationLogger, type LoggedContext } from '../shared/logging/middleware.js';
 
 // Wiring only, once per container: settings (fail fast), clients, the engine.
@@ -26,9 +29,11 @@ const store = new FindingsStore(documentClient(new DynamoDBClient({})), findings
 const engine = new DetectionEngine(catalogue);
 const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });
 const alerter = new Alerter({ store, publisher, settings: alertSettings, rules: catalogue });
+// Policy versions seen by this container, and iam:GetPolicyVersion for the rest.
+const enricher = new PolicyVersionEnricher(new IamPolicyVersionSource(new IAMClient({})));
 
 export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, LoggedContext>()
   .use(invocationLogger(logger))
   .handler(async (event, context) => {
-    await detectEvent(event, { engine, store, alerter, boundary, logger: context.logger ?? logger });
+    await detectEvent(event, { engine, store, alerter, boundary, enricher, logger: context.logger ?? logger });
   });

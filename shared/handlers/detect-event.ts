@@ -5,6 +5,7 @@ import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 import type { Alerter, AlertReport } from '../alerts/alerter.js';
 import type { TrustBoundary } from '../policy/boundary.js';
+import type { RecordEnricher } from '../policy/policy-versions.js';
 
 export interface DetectEventDependencies {
   readonly engine: DetectionEngine;
@@ -14,6 +15,11 @@ export interface DetectEventDependencies {
   readonly alerter?: Alerter;
   /** The trusted boundary now (it can grow with the organization); the engine's own when absent. */
   readonly boundary?: { current(): Promise<TrustBoundary> };
+  /**
+   * Completes a record before the detections see it (the document of the policy version a
+   * SetDefaultPolicyVersion makes the default); it logs what it cannot read and never throws.
+   */
+  readonly enricher?: RecordEnricher;
 }
 
 export interface DetectEventResult {
@@ -32,7 +38,7 @@ export interface DetectEventResult {
  * Alerts are published after the write: if SNS cannot be reached the findings stay pending and this
  * throws, and the retry publishes each pending alert once (a sent one is never sent again).
  */
-export async function detectEvent(event: unknown, { engine, store, logger, alerter, boundary }: DetectEventDependencies): Promise<DetectEventResult> {
+export async function detectEvent(event: unknown, { engine, store, logger, alerter, boundary, enricher }: DetectEventDependencies): Promise<DetectEventResult> {
   const source = `eventbridge:${stringField(event, 'id') ?? 'unknown'}`;
   const context = boundary === undefined ? engine.context : { ...engine.context, boundary: await boundary.current() };
   const problems: ReadProblem[] = [];
@@ -40,7 +46,7 @@ export async function detectEvent(event: unknown, { engine, store, logger, alert
   let records = 0;
   for (const { record } of recordsOfDocument(event, source, undefined, (problem) => problems.push(problem))) {
     records += 1;
-    const evaluation = engine.evaluate(record, context);
+    const evaluation = engine.evaluate(enricher === undefined ? record : await enricher.enrich(record, logger), context);
     for (const failure of evaluation.failures) {
       logger.error({ ruleId: failure.ruleId, eventId: failure.eventId, err: failure.error }, 'detection failed on an event; the other detections ran');
     }

@@ -60,6 +60,22 @@ export function permissionsManagementActionsMatching(pattern: string, levels: Ac
   return matched;
 }
 
+/**
+ * IAM actions that, allowed on every IAM resource, let a principal give itself any permission: write or
+ * attach a policy to its own user, role or group, or publish a new default version of a managed policy
+ * attached to it (the first privilege-escalation methods in Rhino Security Labs' "AWS IAM Privilege
+ * Escalation", https://rhinosecuritylabs.com/aws/aws-privilege-escalation-methods-mitigation/).
+ */
+export const SELF_ESCALATION_ACTIONS: readonly string[] = [
+  'iam:AttachGroupPolicy',
+  'iam:AttachRolePolicy',
+  'iam:AttachUserPolicy',
+  'iam:CreatePolicyVersion',
+  'iam:PutGroupPolicy',
+  'iam:PutRolePolicy',
+  'iam:PutUserPolicy',
+];
+
 function allPermissionsManagement(levels: ActionLevelsData): string[] {
   return Object.entries(levels.permissionsManagement).flatMap(([service, actions]) => actions.map((action) => `${service}:${action}`));
 }

@@ -3,6 +3,7 @@ import type { DetectionEngine, RuleFailure } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import { OUTCOMES, type Outcome } from '../findings/model.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
+import { PolicyVersionMemory } from '../policy/policy-versions.js';
 
 /** Detections and resolutions held before the findings table is written (bounds memory on long replays). */
 const FLUSH_EVERY = 2_000;
@@ -49,6 +50,9 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   let ruleFailures = 0;
   let pending = 0;
   const batch = store?.batch();
+  // What the replay saw earlier completes later events: the document of a policy version that a
+  // SetDefaultPolicyVersion makes the default (the replay reads no account, so nothing else).
+  const policyVersions = new PolicyVersionMemory();
 
   // One write in flight at a time, in the background: reading goes on while the table is written
   // (by the embedded DynamoDB's own thread, or over the network). A failed write surfaces at the
@@ -86,7 +90,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
 
   for await (const { record, origin } of reader) {
     records += 1;
-    const evaluation = engine.evaluate(record);
+    const evaluation = engine.evaluate(policyVersions.enrich(record));
     for (const failure of evaluation.failures) {
       ruleFailures += 1;
       options.onRuleFailure?.(failure, origin);

@@ -23,6 +23,11 @@ export const examples: DetectionExamples = {
       name: 'the root user creates a key for a user',
       record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { userIdentity: exampleIdentities.root, requestParameters: { userName: 'bob' }, responseElements: keyFor('bob', 'AKIAEXAMPLEBOBKEY002') }),
     },
+    {
+      name: 'a deactivated key of another user is switched back on',
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', { requestParameters: { userName: 'bob', accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Active' } }),
+      expect: { severity: 'medium', resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' },
+    },
   ],
   negative: [
     {
@@ -34,6 +39,10 @@ export const examples: DetectionExamples = {
       record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { responseElements: keyFor('alice', 'AKIAEXAMPLEALICE0002') }),
     },
     { name: 'a user changes its own password', record: exampleEvent('iam.amazonaws.com', 'UpdateLoginProfile', { requestParameters: { userName: 'alice' } }) },
+    {
+      name: 'a user switches its own key back on, naming nobody',
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', { requestParameters: { accessKeyId: 'AKIAEXAMPLEALICE0001', status: 'Active' } }),
+    },
   ],
   resolving: [
     {
@@ -51,6 +60,19 @@ export const examples: DetectionExamples = {
       record: exampleEvent('iam.amazonaws.com', 'DeleteAccessKey', {
         userIdentity: { ...exampleIdentities.iamUser, arn: bobArn, userName: 'bob' },
         requestParameters: { accessKeyId: 'AKIAEXAMPLEBOBKEY001' },
+      }),
+      removes: [{ resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' }],
+    },
+    {
+      name: 'the key is made inactive',
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', { requestParameters: { userName: 'bob', accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Inactive' } }),
+      removes: [{ resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' }],
+    },
+    {
+      name: 'the owner makes the key inactive, naming nobody',
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', {
+        userIdentity: { ...exampleIdentities.iamUser, arn: bobArn, userName: 'bob' },
+        requestParameters: { accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Inactive' },
       }),
       removes: [{ resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' }],
     },

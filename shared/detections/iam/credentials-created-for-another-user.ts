@@ -20,9 +20,11 @@ export const credentialsCreatedForAnotherUser: Detection = {
   description:
     'Someone created an access key or set a console password for a different IAM user. It is how an intruder keeps a way ' +
     'back in (a backdoor key on a quiet user survives the reset of the identity they came in with), and a key made for ' +
-    'someone else has been seen, at least once, by a person other than its owner.',
+    'someone else has been seen, at least once, by a person other than its owner. Resolved when the key is deleted or made ' +
+    'inactive (by anyone), the password removed, or the user deleted; a key of another user switched back on is raised again.',
   remediation:
-    'Ask the user whether they asked for it. If not, delete it: `aws iam delete-access-key --user-name USER --access-key-id ID` ' +
+    'Ask the user whether they asked for it. If not, deactivate it at once (`aws iam update-access-key --user-name USER ' +
+    '--access-key-id ID --status Inactive`), then delete it: `aws iam delete-access-key --user-name USER --access-key-id ID` ' +
     'or `aws iam delete-login-profile --user-name USER`, then review what the actor did. Prefer letting users create their own ' +
     'keys, and roles over long-lived keys.',
   references: {
@@ -33,7 +35,7 @@ export const credentialsCreatedForAnotherUser: Detection = {
   events: [
     {
       eventSource: 'iam.amazonaws.com',
-      eventNames: ['CreateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteAccessKey', 'DeleteLoginProfile', 'DeleteUser'],
+      eventNames: ['CreateAccessKey', 'UpdateAccessKey', 'CreateLoginProfile', 'UpdateLoginProfile', 'DeleteAccessKey', 'DeleteLoginProfile', 'DeleteUser'],
     },
   ],
 
@@ -51,6 +53,18 @@ export const credentialsCreatedForAnotherUser: Detection = {
         details: { user: user.name, accessKeyId },
       };
     }
+    if (record.eventName === 'UpdateAccessKey' && stringField(record, 'requestParameters', 'status') === 'Active') {
+      // Deactivating resolves the finding; switching a key of another user back on must raise it again.
+      const accessKeyId = stringField(record, 'requestParameters', 'accessKeyId');
+      if (accessKeyId === undefined) return undefined;
+      return {
+        severity: 'medium',
+        resource: user.arn,
+        scope: accessKeyId,
+        summary: `${actor} activated access key ${accessKeyId} of IAM user ${user.name} again; check that ${user.name} asked for it.`,
+        details: { user: user.name, accessKeyId, status: 'Active' },
+      };
+    }
     if (record.eventName === 'CreateLoginProfile' || record.eventName === 'UpdateLoginProfile') {
       const verb = record.eventName === 'CreateLoginProfile' ? 'gave' : 'changed the console password of';
       return {
@@ -65,7 +79,7 @@ export const credentialsCreatedForAnotherUser: Detection = {
   },
 
   resolves(record) {
-    // A user deleting its own key or password names nobody: the caller is the owner.
+    // A user deleting or deactivating its own key, or removing its password, names nobody: the caller is the owner.
     const caller = stringField(record, 'userIdentity', 'type') === 'IAMUser' ? stringField(record, 'userIdentity', 'userName') : undefined;
     const name = stringField(record, 'requestParameters', 'userName') ?? caller;
     if (name === undefined || name === '') return [];
@@ -73,6 +87,9 @@ export const credentialsCreatedForAnotherUser: Detection = {
     const removals: RiskRemoval[] = [];
     const accessKeyId = stringField(record, 'requestParameters', 'accessKeyId');
     if (record.eventName === 'DeleteAccessKey' && accessKeyId !== undefined) removals.push({ resource, scope: accessKeyId, reason: 'access key deleted' });
+    if (record.eventName === 'UpdateAccessKey' && accessKeyId !== undefined && stringField(record, 'requestParameters', 'status') === 'Inactive') {
+      removals.push({ resource, scope: accessKeyId, reason: 'access key deactivated' });
+    }
     if (record.eventName === 'DeleteLoginProfile') removals.push({ resource, scope: CONSOLE, reason: 'console password removed' });
     if (record.eventName === 'DeleteUser') removals.push({ resource, reason: 'user deleted' });
     return removals;

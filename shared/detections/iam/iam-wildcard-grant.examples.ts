@@ -1,3 +1,4 @@
+import { POLICY_VERSION_FIELD } from '../../policy/policy-versions.js';
 import type { DetectionExamples } from '../detection.js';
 import { EXAMPLE_ACCOUNT, exampleEvent, exampleIdentities } from '../example-events.js';
 
@@ -31,6 +32,13 @@ const createPolicyResponse = {
 };
 const policyVersion = (versionId: string, isDefaultVersion: boolean) => ({ policyVersion: { versionId, isDefaultVersion, createDate: 'Nov 20, 2026 10:15:30 AM' } });
 
+/**
+ * SetDefaultPolicyVersion as CloudTrail records it (only the policy ARN and the version id), with the
+ * version's document as the enrichment attaches it before the engine runs (shared/policy/policy-versions.ts).
+ */
+const setDefault = (versionId: string, attached?: { document: unknown; source: string; versionId?: string }) =>
+  iam('SetDefaultPolicyVersion', { policyArn: customerPolicy, versionId }, attached === undefined ? {} : { [POLICY_VERSION_FIELD]: { policyArn: customerPolicy, versionId, ...attached } });
+
 export const examples: DetectionExamples = {
   positive: [
     {
@@ -45,7 +53,7 @@ export const examples: DetectionExamples = {
         { roleName: 'ci-deploy', policyName: 'iam-management', policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'IAM:*', Resource: '*' } }) },
         { userIdentity: exampleIdentities.assumedRole },
       ),
-      expect: { severity: 'high', resource: ciRole, scope: 'inline:iam-management' },
+      expect: { severity: 'critical', resource: ciRole, scope: 'inline:iam-management' },
     },
     {
       name: 'inline group policy with NotAction (everything except IAM) on every resource',
@@ -55,7 +63,17 @@ export const examples: DetectionExamples = {
     {
       name: 'partial pattern iam:*Policy* on every resource reaches permissions management',
       record: iam('PutUserPolicy', { userName: 'bob', policyName: 'policy-editor', policyDocument: doc({ Sid: 'EditPolicies', Effect: 'Allow', Action: ['iam:Get*', 'iam:*Policy*'], Resource: '*' }) }),
-      expect: { severity: 'high', resource: bob, scope: 'inline:policy-editor' },
+      expect: { severity: 'critical', resource: bob, scope: 'inline:policy-editor' },
+    },
+    {
+      name: 'partial pattern s3:PutBucket* on every bucket written as an ARN (arn:aws:s3:::*)',
+      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'bucket-admin', policyDocument: doc({ Effect: 'Allow', Action: 's3:PutBucket*', Resource: 'arn:aws:s3:::*' }) }),
+      expect: { severity: 'high', resource: bob, scope: 'inline:bucket-admin' },
+    },
+    {
+      name: 'iam:* on every IAM resource written as an ARN (arn:aws:iam::*:*)',
+      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'iam-admin', policyDocument: doc({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:*' }) }),
+      expect: { severity: 'critical', resource: bob, scope: 'inline:iam-admin' },
     },
     {
       name: 'URL-encoded policy document',
@@ -70,7 +88,7 @@ export const examples: DetectionExamples = {
     {
       name: 'IAMFullAccess attached to a role',
       record: iam('AttachRolePolicy', { roleName: 'ci-deploy', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }, { userIdentity: exampleIdentities.assumedRole }),
-      expect: { severity: 'high', resource: ciRole, scope: 'attached:arn:aws:iam::aws:policy/IAMFullAccess' },
+      expect: { severity: 'critical', resource: ciRole, scope: 'attached:arn:aws:iam::aws:policy/IAMFullAccess' },
     },
     {
       name: 'AmazonS3FullAccess attached to a group',
@@ -89,6 +107,21 @@ export const examples: DetectionExamples = {
     {
       name: 'new default policy version granting everything (privilege escalation by CreatePolicyVersion)',
       record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: adminDocument, setAsDefault: true }, { responseElements: policyVersion('v2', true) }),
+      expect: { severity: 'critical', resource: customerPolicy, scope: 'document' },
+    },
+    {
+      name: 'a version granting everything stored but not made the default (one severity lower, its own finding)',
+      record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: adminDocument, setAsDefault: false }, { responseElements: policyVersion('v2', false) }),
+      expect: { severity: 'high', resource: customerPolicy, scope: 'version:v2' },
+    },
+    {
+      name: 'SetDefaultPolicyVersion to a version granting everything, seen earlier',
+      record: setDefault('v2', { document: adminDocument, source: 'seen-earlier' }),
+      expect: { severity: 'critical', resource: customerPolicy, scope: 'document' },
+    },
+    {
+      name: 'SetDefaultPolicyVersion to a version read with GetPolicyVersion (URL-encoded document)',
+      record: setDefault('v4', { document: encodeURIComponent(doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' })), source: 'GetPolicyVersion' }),
       expect: { severity: 'critical', resource: customerPolicy, scope: 'document' },
     },
   ],
@@ -124,6 +157,22 @@ export const examples: DetectionExamples = {
     {
       name: 'inline policy deleted',
       record: iam('DeleteUserPolicy', { userName: 'bob', policyName: 'Admin' }),
+    },
+    {
+      name: 'Action * with NotResource * (excludes every resource, grants nothing)',
+      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'nothing', policyDocument: doc({ Effect: 'Allow', Action: '*', NotResource: '*' }) }),
+    },
+    {
+      name: 'a least-privilege version stored but not made the default',
+      record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: readOnlyDocument, setAsDefault: false }, { responseElements: policyVersion('v3', false) }),
+    },
+    {
+      name: 'SetDefaultPolicyVersion whose document is not known (nothing seen, nothing read)',
+      record: setDefault('v2'),
+    },
+    {
+      name: 'SetDefaultPolicyVersion with a document attached for another version',
+      record: setDefault('v2', { document: adminDocument, source: 'seen-earlier', versionId: 'v1' }),
     },
   ],
   resolving: [
@@ -166,6 +215,16 @@ export const examples: DetectionExamples = {
       name: 'new default version without wildcards',
       record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: readOnlyDocument, setAsDefault: true }, { responseElements: policyVersion('v3', true) }),
       removes: [{ resource: customerPolicy, scope: 'document' }],
+    },
+    {
+      name: 'SetDefaultPolicyVersion back to a known least-privilege version',
+      record: setDefault('v1', { document: readOnlyDocument, source: 'seen-earlier' }),
+      removes: [{ resource: customerPolicy, scope: 'document' }],
+    },
+    {
+      name: 'a stored version deleted',
+      record: iam('DeletePolicyVersion', { policyArn: customerPolicy, versionId: 'v2' }),
+      removes: [{ resource: customerPolicy, scope: 'version:v2' }],
     },
   ],
 };

@@ -2,8 +2,9 @@ import { accountOf, actorOf, field, stringField, type CloudTrailRecord } from '.
 import { partitionOf } from '../../cloudtrail/arn.js';
 import { statementLabel } from '../../policy/document.js';
 import { awsManagedPolicyName, managedPolicyWildcards } from '../../policy/managed-policies.js';
+import { attachedPolicyVersion, versionMadeDefault, writtenPolicyVersion } from '../../policy/policy-versions.js';
 import { describeGrants, findWildcardGrants, type WildcardGrant } from '../../policy/wildcard-grants.js';
-import type { Detection, DetectionMatch, RiskRemoval } from '../detection.js';
+import { SEVERITIES, type Detection, type DetectionMatch, type RiskRemoval, type Severity } from '../detection.js';
 
 type IdentityKind = 'user' | 'group' | 'role';
 
@@ -54,8 +55,9 @@ function grantDetails(grants: readonly WildcardGrant[]): Record<string, unknown>
     kind: g.kind,
     pattern: g.pattern,
     everyResource: g.everyResource,
+    selfEscalation: g.selfEscalation,
     conditional: g.conditional,
-    // A partial pattern can reach dozens of actions; the first few say enough, the count says the rest.
+    // A partial pattern can reach dozens of actions: the first few say enough, the count says the rest.
     reaches: g.reaches.slice(0, 10),
     reachesCount: g.reaches.length,
   }));
@@ -73,8 +75,17 @@ function allowsWhat(grants: readonly WildcardGrant[]): string {
     .join(' and ');
 }
 
-function isTrue(value: unknown): boolean {
-  return value === true || (typeof value === 'string' && value.toLowerCase() === 'true');
+/** " With iam:PutUserPolicy... on every IAM resource, a holder can make itself administrator.", when so. */
+function escalationNote(grants: readonly WildcardGrant[]): string {
+  const actions = [...new Set(grants.flatMap((g) => g.selfEscalation))];
+  if (actions.length === 0) return '';
+  const shown = actions.length > 3 ? `${actions.slice(0, 3).join(', ')}...` : actions.join(', ');
+  return ` With ${shown} on every IAM resource, a holder can make itself administrator.`;
+}
+
+/** What a document allows, for summaries: "which allows s3:* on every resource (statement 0)." */
+function allowsSentence(grants: readonly WildcardGrant[]): string {
+  return `which allows ${allowsWhat(grants)} (${statementsOf(grants)})`;
 }
 
 function inlinePolicyMatch(record: CloudTrailRecord, identity: Identity): DetectionMatch | undefined {
@@ -86,9 +97,7 @@ function inlinePolicyMatch(record: CloudTrailRecord, identity: Identity): Detect
     severity: analysis.severity,
     resource: identity.arn,
     scope: `inline:${policyName}`,
-    summary:
-      `${actorOf(record).arn} gave ${describeIdentity(identity)} the inline policy ${policyName}, which allows ` +
-      `${allowsWhat(analysis.grants)} (${statementsOf(analysis.grants)}).`,
+    summary: `${actorOf(record).arn} gave ${describeIdentity(identity)} the inline policy ${policyName}, ${allowsSentence(analysis.grants)}.${escalationNote(analysis.grants)}`,
     details: { principal: identity.arn, policyName, grants: grantDetails(analysis.grants) },
   };
 }
@@ -109,34 +118,65 @@ function attachedPolicyMatch(record: CloudTrailRecord, identity: Identity): Dete
   };
 }
 
-/** CreatePolicy names the new policy in its response; rebuild the ARN from path and name when it is missing. */
-function customerPolicyArn(record: CloudTrailRecord): string | undefined {
-  if (record.eventName === 'CreatePolicyVersion' || record.eventName === 'DeletePolicy') return stringField(record, 'requestParameters', 'policyArn');
-  const fromResponse = stringField(record, 'responseElements', 'policy', 'arn');
-  if (fromResponse !== undefined) return fromResponse;
-  const name = stringField(record, 'requestParameters', 'policyName');
-  if (name === undefined) return undefined;
-  const path = stringField(record, 'requestParameters', 'path') ?? '/';
-  return `arn:${partitionOf(record)}:iam::${accountOf(record)}:policy${path}${name}`;
+/** A version in force is judged at the document's severity; a stored one, one call from being in force, one lower. */
+function storedVersionSeverity(severity: Severity): Severity {
+  return SEVERITIES[Math.max(0, SEVERITIES.indexOf(severity) - 1)] ?? severity;
 }
 
+/** The scope of a stored, non-default version's finding: that version, until it is deleted. */
+const versionScope = (versionId: string | undefined): string => `version:${versionId ?? 'unrecorded'}`;
+
 function customerPolicyMatch(record: CloudTrailRecord): DetectionMatch | undefined {
-  const policyArn = customerPolicyArn(record);
-  if (policyArn === undefined) return undefined;
-  const analysis = findWildcardGrants(field(record, 'requestParameters', 'policyDocument'));
+  const written = writtenPolicyVersion(record);
+  if (written === undefined) return undefined;
+  const analysis = findWildcardGrants(written.document);
   if (!analysis.ok || analysis.severity === undefined) return undefined;
-  // CreatePolicy's first version is the default; CreatePolicyVersion's only when setAsDefault was given.
-  const isDefault = record.eventName === 'CreatePolicy' || isTrue(field(record, 'requestParameters', 'setAsDefault'));
-  const what = record.eventName === 'CreatePolicy' ? 'created the managed policy' : isDefault ? 'made a new default version of' : 'stored a new, not yet default, version of';
+  const { policyArn, versionId, isDefault } = written;
+  const actor = actorOf(record).arn;
+  const details = { policyArn, versionId, defaultVersion: isDefault, grants: grantDetails(analysis.grants) };
+  if (!isDefault) {
+    return {
+      severity: storedVersionSeverity(analysis.severity),
+      resource: policyArn,
+      scope: versionScope(versionId),
+      summary:
+        `${actor} stored version ${versionId ?? '(id not recorded)'} of ${policyArn}, not the default, ${allowsSentence(analysis.grants)}. ` +
+        `It is not in force, but anyone allowed iam:SetDefaultPolicyVersion on the policy can make it so in one call: delete it unless it is needed.${escalationNote(analysis.grants)}`,
+      details,
+    };
+  }
+  const what = record.eventName === 'CreatePolicy' ? 'created the managed policy' : 'made a new default version of';
   return {
     severity: analysis.severity,
     resource: policyArn,
     scope: 'document',
-    summary:
-      `${actorOf(record).arn} ${what} ${policyArn}, which allows ${allowsWhat(analysis.grants)} ` +
-      `(${statementsOf(analysis.grants)}); anyone it is attached to gets that access.`,
-    details: { policyArn, defaultVersion: isDefault, versionId: stringField(record, 'responseElements', 'policyVersion', 'versionId'), grants: grantDetails(analysis.grants) },
+    summary: `${actor} ${what} ${policyArn}, ${allowsSentence(analysis.grants)}; anyone it is attached to gets that access.${escalationNote(analysis.grants)}`,
+    details,
   };
+}
+
+/** SetDefaultPolicyVersion names only the version: judged when the enrichment attached its document. */
+function defaultVersionMatch(record: CloudTrailRecord): DetectionMatch | undefined {
+  const key = versionMadeDefault(record);
+  const attached = attachedPolicyVersion(record);
+  if (key === undefined || attached === undefined) return undefined;
+  const analysis = findWildcardGrants(attached.document);
+  if (!analysis.ok || analysis.severity === undefined) return undefined;
+  return {
+    severity: analysis.severity,
+    resource: key.policyArn,
+    scope: 'document',
+    summary:
+      `${actorOf(record).arn} made version ${key.versionId} the default of ${key.policyArn}, ${allowsSentence(analysis.grants)}; ` +
+      `anyone it is attached to gets that access now.${escalationNote(analysis.grants)}`,
+    details: { policyArn: key.policyArn, versionId: key.versionId, defaultVersion: true, documentFrom: attached.source, grants: grantDetails(analysis.grants) },
+  };
+}
+
+/** A readable document without any wildcard grant: the only kind that may close a finding. */
+function hasNoWildcardGrant(document: unknown): boolean {
+  const analysis = findWildcardGrants(document);
+  return analysis.ok && analysis.grants.length === 0;
 }
 
 export const iamWildcardGrant: Detection = {
@@ -147,19 +187,34 @@ export const iamWildcardGrant: Detection = {
     'An IAM identity policy was written or attached that allows every action ("*"), every action of a service ("s3:*"), ' +
     'everything except a list (an Allow with NotAction), or a partial pattern ("iam:Put*") that reaches permissions-management ' +
     'actions on every resource. Whoever holds it can usually grant themselves more, so one such policy can hand over the account. ' +
-    'AWS-managed policies are judged from their real documents (AdministratorAccess, PowerUserAccess, IAMFullAccess...).',
+    'Critical for every action on every resource, and for any grant that lets a holder make itself administrator (iam:*, ' +
+    'iam:Put*Policy, iam:Attach*Policy or iam:CreatePolicyVersion on every IAM resource, as severe as PowerUserAccess); high otherwise. ' +
+    '"Every resource" is Resource "*", an ARN pattern that covers every resource of the service ("arn:aws:s3:::*", ' +
+    '"arn:aws:iam::*:*"), or a NotResource that leaves some out ("NotResource": "*" grants nothing). ' +
+    'AWS-managed policies are judged from their real documents (AdministratorAccess, PowerUserAccess, IAMFullAccess...). ' +
+    'A customer-managed policy version stored without being made the default is raised one severity lower, as its own finding ' +
+    '(scope version:ID), until it is deleted; SetDefaultPolicyVersion is judged when the version\'s document is known (seen ' +
+    'earlier by the same process, or read with iam:GetPolicyVersion by the deployed function) and skipped otherwise. ' +
+    'Not caught: exact actions on "*" (iam:PutUserPolicy without a wildcard), a named account or resource type in the ' +
+    'ARN ("arn:aws:iam::111122223333:*", "user/*", read as listed resources), and Conditions, which are reported but not evaluated.',
   remediation:
     'Confirm who made the change and whether it was intended. If not, remove the grant: ' +
     '`aws iam delete-user-policy --user-name USER --policy-name NAME` (or delete-role-policy / delete-group-policy), ' +
     '`aws iam detach-user-policy --user-name USER --policy-arn ARN` (or detach-role-policy / detach-group-policy), or for a ' +
     'customer-managed policy publish a narrower default version: `aws iam create-policy-version --policy-arn ARN ' +
-    '--policy-document file://least-privilege.json --set-as-default`. Replace wildcards with the actions and resources the ' +
-    'workload needs (IAM Access Analyzer policy generation can draft them from CloudTrail).',
+    '--policy-document file://least-privilege.json --set-as-default` (or `aws iam set-default-policy-version --policy-arn ARN ' +
+    '--version-id vN` back to a safe one). Delete a stored wildcard version: `aws iam delete-policy-version --policy-arn ARN ' +
+    '--version-id vN`. Replace wildcards with the actions and resources the workload needs (IAM Access Analyzer policy ' +
+    'generation can draft them from CloudTrail).',
   references: {
     cis: ['1.16'],
     securityHub: ['IAM.1', 'IAM.21'],
     mitreAttack: ['T1098', 'T1098.003'],
-    links: ['https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege'],
+    links: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html#grant-least-privilege',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/policies-managed-versions.html',
+    ],
   },
   scoped: true,
   events: [
@@ -171,6 +226,7 @@ export const iamWildcardGrant: Detection = {
         'PutRolePolicy',
         'CreatePolicy',
         'CreatePolicyVersion',
+        'SetDefaultPolicyVersion',
         'AttachUserPolicy',
         'AttachGroupPolicy',
         'AttachRolePolicy',
@@ -180,6 +236,7 @@ export const iamWildcardGrant: Detection = {
         'DetachUserPolicy',
         'DetachGroupPolicy',
         'DetachRolePolicy',
+        'DeletePolicyVersion',
         'DeletePolicy',
         'DeleteUser',
         'DeleteGroup',
@@ -205,6 +262,8 @@ export const iamWildcardGrant: Detection = {
       case 'CreatePolicy':
       case 'CreatePolicyVersion':
         return customerPolicyMatch(record);
+      case 'SetDefaultPolicyVersion':
+        return defaultVersionMatch(record);
       default:
         return undefined;
     }
@@ -223,13 +282,11 @@ export const iamWildcardGrant: Detection = {
         break;
       case 'PutUserPolicy':
       case 'PutGroupPolicy':
-      case 'PutRolePolicy': {
-        const analysis = findWildcardGrants(field(record, 'requestParameters', 'policyDocument'));
-        if (identity !== undefined && policyName !== undefined && analysis.ok && analysis.grants.length === 0) {
+      case 'PutRolePolicy':
+        if (identity !== undefined && policyName !== undefined && hasNoWildcardGrant(field(record, 'requestParameters', 'policyDocument'))) {
           removals.push({ resource: identity.arn, scope: `inline:${policyName}`, reason: 'inline policy replaced by one without wildcard grants' });
         }
         break;
-      }
       case 'DetachUserPolicy':
       case 'DetachGroupPolicy':
       case 'DetachRolePolicy':
@@ -246,10 +303,24 @@ export const iamWildcardGrant: Detection = {
       case 'DeletePolicy':
         if (policyArn !== undefined) removals.push({ resource: policyArn, reason: 'managed policy deleted' });
         break;
+      case 'DeletePolicyVersion': {
+        const versionId = stringField(record, 'requestParameters', 'versionId');
+        if (policyArn !== undefined && versionId !== undefined) removals.push({ resource: policyArn, scope: versionScope(versionId), reason: 'policy version deleted' });
+        break;
+      }
       case 'CreatePolicyVersion': {
-        const analysis = findWildcardGrants(field(record, 'requestParameters', 'policyDocument'));
-        if (policyArn !== undefined && isTrue(field(record, 'requestParameters', 'setAsDefault')) && analysis.ok && analysis.grants.length === 0) {
-          removals.push({ resource: policyArn, scope: 'document', reason: 'new default policy version without wildcard grants' });
+        const written = writtenPolicyVersion(record);
+        if (written?.isDefault === true && hasNoWildcardGrant(written.document)) {
+          removals.push({ resource: written.policyArn, scope: 'document', reason: 'new default policy version without wildcard grants' });
+        }
+        break;
+      }
+      case 'SetDefaultPolicyVersion': {
+        // Only a known document without wildcards closes the finding; an unknown one proves nothing.
+        const key = versionMadeDefault(record);
+        const attached = attachedPolicyVersion(record);
+        if (key !== undefined && attached !== undefined && hasNoWildcardGrant(attached.document)) {
+          removals.push({ resource: key.policyArn, scope: 'document', reason: `default policy version set to ${key.versionId}, without wildcard grants` });
         }
         break;
       }

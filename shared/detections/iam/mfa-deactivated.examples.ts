@@ -3,6 +3,9 @@ import { EXAMPLE_ACCOUNT, exampleEvent, exampleIdentities } from '../example-eve
 
 const bobArn = `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/bob`;
 const bobDevice = `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/bob-phone`;
+const rootArn = `arn:aws:iam::${EXAMPLE_ACCOUNT}:root`;
+const rootDevice = `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device`;
+const bob = { ...exampleIdentities.iamUser, principalId: 'AIDAEXAMPLEUSERID0002', arn: bobArn, userName: 'bob' };
 
 export const examples: DetectionExamples = {
   positive: [
@@ -12,27 +15,17 @@ export const examples: DetectionExamples = {
       expect: { severity: 'high', resource: bobArn },
     },
     {
+      name: 'a user deactivates its own device, naming nobody (the caller is the owner)',
+      record: exampleEvent('iam.amazonaws.com', 'DeactivateMFADevice', { userIdentity: bob, requestParameters: { serialNumber: bobDevice } }),
+      expect: { severity: 'high', resource: bobArn },
+    },
+    {
       name: 'the root user deactivates its own device',
       record: exampleEvent('iam.amazonaws.com', 'DeactivateMFADevice', {
         userIdentity: exampleIdentities.root,
-        requestParameters: { serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` },
+        requestParameters: { serialNumber: rootDevice },
       }),
-      expect: { severity: 'critical', resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` },
-    },
-    {
-      name: 'a role deletes a user’s virtual device',
-      record: exampleEvent('iam.amazonaws.com', 'DeleteVirtualMFADevice', {
-        userIdentity: exampleIdentities.assumedRole,
-        requestParameters: { serialNumber: bobDevice },
-      }),
-      expect: { severity: 'high', resource: bobDevice },
-    },
-    {
-      name: 'the root virtual device is deleted',
-      record: exampleEvent('iam.amazonaws.com', 'DeleteVirtualMFADevice', {
-        requestParameters: { serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` },
-      }),
-      expect: { severity: 'critical' },
+      expect: { severity: 'critical', resource: rootArn },
     },
     {
       name: 'the root user deactivates its device, named "AWS ROOT USER" as CloudTrail records it',
@@ -40,7 +33,7 @@ export const examples: DetectionExamples = {
         userIdentity: exampleIdentities.root,
         requestParameters: { userName: 'AWS ROOT USER', serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-phone` },
       }),
-      expect: { severity: 'critical', resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` },
+      expect: { severity: 'critical', resource: rootArn },
     },
   ],
   negative: [
@@ -53,8 +46,13 @@ export const examples: DetectionExamples = {
       record: exampleEvent('iam.amazonaws.com', 'CreateVirtualMFADevice', { requestParameters: { virtualMFADeviceName: 'bob-phone' } }),
     },
     {
+      // IAM refuses to delete an assigned device (DeleteConflict): a deletion removes nobody's MFA.
+      name: 'a virtual device that was never enabled is deleted',
+      record: exampleEvent('iam.amazonaws.com', 'DeleteVirtualMFADevice', { userIdentity: exampleIdentities.assumedRole, requestParameters: { serialNumber: bobDevice } }),
+    },
+    {
       name: 'requestParameters missing entirely',
-      record: exampleEvent('iam.amazonaws.com', 'DeactivateMFADevice', { requestParameters: null }),
+      record: exampleEvent('iam.amazonaws.com', 'DeactivateMFADevice', { requestParameters: null, userIdentity: exampleIdentities.assumedRole }),
     },
   ],
   resolving: [
@@ -63,14 +61,19 @@ export const examples: DetectionExamples = {
       record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', {
         userIdentity: exampleIdentities.root,
         userAgent: 'Coral/Netty4',
-        requestParameters: { userName: 'AWS ROOT USER', serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` },
+        requestParameters: { userName: 'AWS ROOT USER', serialNumber: rootDevice },
       }),
-      removes: [{ resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` }, { resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/root-account-mfa-device` }],
+      removes: [{ resource: rootArn }],
     },
     {
       name: 'the device is enabled again',
       record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', { requestParameters: { userName: 'bob', serialNumber: bobDevice } }),
-      removes: [{ resource: bobArn }, { resource: bobDevice }],
+      removes: [{ resource: bobArn }],
+    },
+    {
+      name: 'the user enables a new device itself, naming nobody',
+      record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', { userIdentity: bob, requestParameters: { serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/bob-new-phone` } }),
+      removes: [{ resource: bobArn }],
     },
     {
       name: 'the user is deleted',
