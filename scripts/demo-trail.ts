@@ -9,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 export const DEMO_ACCOUNT = '111122223333';
+/** The attacker's own account, and a partner the demo's config file trusts. */
+const OUTSIDE_ACCOUNT = '999988887777';
+const TRUSTED_PARTNER_ACCOUNT = '444455556666';
 export const DEMO_TRAIL_DIR = fileURLToPath(new URL('../demo/trail/', import.meta.url));
 const DAY = '2026-11-20';
 
@@ -137,6 +140,30 @@ function attackStory(): Record[] {
       ...attacker,
       requestParameters: { bucketName: 'acme-static-assets', Host: 'acme-static-assets.s3.eu-west-1.amazonaws.com', acl: '', 'x-amz-acl': ['public-read-write'] },
     }),
+    // A way back in that survives a key reset: a role the attacker's own account can assume.
+    event(t('02:28:47'), userIdentity('svc-backup', 'AKIASVCBACKUPKEY0001'), 'iam.amazonaws.com', 'UpdateAssumeRolePolicy', {
+      ...attacker,
+      requestParameters: {
+        roleName: 'ops-break-glass',
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OUTSIDE_ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'ops-2026' } } }],
+        }),
+      },
+    }),
+    // The database disk, shared with the attacker's account.
+    event(t('02:31:20'), userIdentity('svc-backup', 'AKIASVCBACKUPKEY0001'), 'ec2.amazonaws.com', 'ModifySnapshotAttribute', {
+      ...attacker,
+      requestParameters: { snapshotId: 'snap-0db5a1e2c3d4f5061', attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: { add: { items: [{ userId: OUTSIDE_ACCOUNT }] } } },
+      responseElements: { requestId: uuid(), _return: true },
+    }),
+    // Denied, and still worth knowing: someone tried to switch GuardDuty off.
+    event(t('02:33:05'), userIdentity('svc-backup', 'AKIASVCBACKUPKEY0001'), 'guardduty.amazonaws.com', 'DeleteDetector', {
+      ...attacker,
+      requestParameters: { detectorId: '12abc34d567e8fa901bc2d34e56789f0' },
+      errorCode: 'AccessDeniedException',
+      errorMessage: `User: arn:aws:iam::${DEMO_ACCOUNT}:user/svc-backup is not authorized to perform: guardduty:DeleteDetector because of an explicit deny in a service control policy`,
+    }),
     event(t('03:41:15'), ROOT, 'signin.amazonaws.com', 'ConsoleLogin', {
       ...attacker,
       userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
@@ -180,6 +207,11 @@ function lookAlikes(): Record[] {
           ],
         },
       },
+    }),
+    // Shared with the partner account that demo/warden.config.json trusts.
+    event(t('10:20:00'), deployer, 'ec2.amazonaws.com', 'ModifySnapshotAttribute', {
+      requestParameters: { snapshotId: 'snap-0a9b8c7d6e5f40312', attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: { add: { items: [{ userId: TRUSTED_PARTNER_ACCOUNT }] } } },
+      responseElements: { requestId: uuid(), _return: true },
     }),
     event(t('11:30:00'), deployer, 'iam.amazonaws.com', 'AttachRolePolicy', {
       requestParameters: { roleName: 'lambda-image-resizer', policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole' },

@@ -4,10 +4,12 @@
  * to the home region's default bus. Both are generated into deploy/ by scripts/event-pattern.ts
  * and committed; test/deploy/generated.test.ts fails when a committed copy is stale.
  */
-import type { Detection } from '../detections/detection.js';
+import type { Detection, EventSelector } from '../detections/detection.js';
 
 export const API_CALL = 'AWS API Call via CloudTrail';
 export const CONSOLE_SIGN_IN = 'AWS Console Sign In via CloudTrail';
+/** Events AWS itself records (a KMS key deleted when its waiting period ends): they can resolve findings. */
+export const SERVICE_EVENT = 'AWS Service Event via CloudTrail';
 
 /** The EventBridge `source` of a CloudTrail event: `aws.` and the service's endpoint prefix. */
 export function eventBridgeSource(eventSource: string): string {
@@ -24,19 +26,37 @@ export interface CloudTrailEventPattern {
  * Every event some detection listens to (those that raise and those that resolve), sorted so the
  * generated file is stable. Sources and names are matched independently by EventBridge: a pair no
  * detection listens to (rare: names differ across services) reaches the function and costs one
- * lookup in the engine, which drops it.
+ * lookup in the engine, which drops it. Read-only events are left out: a rule in state ENABLED never
+ * receives them (see readOnlyEventPattern).
  */
 export function eventPattern(catalogue: readonly Detection[]): CloudTrailEventPattern {
+  return patternOf(catalogue.flatMap((detection) => detection.events.filter((selector) => selector.readOnly !== true)));
+}
+
+/**
+ * The read-only events some detection listens to (GetFederationToken...), for a rule of their own
+ * in state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS: EventBridge delivers read-only management
+ * events only to such a rule ("Receiving read-only management events from AWS services", EventBridge
+ * user guide). Kept separate and narrow because read-only events are many times more frequent than
+ * writes: this rule matches only the few names listed. Undefined when no detection needs one.
+ */
+export function readOnlyEventPattern(catalogue: readonly Detection[]): CloudTrailEventPattern | undefined {
+  const selectors = catalogue.flatMap((detection) => detection.events.filter((selector) => selector.readOnly === true));
+  return selectors.length === 0 ? undefined : patternOf(selectors);
+}
+
+/** The EventBridge rule state that receives read-only management events too. */
+export const READ_ONLY_RULE_STATE = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+
+function patternOf(selectors: readonly EventSelector[]): CloudTrailEventPattern {
   const sources = new Set<string>();
   const names = new Set<string>();
-  for (const detection of catalogue) {
-    for (const selector of detection.events) {
-      sources.add(selector.eventSource);
-      for (const name of selector.eventNames) names.add(name);
-    }
+  for (const selector of selectors) {
+    sources.add(selector.eventSource);
+    for (const name of selector.eventNames) names.add(name);
   }
   const eventSources = [...sources].sort();
-  const detailTypes = eventSources.includes('signin.amazonaws.com') ? [API_CALL, CONSOLE_SIGN_IN] : [API_CALL];
+  const detailTypes = eventSources.includes('signin.amazonaws.com') ? [API_CALL, CONSOLE_SIGN_IN, SERVICE_EVENT] : [API_CALL, SERVICE_EVENT];
   return {
     source: [...new Set(eventSources.map(eventBridgeSource))].sort(),
     'detail-type': detailTypes,
@@ -46,10 +66,27 @@ export function eventPattern(catalogue: readonly Detection[]): CloudTrailEventPa
 
 /**
  * A CloudFormation template for one other region: a rule with the same pattern whose target is the
- * home region's default event bus (a cross-region EventBridge target), and the role EventBridge
- * assumes to put the events there. Deployed once per watched region (deploy/forward-regions.sh).
+ * home region's default event bus (a cross-region EventBridge target), a second one for the
+ * read-only events when some detection needs them, and the role EventBridge assumes to put the
+ * events there. Deployed once per watched region (deploy/forward-regions.sh).
  */
-export function forwarderTemplate(pattern: CloudTrailEventPattern): Record<string, unknown> {
+export function forwarderTemplate(pattern: CloudTrailEventPattern, readOnlyPattern?: CloudTrailEventPattern): Record<string, unknown> {
+  const forwardRule = (description: string, eventPattern: CloudTrailEventPattern, state: string) => ({
+    Type: 'AWS::Events::Rule',
+    Condition: 'NotHomeRegion',
+    Properties: {
+      Description: description,
+      EventPattern: eventPattern,
+      State: state,
+      Targets: [
+        {
+          Id: 'home-region-default-bus',
+          Arn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${HomeRegion}:${AWS::AccountId}:event-bus/default' },
+          RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
+        },
+      ],
+    },
+  });
   return {
     AWSTemplateFormatVersion: '2010-09-09',
     Description: 'iam-warden: forwards the CloudTrail events its detections need from this region to the home region default event bus. Generated by scripts/event-pattern.ts; do not edit.',
@@ -94,22 +131,10 @@ export function forwarderTemplate(pattern: CloudTrailEventPattern): Record<strin
           ],
         },
       },
-      ForwardRule: {
-        Type: 'AWS::Events::Rule',
-        Condition: 'NotHomeRegion',
-        Properties: {
-          Description: 'iam-warden: CloudTrail events of the detection catalogue, to the home region',
-          EventPattern: pattern,
-          State: 'ENABLED',
-          Targets: [
-            {
-              Id: 'home-region-default-bus',
-              Arn: { 'Fn::Sub': 'arn:${AWS::Partition}:events:${HomeRegion}:${AWS::AccountId}:event-bus/default' },
-              RoleArn: { 'Fn::GetAtt': ['ForwardRole', 'Arn'] },
-            },
-          ],
-        },
-      },
+      ForwardRule: forwardRule('iam-warden: CloudTrail events of the detection catalogue, to the home region', pattern, 'ENABLED'),
+      ...(readOnlyPattern === undefined
+        ? {}
+        : { ForwardReadOnlyRule: forwardRule('iam-warden: the few read-only CloudTrail events the catalogue needs, to the home region', readOnlyPattern, READ_ONLY_RULE_STATE) }),
     },
   };
 }

@@ -9,7 +9,22 @@ import { startSns, type LocalSns } from '../support/sns.js';
 
 const DEMO = 'demo/trail';
 const DEMO_CONFIG = 'demo/warden.config.json';
-const DEMO_RULES = ['credentials-created-for-another-user', 'iam-wildcard-grant', 'iam-wildcard-grant', 'mfa-deactivated', 'root-access-key-created', 'root-console-login-without-mfa', 's3-bucket-public', 's3-bucket-public'];
+const DEMO_RULES = [
+  'credentials-created-for-another-user',
+  'ebs-snapshot-shared-outside',
+  'guardduty-disabled',
+  'iam-policy-attached-to-user',
+  'iam-role-trust-outside',
+  'iam-wildcard-grant',
+  'iam-wildcard-grant',
+  'mfa-deactivated',
+  'root-access-key-created',
+  'root-console-login-without-mfa',
+  's3-bucket-public',
+  's3-bucket-public',
+];
+/** The demo as `npm start` runs it: its config trusts a partner account. */
+const demo = (...args: string[]): string[] => ['replay', DEMO, '--config', DEMO_CONFIG, ...args];
 
 let work: string;
 beforeEach(async () => {
@@ -21,7 +36,7 @@ const store = (): string[] => ['--store', join(work, 'store')];
 
 describe('warden replay', () => {
   it('finds the attack story in the demo trail, one JSON detection per line and nothing else on stdout', async () => {
-    const run = await runWarden(['replay', DEMO, '--json', ...store()]);
+    const run = await runWarden(demo('--json', ...store()));
     expect(run.code).toBe(0);
     const detections = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { ruleId: string; findingId: string });
     expect(detections.map((detected) => detected.ruleId).sort()).toEqual(DEMO_RULES);
@@ -29,17 +44,17 @@ describe('warden replay', () => {
   });
 
   it('summarises in words, including what later events resolved', async () => {
-    const run = await runWarden(['replay', DEMO, ...store()]);
-    expect(run.stdout).toMatch(/^Replayed 335 records from 48 inputs/);
-    expect(run.stdout).toContain('8 risks found');
+    const run = await runWarden(demo(...store()));
+    expect(run.stdout).toMatch(/^Replayed 339 records from 48 inputs/);
+    expect(run.stdout).toContain('12 risks found');
     expect(run.stdout).toMatch(/RESOLVED {2}mfa-deactivated .*MFA device enabled again/);
-    expect(run.stdout).toContain('8 opened, 0 reopened, 0 updated, 1 resolved');
+    expect(run.stdout).toContain('12 opened, 0 reopened, 0 updated, 1 resolved');
   });
 
   it('changes nothing when the same trail is replayed again', async () => {
-    await runWarden(['replay', DEMO, ...store()]);
-    const again = await runWarden(['replay', DEMO, ...store()]);
-    expect(again.stdout).toContain('0 opened, 0 reopened, 0 updated, 0 resolved, 0 suppressed, 8 already recorded');
+    await runWarden(demo(...store()));
+    const again = await runWarden(demo(...store()));
+    expect(again.stdout).toContain('0 opened, 0 reopened, 0 updated, 0 resolved, 0 suppressed, 12 already recorded');
   });
 
   it('reads standard input for -', async () => {
@@ -66,16 +81,19 @@ describe('warden replay', () => {
   });
 
   it('shows progress on standard error only when it is a terminal, and clears it', async () => {
-    const terminal = await runWarden(['replay', DEMO, '--json', '--config', DEMO_CONFIG, ...store()], '', { errIsTTY: true });
+    const terminal = await runWarden(demo('--json', ...store()), '', { errIsTTY: true });
     expect(terminal.stderr).toMatch(/\r[\d,]+ records, \d+ files\.\.\./);
     expect(terminal.stderr.endsWith('\r\u001b[K')).toBe(true);
-    const piped = await runWarden(['replay', DEMO, '--json', '--config', DEMO_CONFIG, ...store()]);
+    const piped = await runWarden(demo('--json', ...store()));
     expect(piped.stderr).toBe('');
   });
 
-  it('says once that only the account itself is trusted when no trusted accounts are given', async () => {
+  it('says once that only the account itself is trusted when no trusted accounts are given, and judges by it', async () => {
     const run = await runWarden(['replay', DEMO, '--json', ...store()]);
     expect(run.stderr.match(/no trusted accounts given/g)).toHaveLength(1);
+    // The snapshot shared with the partner account is now outside too.
+    const shared = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { ruleId: string }).filter((detected) => detected.ruleId === 'ebs-snapshot-shared-outside');
+    expect(shared).toHaveLength(2);
     const listed = await runWarden(['replay', DEMO, '--json', '--trusted-accounts', '444455556666,o-a1b2c3d4e5', ...store()]);
     expect(listed.stderr).toBe('');
   });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { eventPattern } from '../../shared/deploy/event-pattern.js';
+import { eventPattern, READ_ONLY_RULE_STATE, readOnlyEventPattern } from '../../shared/deploy/event-pattern.js';
 import { findingsTableProperties, TTL_ATTRIBUTE } from '../../shared/deploy/findings-table.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
@@ -13,7 +13,7 @@ import { ACCOUNT, listOf, literal, statementsOf, templatePolicies, type Statemen
  * Actions AWS accepts only with Resource "*" (they support no resource ARN), each allowed here and
  * commented in serverless.yml. Everything else must name its resource.
  */
-const STAR_ONLY_ACTIONS = new Set(['iam:GenerateCredentialReport', 'iam:GetCredentialReport']);
+const STAR_ONLY_ACTIONS = new Set(['iam:GenerateCredentialReport', 'iam:GetCredentialReport', 'organizations:DescribeOrganization', 'organizations:ListAccounts']);
 
 const EMAIL = 'security@example.com';
 
@@ -129,28 +129,49 @@ describe('packaged offline by osls', () => {
   });
 });
 
-describe('the detection rule', () => {
+describe('the detection rules', () => {
+  const patternRules = () => resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.['EventPattern'] !== undefined);
   const rule = () => {
-    const rules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.['EventPattern'] !== undefined);
+    const rules = patternRules().filter(([, r]) => r.Properties?.['State'] !== READ_ONLY_RULE_STATE);
+    expect(rules).toHaveLength(1);
+    return rules[0]![1].Properties!;
+  };
+  const readOnlyRule = () => {
+    const rules = patternRules().filter(([, r]) => r.Properties?.['State'] === READ_ONLY_RULE_STATE);
     expect(rules).toHaveLength(1);
     return rules[0]![1].Properties!;
   };
 
-  it('matches exactly the events of the detection catalogue', () => {
+  it('matches exactly the events of the detection catalogue, read-only ones in a rule of their own', () => {
     expect(rule()['EventPattern']).toEqual(eventPattern(catalogue));
+    expect(readOnlyRule()['EventPattern']).toEqual(readOnlyEventPattern(catalogue));
   });
 
-  it('targets detect-cloudtrail-event with a retry policy and an encrypted dead-letter queue', () => {
-    const [target] = rule()['Targets'] as Record<string, unknown>[];
+  it('gives the read-only rule only names that start like a read-only call', () => {
+    const names = (readOnlyRule()['EventPattern'] as { detail: { eventName: string[] } }).detail.eventName;
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(name).toMatch(/^(Get|List|Describe|Lookup)/);
+  });
+
+  it.each([['the write events rule'], ['the read-only events rule']])('%s targets detect-cloudtrail-event with a retry policy and an encrypted dead-letter queue', (which) => {
+    const [target] = (which === 'the write events rule' ? rule() : readOnlyRule())['Targets'] as Record<string, unknown>[];
     expect(target?.['Arn']).toEqual({ 'Fn::GetAtt': [FUNCTIONS.detect, 'Arn'] });
     expect(target?.['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
     expect(target?.['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': ['EventDeliveryDeadLetterQueue', 'Arn'] } });
   });
 
-  it('lets only its own rule write to the delivery dead-letter queue', () => {
+  it('lets the read-only rule, and only it, invoke the function besides the main rule', () => {
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, r]) => r.Properties?.['SourceArn']);
+    expect(permissions).toContainEqual({ 'Fn::GetAtt': ['DetectReadOnlyEventsRule', 'Arn'] });
+  });
+
+  it('lets only its own rules write to the delivery dead-letter queue', () => {
     const [allow] = statementsOf(literal(props('EventDeliveryDeadLetterQueuePolicy')['PolicyDocument']) as Record<string, unknown>);
     expect(allow?.Principal).toEqual({ Service: 'events.amazonaws.com' });
-    expect(allow?.Condition?.['ArnEquals']?.['aws:SourceArn']).toBe(`arn:aws:events:us-east-1:${ACCOUNT}:rule/${String(rule()['Name'])}`);
+    expect(allow?.Condition?.['ArnEquals']?.['aws:SourceArn']).toEqual([
+      `arn:aws:events:us-east-1:${ACCOUNT}:rule/${String(rule()['Name'])}`,
+      `arn:aws:events:us-east-1:${ACCOUNT}:rule/${String(readOnlyRule()['Name'])}`,
+    ]);
   });
 
   it('runs the key audit daily', () => {
@@ -290,6 +311,12 @@ describe('least privilege', () => {
     expect([conditionHolds('KeysMayChange'), conditionHolds('KeysMayRotate')]).toEqual([false, false]);
   });
 
+  it('lets the detect function read the AWS Organization only when trustOrganization is on (off by default)', () => {
+    expect(actionsOf(roleStatements('DetectRole', { onlyGranted: true })).some((action) => action.startsWith('organizations:'))).toBe(false);
+    expect(actionsOf(roleStatements('DetectRole'))).toEqual(expect.arrayContaining(['organizations:DescribeOrganization', 'organizations:ListAccounts']));
+    expect(conditionHolds('TrustsOrganization')).toBe(false);
+  });
+
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
     const userStatements = roleStatements('AuditRole').filter((statement) => actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)));
     expect(userStatements).toHaveLength(3);
@@ -310,7 +337,10 @@ describe('least privilege', () => {
     const audit = new Map(roleStatements('AuditRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
     expect(audit.get('secretsmanager:PutSecretValue')).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:iam-warden/access-keys/*`]);
     expect(audit.has('secretsmanager:GetSecretValue')).toBe(false);
-    expect(actionsOf(roleStatements('DetectRole')).some((action) => action.startsWith('iam:') || action.startsWith('secretsmanager:'))).toBe(false);
+    // The detect function reads policy versions of this account (SetDefaultPolicyVersion) and nothing else of IAM, and no secret.
+    const detect = new Map(roleStatements('DetectRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
+    expect([...detect.keys()].filter((action) => action.startsWith('iam:') || action.startsWith('secretsmanager:'))).toEqual(['iam:GetPolicyVersion']);
+    expect(detect.get('iam:GetPolicyVersion')).toEqual([`arn:aws:iam::${ACCOUNT}:policy/*`]);
   });
 
   it('lets only Lambda of this account assume the function roles', () => {
