@@ -28,7 +28,7 @@ describe('ec2-security-group-open-to-internet', () => {
     const [match, ...others] = matchesOf(rule.evaluate(record, EXAMPLE_CONTEXT));
 
     expect(match?.summary).toBe(
-      `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/alice opened security group ${GROUP} to TCP 1000-2000 (SQL Server 1433, Oracle 1521) from 0.0.0.0/0; restrict the source or revoke the rule.`,
+      `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/alice opened TCP 1000-2000 (SQL Server 1433, Oracle 1521) in security group ${GROUP} to 0.0.0.0/0; restrict the source or revoke the rule.`,
     );
     expect(match?.details).toEqual({ groupId: GROUP, rule: 'tcp 1000-2000 from 0.0.0.0/0', opens: 'TCP 1000-2000 (SQL Server 1433, Oracle 1521)', securityGroupRuleId: 'sgr-0aaa' });
     expect(others).toEqual([]);

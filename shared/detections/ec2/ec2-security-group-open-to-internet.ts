@@ -27,7 +27,7 @@ const SENSITIVE_PORTS: ReadonlyMap<number, string> = new Map([
 /**
  * Ranges wider than any network one organisation holds: shorter than /8 in IPv4 (the largest block
  * IANA ever allocated) and /12 in IPv6 (what IANA gives a whole regional registry). /0 is the whole
- * internet; 0.0.0.0/1 plus 128.0.0.0/1 is the usual way around a check that looks for /0 only.
+ * internet; 0.0.0.0/1 plus 128.0.0.0/1 covers it as well while evading a check that looks for /0.
  */
 const NARROWEST_INTERNET_PREFIX = { ipv4: 7, ipv6: 11 } as const;
 
@@ -274,7 +274,7 @@ export const ec2SecurityGroupOpenToInternet: Detection = {
       summary:
         record.eventName === 'ModifySecurityGroupRules'
           ? `${actor} changed a rule of security group ${group.id} to allow ${exposure.opens} from ${exposure.source}; if it is an inbound rule, restrict its source or revoke it.`
-          : `${actor} opened security group ${group.id} to ${exposure.opens} from ${exposure.source}; restrict the source or revoke the rule.`,
+          : `${actor} opened ${exposure.opens} in security group ${group.id} to ${exposure.source}; restrict the source or revoke the rule.`,
       details: { groupId: group.id, rule: exposure.key, opens: exposure.opens, securityGroupRuleId: exposure.ruleId },
     }));
   },
