@@ -94,11 +94,31 @@ async function coldStart(name: FunctionName): Promise<Sample> {
 
 function eventsFor(name: FunctionName): unknown[] {
   if (name === 'audit-access-keys') {
-    const scheduled = { version: '0', id: 'bench', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '111122223333', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+    const scheduled = {
+      version: '0',
+      id: 'bench',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '111122223333',
+      time: new Date().toISOString(),
+      region: 'us-east-1',
+      resources: [],
+      detail: {},
+    };
     return [scheduled, { ...scheduled, id: 'bench-2' }];
   }
   const record = rootKeyExamples.positive[0]!.record;
-  const event = (eventID: string) => ({ version: '0', id: `bench-${eventID}`, 'detail-type': 'AWS API Call via CloudTrail', source: 'aws.iam', account: '111122223333', time: record.eventTime, region: 'us-east-1', resources: [], detail: { ...record, eventID } });
+  const event = (eventID: string) => ({
+    version: '0',
+    id: `bench-${eventID}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.iam',
+    account: '111122223333',
+    time: record.eventTime,
+    region: 'us-east-1',
+    resources: [],
+    detail: { ...record, eventID },
+  });
   return [event('cold-0001'), event('warm-0002')];
 }
 
@@ -106,11 +126,15 @@ function eventsFor(name: FunctionName): unknown[] {
 async function startIamStub(users: number): Promise<{ endpoint: string; close(): Promise<void> }> {
   const day = 86_400_000;
   const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * day).toISOString().replace(/\.\d{3}Z$/, '+00:00');
-  const rows = [`<root_account>,arn:aws:iam::111122223333:root,${iso(2000)},not_supported,${iso(3)},not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`];
+  const rows = [
+    `<root_account>,arn:aws:iam::111122223333:root,${iso(2000)},not_supported,${iso(3)},not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+  ];
   for (let n = 0; n < users; n += 1) {
     // A mix: most users healthy, some with old keys (findings, and facts listed for them).
     const rotated = n % 10 === 0 ? 200 : 20;
-    rows.push(`user-${n},arn:aws:iam::111122223333:user/user-${n},${iso(900)},false,N/A,N/A,N/A,false,true,${iso(rotated)},${iso(1)},us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`);
+    rows.push(
+      `user-${n},arn:aws:iam::111122223333:user/user-${n},${iso(900)},false,N/A,N/A,N/A,false,true,${iso(rotated)},${iso(1)},us-east-1,s3,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+    );
   }
   const content = Buffer.from([CREDENTIAL_REPORT_COLUMNS.join(','), ...rows].join('\n')).toString('base64');
   const generated = new Date().toISOString();
@@ -128,7 +152,9 @@ async function startIamStub(users: number): Promise<{ endpoint: string; close():
     };
     const result = results[action];
     response.writeHead(result === undefined ? 400 : 200, { 'content-type': 'text/xml' });
-    response.end(result === undefined ? `<ErrorResponse><Error><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>` : xml(action, result));
+    response.end(
+      result === undefined ? `<ErrorResponse><Error><Code>InvalidAction</Code><Message>${action}</Message></Error></ErrorResponse>` : xml(action, result),
+    );
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

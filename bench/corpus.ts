@@ -116,67 +116,265 @@ const policy = (action: string, resource: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
 
 const TEMPLATES: readonly Template[] = [
-  { weight: 180, source: 'sts.amazonaws.com', name: 'AssumeRole', readOnly: true, service: 'lambda.amazonaws.com',
-    request: (r, account) => ({ roleArn: `arn:aws:iam::${account}:role/${pick(r, ROLES)}`, roleSessionName: `session-${Math.floor(r() * 1e6)}`, durationSeconds: 3600 }),
-    response: (r, account) => ({ credentials: { accessKeyId: `ASIA${Math.floor(r() * 1e12)}EXAMPLE`, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN', expiration: 'Nov 2, 2026, 1:00:00 AM' }, assumedRoleUser: { assumedRoleId: `AROAEXAMPLE:session`, arn: `arn:aws:sts::${account}:assumed-role/${pick(r, ROLES)}/session` } }) },
+  {
+    weight: 180,
+    source: 'sts.amazonaws.com',
+    name: 'AssumeRole',
+    readOnly: true,
+    service: 'lambda.amazonaws.com',
+    request: (r, account) => ({
+      roleArn: `arn:aws:iam::${account}:role/${pick(r, ROLES)}`,
+      roleSessionName: `session-${Math.floor(r() * 1e6)}`,
+      durationSeconds: 3600,
+    }),
+    response: (r, account) => ({
+      credentials: { accessKeyId: `ASIA${Math.floor(r() * 1e12)}EXAMPLE`, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLETOKEN', expiration: 'Nov 2, 2026, 1:00:00 AM' },
+      assumedRoleUser: { assumedRoleId: `AROAEXAMPLE:session`, arn: `arn:aws:sts::${account}:assumed-role/${pick(r, ROLES)}/session` },
+    }),
+  },
   { weight: 70, source: 'ec2.amazonaws.com', name: 'DescribeInstances', readOnly: true, request: () => ({ instancesSet: {}, filterSet: {} }) },
-  { weight: 40, source: 'ec2.amazonaws.com', name: 'DescribeSecurityGroups', readOnly: true, request: () => ({ securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} }) },
+  {
+    weight: 40,
+    source: 'ec2.amazonaws.com',
+    name: 'DescribeSecurityGroups',
+    readOnly: true,
+    request: () => ({ securityGroupSet: {}, securityGroupIdSet: {}, filterSet: {} }),
+  },
   { weight: 30, source: 'ec2.amazonaws.com', name: 'DescribeVolumes', readOnly: true, request: () => ({ volumeSet: {}, filterSet: {} }) },
-  { weight: 30, source: 'ec2.amazonaws.com', name: 'CreateTags', readOnly: false,
-    request: (r) => ({ resourcesSet: { items: [{ resourceId: `i-0${Math.floor(r() * 1e15).toString(16)}` }] }, tagSet: { items: [{ key: 'team', value: 'platform' }] } }),
-    response: () => ({ _return: true }) },
-  { weight: 120, source: 'kms.amazonaws.com', name: 'Decrypt', readOnly: true, service: 'secretsmanager.amazonaws.com',
-    request: (r, account, region) => ({ encryptionAlgorithm: 'SYMMETRIC_DEFAULT', encryptionContext: { SecretARN: `arn:aws:secretsmanager:${region}:${account}:secret:db-${Math.floor(r() * 100)}` } }) },
-  { weight: 40, source: 'kms.amazonaws.com', name: 'GenerateDataKey', readOnly: true, service: 's3.amazonaws.com',
-    request: (r, account, region) => ({ keyId: `arn:aws:kms:${region}:${account}:key/${uuid(r)}`, keySpec: 'AES_256' }) },
+  {
+    weight: 30,
+    source: 'ec2.amazonaws.com',
+    name: 'CreateTags',
+    readOnly: false,
+    request: (r) => ({
+      resourcesSet: { items: [{ resourceId: `i-0${Math.floor(r() * 1e15).toString(16)}` }] },
+      tagSet: { items: [{ key: 'team', value: 'platform' }] },
+    }),
+    response: () => ({ _return: true }),
+  },
+  {
+    weight: 120,
+    source: 'kms.amazonaws.com',
+    name: 'Decrypt',
+    readOnly: true,
+    service: 'secretsmanager.amazonaws.com',
+    request: (r, account, region) => ({
+      encryptionAlgorithm: 'SYMMETRIC_DEFAULT',
+      encryptionContext: { SecretARN: `arn:aws:secretsmanager:${region}:${account}:secret:db-${Math.floor(r() * 100)}` },
+    }),
+  },
+  {
+    weight: 40,
+    source: 'kms.amazonaws.com',
+    name: 'GenerateDataKey',
+    readOnly: true,
+    service: 's3.amazonaws.com',
+    request: (r, account, region) => ({ keyId: `arn:aws:kms:${region}:${account}:key/${uuid(r)}`, keySpec: 'AES_256' }),
+  },
   { weight: 60, source: 'monitoring.amazonaws.com', name: 'PutMetricData', readOnly: false, request: () => ({ namespace: 'App/Requests' }) },
-  { weight: 50, source: 'logs.amazonaws.com', name: 'CreateLogStream', readOnly: false,
-    request: (r) => ({ logGroupName: `/aws/lambda/fn-${Math.floor(r() * 40)}`, logStreamName: `2026/11/02/[$LATEST]${Math.floor(r() * 1e16).toString(16)}` }) },
-  { weight: 50, source: 'ssm.amazonaws.com', name: 'GetParameter', readOnly: true, request: (r) => ({ name: `/app/config/${Math.floor(r() * 30)}`, withDecryption: true }) },
-  { weight: 40, source: 'cloudformation.amazonaws.com', name: 'DescribeStacks', readOnly: true, request: (r) => ({ stackName: `stack-${Math.floor(r() * 20)}` }) },
+  {
+    weight: 50,
+    source: 'logs.amazonaws.com',
+    name: 'CreateLogStream',
+    readOnly: false,
+    request: (r) => ({ logGroupName: `/aws/lambda/fn-${Math.floor(r() * 40)}`, logStreamName: `2026/11/02/[$LATEST]${Math.floor(r() * 1e16).toString(16)}` }),
+  },
+  {
+    weight: 50,
+    source: 'ssm.amazonaws.com',
+    name: 'GetParameter',
+    readOnly: true,
+    request: (r) => ({ name: `/app/config/${Math.floor(r() * 30)}`, withDecryption: true }),
+  },
+  {
+    weight: 40,
+    source: 'cloudformation.amazonaws.com',
+    name: 'DescribeStacks',
+    readOnly: true,
+    request: (r) => ({ stackName: `stack-${Math.floor(r() * 20)}` }),
+  },
   { weight: 40, source: 'dynamodb.amazonaws.com', name: 'DescribeTable', readOnly: true, request: (r) => ({ tableName: `table-${Math.floor(r() * 10)}` }) },
   { weight: 30, source: 'lambda.amazonaws.com', name: 'ListFunctions20150331', readOnly: true, request: () => null },
   { weight: 30, source: 's3.amazonaws.com', name: 'ListBuckets', readOnly: true, request: (_r, _a, region) => ({ Host: `s3.${region}.amazonaws.com` }) },
-  { weight: 30, source: 's3.amazonaws.com', name: 'GetBucketLocation', readOnly: true, request: (r, _a, region) => ({ bucketName: pick(r, BUCKETS), Host: `s3.${region}.amazonaws.com`, location: '' }) },
-  { weight: 20, source: 's3.amazonaws.com', name: 'GetBucketAcl', readOnly: true, request: (r, _a, region) => ({ bucketName: pick(r, BUCKETS), Host: `s3.${region}.amazonaws.com`, acl: '' }) },
+  {
+    weight: 30,
+    source: 's3.amazonaws.com',
+    name: 'GetBucketLocation',
+    readOnly: true,
+    request: (r, _a, region) => ({ bucketName: pick(r, BUCKETS), Host: `s3.${region}.amazonaws.com`, location: '' }),
+  },
+  {
+    weight: 20,
+    source: 's3.amazonaws.com',
+    name: 'GetBucketAcl',
+    readOnly: true,
+    request: (r, _a, region) => ({ bucketName: pick(r, BUCKETS), Host: `s3.${region}.amazonaws.com`, acl: '' }),
+  },
   { weight: 30, source: 'iam.amazonaws.com', name: 'GetRole', global: true, readOnly: true, request: (r) => ({ roleName: pick(r, ROLES) }) },
   { weight: 20, source: 'iam.amazonaws.com', name: 'ListRoles', global: true, readOnly: true, request: () => null },
   { weight: 20, source: 'iam.amazonaws.com', name: 'ListPolicies', global: true, readOnly: true, request: () => ({ scope: 'Local', onlyAttached: false }) },
-  { weight: 20, source: 'iam.amazonaws.com', name: 'GetPolicy', global: true, readOnly: true, request: (_r, account) => ({ policyArn: `arn:aws:iam::${account}:policy/AppPolicy` }) },
-  { weight: 20, source: 'signin.amazonaws.com', name: 'ConsoleLogin', global: true, readOnly: false,
-    response: (r) => ({ ConsoleLogin: r() < 0.9 ? 'Success' : 'Failure' }) },
+  {
+    weight: 20,
+    source: 'iam.amazonaws.com',
+    name: 'GetPolicy',
+    global: true,
+    readOnly: true,
+    request: (_r, account) => ({ policyArn: `arn:aws:iam::${account}:policy/AppPolicy` }),
+  },
+  {
+    weight: 20,
+    source: 'signin.amazonaws.com',
+    name: 'ConsoleLogin',
+    global: true,
+    readOnly: false,
+    response: (r) => ({ ConsoleLogin: r() < 0.9 ? 'Success' : 'Failure' }),
+  },
   // The small share the detections listen to.
-  { weight: 3, source: 'iam.amazonaws.com', name: 'PutRolePolicy', global: true, readOnly: false, failureRate: 0.2,
-    request: (r) => ({ roleName: pick(r, ROLES), policyName: 'inline', policyDocument: r() < 0.3 ? policy('*', '*') : policy('s3:GetObject', 'arn:aws:s3:::app-assets-prod/*') }) },
-  { weight: 3, source: 'iam.amazonaws.com', name: 'CreateAccessKey', global: true, readOnly: false, failureRate: 0.2,
+  {
+    weight: 3,
+    source: 'iam.amazonaws.com',
+    name: 'PutRolePolicy',
+    global: true,
+    readOnly: false,
+    failureRate: 0.2,
+    request: (r) => ({
+      roleName: pick(r, ROLES),
+      policyName: 'inline',
+      policyDocument: r() < 0.3 ? policy('*', '*') : policy('s3:GetObject', 'arn:aws:s3:::app-assets-prod/*'),
+    }),
+  },
+  {
+    weight: 3,
+    source: 'iam.amazonaws.com',
+    name: 'CreateAccessKey',
+    global: true,
+    readOnly: false,
+    failureRate: 0.2,
     request: (r) => ({ userName: pick(r, USERS) }),
-    response: (r) => ({ accessKey: { accessKeyId: `AKIA${Math.floor(r() * 1e12)}EXAMPLE`, status: 'Active', userName: pick(r, USERS), createDate: 'Nov 2, 2026, 1:00:00 AM' } }) },
-  { weight: 2, source: 'iam.amazonaws.com', name: 'AttachRolePolicy', global: true, readOnly: false,
-    request: (r) => ({ roleName: pick(r, ROLES), policyArn: pick(r, ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess']) }) },
-  { weight: 1, source: 'iam.amazonaws.com', name: 'DeactivateMFADevice', global: true, readOnly: false, failureRate: 0.3,
-    request: (r, account) => { const user = pick(r, USERS); return { userName: user, serialNumber: `arn:aws:iam::${account}:mfa/${user}` }; } },
-  { weight: 2, source: 's3.amazonaws.com', name: 'PutBucketPolicy', readOnly: false, failureRate: 0.2,
+    response: (r) => ({
+      accessKey: { accessKeyId: `AKIA${Math.floor(r() * 1e12)}EXAMPLE`, status: 'Active', userName: pick(r, USERS), createDate: 'Nov 2, 2026, 1:00:00 AM' },
+    }),
+  },
+  {
+    weight: 2,
+    source: 'iam.amazonaws.com',
+    name: 'AttachRolePolicy',
+    global: true,
+    readOnly: false,
+    request: (r) => ({
+      roleName: pick(r, ROLES),
+      policyArn: pick(r, [
+        'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        'arn:aws:iam::aws:policy/AdministratorAccess',
+        'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess',
+      ]),
+    }),
+  },
+  {
+    weight: 1,
+    source: 'iam.amazonaws.com',
+    name: 'DeactivateMFADevice',
+    global: true,
+    readOnly: false,
+    failureRate: 0.3,
+    request: (r, account) => {
+      const user = pick(r, USERS);
+      return { userName: user, serialNumber: `arn:aws:iam::${account}:mfa/${user}` };
+    },
+  },
+  {
+    weight: 2,
+    source: 's3.amazonaws.com',
+    name: 'PutBucketPolicy',
+    readOnly: false,
+    failureRate: 0.2,
     request: (r, _a, region) => {
       const bucket = pick(r, BUCKETS);
       const principal = r() < 0.3 ? '*' : { AWS: 'arn:aws:iam::111122223333:root' };
-      return { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, policy: '', bucketPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'Read', Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }] } };
-    } },
+      return {
+        bucketName: bucket,
+        Host: `${bucket}.s3.${region}.amazonaws.com`,
+        policy: '',
+        bucketPolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'Read', Effect: 'Allow', Principal: principal, Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucket}/*` }],
+        },
+      };
+    },
+  },
   // Events of the rules on resource policies, networks and monitoring (about 0.5% together).
-  { weight: 2, source: 'ec2.amazonaws.com', name: 'AuthorizeSecurityGroupIngress', readOnly: false, failureRate: 0.1,
-    request: (r) => ({ groupId: `sg-0${Math.floor(r() * 5)}abc`, ipPermissions: { items: [{ ipProtocol: 'tcp', fromPort: pick(r, [22, 443, 5432]), toPort: pick(r, [22, 443, 5432]), ipRanges: { items: [{ cidrIp: r() < 0.3 ? '0.0.0.0/0' : '10.0.0.0/16' }] } }] } }),
-    response: () => ({ _return: true }) },
-  { weight: 1, source: 'sqs.amazonaws.com', name: 'SetQueueAttributes', readOnly: false,
+  {
+    weight: 2,
+    source: 'ec2.amazonaws.com',
+    name: 'AuthorizeSecurityGroupIngress',
+    readOnly: false,
+    failureRate: 0.1,
+    request: (r) => ({
+      groupId: `sg-0${Math.floor(r() * 5)}abc`,
+      ipPermissions: {
+        items: [
+          {
+            ipProtocol: 'tcp',
+            fromPort: pick(r, [22, 443, 5432]),
+            toPort: pick(r, [22, 443, 5432]),
+            ipRanges: { items: [{ cidrIp: r() < 0.3 ? '0.0.0.0/0' : '10.0.0.0/16' }] },
+          },
+        ],
+      },
+    }),
+    response: () => ({ _return: true }),
+  },
+  {
+    weight: 1,
+    source: 'sqs.amazonaws.com',
+    name: 'SetQueueAttributes',
+    readOnly: false,
     request: (r, account, region) => {
       const queue = `jobs-${Math.floor(r() * 5)}`;
       const principal = r() < 0.3 ? '*' : { AWS: `arn:aws:iam::${account}:root` };
-      return { queueUrl: `https://sqs.${region}.amazonaws.com/${account}/${queue}`, attributes: { Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${region}:${account}:${queue}` }] }) } };
-    } },
-  { weight: 1, source: 'kms.amazonaws.com', name: 'PutKeyPolicy', readOnly: false,
-    request: (r, account) => ({ keyId: uuid(r), policyName: 'default', policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${r() < 0.2 ? '999988887777' : account}:root` }, Action: 'kms:*', Resource: '*' }] }) }) },
-  { weight: 1, source: 'cloudtrail.amazonaws.com', name: 'UpdateTrail', readOnly: false, failureRate: 0.2,
-    request: (r) => ({ name: 'management', isMultiRegionTrail: r() < 0.8, enableLogFileValidation: true }) },
-  { weight: 1, source: 's3.amazonaws.com', name: 'PutBucketAcl', readOnly: false,
-    request: (r, _a, region) => { const bucket = pick(r, BUCKETS); return { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, acl: '', 'x-amz-acl': [r() < 0.5 ? 'public-read' : 'private'] }; } },
+      return {
+        queueUrl: `https://sqs.${region}.amazonaws.com/${account}/${queue}`,
+        attributes: {
+          Policy: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Principal: principal, Action: 'sqs:SendMessage', Resource: `arn:aws:sqs:${region}:${account}:${queue}` }],
+          }),
+        },
+      };
+    },
+  },
+  {
+    weight: 1,
+    source: 'kms.amazonaws.com',
+    name: 'PutKeyPolicy',
+    readOnly: false,
+    request: (r, account) => ({
+      keyId: uuid(r),
+      policyName: 'default',
+      policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${r() < 0.2 ? '999988887777' : account}:root` }, Action: 'kms:*', Resource: '*' }],
+      }),
+    }),
+  },
+  {
+    weight: 1,
+    source: 'cloudtrail.amazonaws.com',
+    name: 'UpdateTrail',
+    readOnly: false,
+    failureRate: 0.2,
+    request: (r) => ({ name: 'management', isMultiRegionTrail: r() < 0.8, enableLogFileValidation: true }),
+  },
+  {
+    weight: 1,
+    source: 's3.amazonaws.com',
+    name: 'PutBucketAcl',
+    readOnly: false,
+    request: (r, _a, region) => {
+      const bucket = pick(r, BUCKETS);
+      return { bucketName: bucket, Host: `${bucket}.s3.${region}.amazonaws.com`, acl: '', 'x-amz-acl': [r() < 0.5 ? 'public-read' : 'private'] };
+    },
+  },
 ];
 
 const TOTAL_WEIGHT = TEMPLATES.reduce((sum, template) => sum + template.weight, 0);
@@ -198,16 +396,31 @@ function identity(random: Random, account: string, template: Template): Record<s
   if (template.service !== undefined && random() < 0.7) return { type: 'AWSService', invokedBy: template.service };
   if (template.name === 'ConsoleLogin' || random() < 0.25) {
     const user = pick(random, USERS);
-    return { type: 'IAMUser', principalId: `AIDA${Math.floor(random() * 1e12)}EXAMPLE`, arn: `arn:aws:iam::${account}:user/${user}`, accountId: account,
-      accessKeyId: `AKIA${Math.floor(random() * 1e12)}EXAMPLE`, userName: user };
+    return {
+      type: 'IAMUser',
+      principalId: `AIDA${Math.floor(random() * 1e12)}EXAMPLE`,
+      arn: `arn:aws:iam::${account}:user/${user}`,
+      accountId: account,
+      accessKeyId: `AKIA${Math.floor(random() * 1e12)}EXAMPLE`,
+      userName: user,
+    };
   }
   const role = pick(random, ROLES);
   const session = `${role.toLowerCase()}-${Math.floor(random() * 1e6)}`;
   return {
-    type: 'AssumedRole', principalId: `AROAEXAMPLE${role.toUpperCase()}:${session}`, arn: `arn:aws:sts::${account}:assumed-role/${role}/${session}`,
-    accountId: account, accessKeyId: `ASIA${Math.floor(random() * 1e12)}EXAMPLE`,
+    type: 'AssumedRole',
+    principalId: `AROAEXAMPLE${role.toUpperCase()}:${session}`,
+    arn: `arn:aws:sts::${account}:assumed-role/${role}/${session}`,
+    accountId: account,
+    accessKeyId: `ASIA${Math.floor(random() * 1e12)}EXAMPLE`,
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: `AROAEXAMPLE${role.toUpperCase()}`, arn: `arn:aws:iam::${account}:role/${role}`, accountId: account, userName: role },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: `AROAEXAMPLE${role.toUpperCase()}`,
+        arn: `arn:aws:iam::${account}:role/${role}`,
+        accountId: account,
+        userName: role,
+      },
       webIdFederationData: {},
       attributes: { creationDate: '2026-11-02T00:00:00Z', mfaAuthenticated: 'false' },
     },
@@ -228,11 +441,25 @@ function syntheticRecord(random: Random, account: string, region: string, time: 
     eventName: template.name,
     awsRegion: template.global === true ? 'us-east-1' : region,
     sourceIPAddress: service ? (who['invokedBy'] as string) : `203.0.113.${Math.floor(random() * 254) + 1}`,
-    userAgent: service ? (who['invokedBy'] as string) : pick(random, ['aws-cli/2.17.5 md/awscrt#0.20.11 ua/2.0 os/linux#6.1', 'Boto3/1.34.100 md/Botocore#1.34.100 ua/2.0 os/linux', 'aws-sdk-js/3.600.0 ua/2.1 os/linux lang/js md/nodejs#20.15.0', 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15']),
-    ...(failed ? { errorCode: 'AccessDenied', errorMessage: `User: ${String(who['arn'] ?? 'unknown')} is not authorized to perform: ${template.source.split('.')[0]}:${template.name}` } : {}),
+    userAgent: service
+      ? (who['invokedBy'] as string)
+      : pick(random, [
+          'aws-cli/2.17.5 md/awscrt#0.20.11 ua/2.0 os/linux#6.1',
+          'Boto3/1.34.100 md/Botocore#1.34.100 ua/2.0 os/linux',
+          'aws-sdk-js/3.600.0 ua/2.1 os/linux lang/js md/nodejs#20.15.0',
+          'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15',
+        ]),
+    ...(failed
+      ? {
+          errorCode: 'AccessDenied',
+          errorMessage: `User: ${String(who['arn'] ?? 'unknown')} is not authorized to perform: ${template.source.split('.')[0]}:${template.name}`,
+        }
+      : {}),
     requestParameters: template.request?.(random, account, region) ?? null,
     responseElements: failed ? null : (template.response?.(random, account) ?? null),
-    ...(template.name === 'ConsoleLogin' ? { additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: random() < 0.8 ? 'Yes' : 'No' } } : {}),
+    ...(template.name === 'ConsoleLogin'
+      ? { additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home', MobileVersion: 'No', MFAUsed: random() < 0.8 ? 'Yes' : 'No' } }
+      : {}),
     requestID: uuid(random),
     eventID: uuid(random),
     readOnly: template.readOnly,

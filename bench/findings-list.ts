@@ -42,7 +42,16 @@ function syntheticFinding(n: number): { id: string; state: FindingState } {
     firstSeen: time,
     lastSeen: time,
     count: 1,
-    recentOccurrences: [{ eventId: `e-${n}`, eventName: 'PutUserPolicy', eventTime: time, region: 'us-east-1', actor: `arn:aws:iam::${account}:user/admin`, actorType: 'IAMUser' }],
+    recentOccurrences: [
+      {
+        eventId: `e-${n}`,
+        eventName: 'PutUserPolicy',
+        eventTime: time,
+        region: 'us-east-1',
+        actor: `arn:aws:iam::${account}:user/admin`,
+        actorType: 'IAMUser',
+      },
+    ],
     history: [{ at: time, status, reason: 'synthetic', by: `event:e-${n}` }],
     alertState: status === 'open' ? 'sent' : 'none',
   };
@@ -86,7 +95,9 @@ async function measure(store: FindingsStore, label: string, query: Parameters<Fi
 }
 
 const dynamo = await startEmbeddedDynamo();
-const client = documentClient(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }));
+const client = documentClient(
+  new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
+);
 const table = 'bench-findings';
 await ensureFindingsTable(client as unknown as DynamoDBClient, table);
 const store = new FindingsStore(client, table);

@@ -33,7 +33,9 @@ const isoDay = (days: number): string => new Date(NOW.getTime() - days * DAY).to
 function syntheticReport(users: number): { csv: string; created: Map<string, string> } {
   const created = new Map<string, string>();
   const lines = [CREDENTIAL_REPORT_COLUMNS.join(',')];
-  lines.push(`<root_account>,arn:aws:iam::111122223333:root,${isoDay(3000)},not_supported,${isoDay(2)},not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`);
+  lines.push(
+    `<root_account>,arn:aws:iam::111122223333:root,${isoDay(3000)},not_supported,${isoDay(2)},not_supported,not_supported,true,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A`,
+  );
   for (let n = 0; n < users; n += 1) {
     const user = `user-${String(n).padStart(5, '0')}`;
     const age = 1 + ((n * 37) % 400);
@@ -43,11 +45,28 @@ function syntheticReport(users: number): { csv: string; created: Map<string, str
     created.set(user, isoDay(age));
     lines.push(
       [
-        user, `arn:aws:iam::111122223333:user/${user}`, isoDay(age + 10),
-        String(console), console ? isoDay(3) : 'N/A', console ? isoDay(age) : 'N/A', 'N/A', String(n % 8 !== 0),
-        'true', isoDay(age), used, used === 'N/A' ? 'N/A' : 'us-east-1', used === 'N/A' ? 'N/A' : 's3',
-        String(second), second ? isoDay(5) : 'N/A', 'N/A', 'N/A', 'N/A',
-        'false', 'N/A', 'false', 'N/A',
+        user,
+        `arn:aws:iam::111122223333:user/${user}`,
+        isoDay(age + 10),
+        String(console),
+        console ? isoDay(3) : 'N/A',
+        console ? isoDay(age) : 'N/A',
+        'N/A',
+        String(n % 8 !== 0),
+        'true',
+        isoDay(age),
+        used,
+        used === 'N/A' ? 'N/A' : 'us-east-1',
+        used === 'N/A' ? 'N/A' : 's3',
+        String(second),
+        second ? isoDay(5) : 'N/A',
+        'N/A',
+        'N/A',
+        'N/A',
+        'false',
+        'N/A',
+        'false',
+        'N/A',
       ].join(','),
     );
   }
@@ -61,22 +80,34 @@ async function measure(users: number, mode: KeyMode) {
   const iam = mockClient(iamClient);
   mockClient(smClient).resolves({});
   // The current report is five hours old: the reader generates a new one and polls once.
-  iam.on(GetCredentialReportCommand)
+  iam
+    .on(GetCredentialReportCommand)
     .resolvesOnce({ Content: new Uint8Array(Buffer.from(csv)), GeneratedTime: new Date(NOW.getTime() - 5 * 3_600_000) })
     .resolves({ Content: new Uint8Array(Buffer.from(csv)), GeneratedTime: NOW });
   iam.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
   iam.on(ListAccessKeysCommand).callsFake((input: { UserName?: string }) => ({
-    AccessKeyMetadata: [{ UserName: input.UserName, AccessKeyId: `AKIA${input.UserName}`, Status: 'Active', CreateDate: new Date(created.get(input.UserName ?? '') ?? 0) }],
+    AccessKeyMetadata: [
+      { UserName: input.UserName, AccessKeyId: `AKIA${input.UserName}`, Status: 'Active', CreateDate: new Date(created.get(input.UserName ?? '') ?? 0) },
+    ],
   }));
   iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 'owner', Value: 'team@example.com' }] });
   iam.on(ListGroupsForUserCommand).resolves({ Groups: [] });
   iam.on(UpdateAccessKeyCommand).resolves({});
   let keys = 0;
-  iam.on(CreateAccessKeyCommand).callsFake(() => ({ AccessKey: { AccessKeyId: `AKIANEW${(keys += 1)}`, SecretAccessKey: 'x'.repeat(40), Status: 'Active', UserName: 'u', CreateDate: NOW } }));
+  iam.on(CreateAccessKeyCommand).callsFake(() => ({
+    AccessKey: { AccessKeyId: `AKIANEW${(keys += 1)}`, SecretAccessKey: 'x'.repeat(40), Status: 'Active', UserName: 'u', CreateDate: NOW },
+  }));
 
   const settings = validateKeySettings({ ...DEFAULT_KEY_SETTINGS, mode, maxActionsPerRun: CAP });
   const started = performance.now();
-  const result = await runKeyAudit({ iam: iamClient, secretsManager: smClient, rotationStates: new InMemoryRotationStateStore(), settings, now: () => NOW, sleep: async () => {} });
+  const result = await runKeyAudit({
+    iam: iamClient,
+    secretsManager: smClient,
+    rotationStates: new InMemoryRotationStateStore(),
+    settings,
+    now: () => NOW,
+    sleep: async () => {},
+  });
   const auditMs = performance.now() - started;
 
   // The pure core alone, on the parsed rows.
@@ -95,7 +126,9 @@ async function measure(users: number, mode: KeyMode) {
 }
 
 process.stdout.write(`key audit on a synthetic account, cap ${CAP} changes per run\n`);
-process.stdout.write(`${'users'.padStart(6)}  ${'mode'.padEnd(10)}  ${'findings'.padStart(8)}  ${'IAM reads'.padStart(9)}  ${'decide ms'.padStart(9)}  ${'audit ms'.padStart(8)}  calls\n`);
+process.stdout.write(
+  `${'users'.padStart(6)}  ${'mode'.padEnd(10)}  ${'findings'.padStart(8)}  ${'IAM reads'.padStart(9)}  ${'decide ms'.padStart(9)}  ${'audit ms'.padStart(8)}  calls\n`,
+);
 for (const mode of ['report', 'deactivate', 'rotate'] as const) {
   for (const users of SIZES) {
     const m = await measure(users, mode);

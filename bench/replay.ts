@@ -75,7 +75,8 @@ async function corpusOf(records: number): Promise<string> {
 
 export async function benchReplay(records = 200_000): Promise<void> {
   const rows: string[] = [];
-  const format = (m: Measurement) => `${Math.round(m.recordsPerSecond).toLocaleString('en-US').padStart(9)} rec/s  peak ${m.peakRssMb.toFixed(0).padStart(4)} MB`;
+  const format = (m: Measurement) =>
+    `${Math.round(m.recordsPerSecond).toLocaleString('en-US').padStart(9)} rec/s  peak ${m.peakRssMb.toFixed(0).padStart(4)} MB`;
   for (const size of [records, records * 5]) {
     const directory = await corpusOf(size);
     // Interleaved runs, median of each: one slow moment of a shared machine does not decide the figure.
@@ -89,9 +90,13 @@ export async function benchReplay(records = 200_000): Promise<void> {
     const replayed = median(replays);
     const ratio = (replayed.recordsPerSecond / floor.recordsPerSecond) * 100;
     const verdict = ratio >= 70 ? 'meets the 70% target' : 'BELOW the 70% target';
-    rows.push(`${size.toLocaleString('en-US').padStart(9)} records   floor ${format(floor)}   replay ${format(replayed)}   replay/floor ${ratio.toFixed(0)}% (${verdict})`);
+    rows.push(
+      `${size.toLocaleString('en-US').padStart(9)} records   floor ${format(floor)}   replay ${format(replayed)}   replay/floor ${ratio.toFixed(0)}% (${verdict})`,
+    );
   }
-  process.stdout.write(`replay throughput (median of ${RUNS} runs) and peak memory (highest) (target: replay >= 70% of floor; peak memory flat as the corpus grows)\n${rows.join('\n')}\n`);
+  process.stdout.write(
+    `replay throughput (median of ${RUNS} runs) and peak memory (highest) (target: replay >= 70% of floor; peak memory flat as the corpus grows)\n${rows.join('\n')}\n`,
+  );
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

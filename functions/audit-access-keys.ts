@@ -33,5 +33,16 @@ const ownRoleName = optionalSetting(process.env, 'AUDIT_ROLE_NAME');
 export const handler = middy<ScheduledEvent, AuditSummary, Error, LoggedContext>()
   .use(invocationLogger(logger))
   .handler((_event, context) =>
-    auditKeys({ iam, secretsManager, rotationStates, settings, now: () => new Date(), store, alerter, publisher, ...(ownRoleName === undefined ? {} : { ownRoleName }), logger: context.logger ?? logger }),
+    auditKeys({
+      iam,
+      secretsManager,
+      rotationStates,
+      settings,
+      now: () => new Date(),
+      store,
+      alerter,
+      publisher,
+      ...(ownRoleName === undefined ? {} : { ownRoleName }),
+      logger: context.logger ?? logger,
+    }),
   );

@@ -24,7 +24,10 @@ const resolvedTtlDays = numberSetting(process.env, 'RESOLVED_FINDINGS_TTL_DAYS',
 const alertSettings = alertSettingsFromEnvironment(process.env, findingsTable);
 const logger = createLogger({ name: 'detect-cloudtrail-event' });
 const trustOrganization = oneOfSetting(process.env, 'TRUST_ORGANIZATION', ['true', 'false'], 'false') === 'true';
-const boundary = new TrustedBoundarySource(trustedBoundaryFromEnvironment(process.env), trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined);
+const boundary = new TrustedBoundarySource(
+  trustedBoundaryFromEnvironment(process.env),
+  trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined,
+);
 const store = new FindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const engine = new DetectionEngine(catalogue);
 const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });

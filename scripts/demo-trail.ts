@@ -51,12 +51,25 @@ const roleSession = (role: string, session: string): Record => ({
   accountId: DEMO_ACCOUNT,
   accessKeyId: `ASIA${hex(16).toUpperCase()}`,
   sessionContext: {
-    sessionIssuer: { type: 'Role', principalId: `AROAEXAMPLE${role.toUpperCase().slice(0, 8)}`, arn: `arn:aws:iam::${DEMO_ACCOUNT}:role/${role}`, accountId: DEMO_ACCOUNT, userName: role },
+    sessionIssuer: {
+      type: 'Role',
+      principalId: `AROAEXAMPLE${role.toUpperCase().slice(0, 8)}`,
+      arn: `arn:aws:iam::${DEMO_ACCOUNT}:role/${role}`,
+      accountId: DEMO_ACCOUNT,
+      userName: role,
+    },
     attributes: { creationDate: `${DAY}T00:00:00Z`, mfaAuthenticated: 'false' },
   },
 });
 
-const ROOT = { type: 'Root', principalId: DEMO_ACCOUNT, arn: `arn:aws:iam::${DEMO_ACCOUNT}:root`, accountId: DEMO_ACCOUNT, accessKeyId: 'ASIAROOTSESSION00001', sessionContext: { attributes: { creationDate: `${DAY}T03:40:00Z`, mfaAuthenticated: 'false' } } };
+const ROOT = {
+  type: 'Root',
+  principalId: DEMO_ACCOUNT,
+  arn: `arn:aws:iam::${DEMO_ACCOUNT}:root`,
+  accountId: DEMO_ACCOUNT,
+  accessKeyId: 'ASIAROOTSESSION00001',
+  sessionContext: { attributes: { creationDate: `${DAY}T03:40:00Z`, mfaAuthenticated: 'false' } },
+};
 const ALICE = userIdentity('alice', 'ASIAALICECONSOLE0001', 'true');
 const BUILD_BOT = userIdentity('build-bot', 'AKIABUILDBOTKEY00001');
 const ATTACKER_IP = '198.51.100.77';
@@ -97,7 +110,15 @@ function attackStory(): Record[] {
     event(t('02:14:40'), BUILD_BOT, 'iam.amazonaws.com', 'CreateUser', {
       ...attacker,
       requestParameters: { userName: 'svc-backup' },
-      responseElements: { user: { userName: 'svc-backup', path: '/', userId: 'AIDASVCBACKUP0000001', arn: `arn:aws:iam::${DEMO_ACCOUNT}:user/svc-backup`, createDate: 'Nov 20, 2026 2:14:40 AM' } },
+      responseElements: {
+        user: {
+          userName: 'svc-backup',
+          path: '/',
+          userId: 'AIDASVCBACKUP0000001',
+          arn: `arn:aws:iam::${DEMO_ACCOUNT}:user/svc-backup`,
+          createDate: 'Nov 20, 2026 2:14:40 AM',
+        },
+      },
     }),
     event(t('02:15:12'), BUILD_BOT, 'iam.amazonaws.com', 'AttachUserPolicy', {
       ...attacker,
@@ -133,12 +154,20 @@ function attackStory(): Record[] {
         bucketName: 'acme-customer-exports',
         Host: 'acme-customer-exports.s3.eu-west-1.amazonaws.com',
         policy: '',
-        bucketPolicy: { Version: '2012-10-17', Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-customer-exports/*' }] },
+        bucketPolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::acme-customer-exports/*' }],
+        },
       },
     }),
     event(t('02:26:30'), userIdentity('svc-backup', 'AKIASVCBACKUPKEY0001'), 's3.amazonaws.com', 'PutBucketAcl', {
       ...attacker,
-      requestParameters: { bucketName: 'acme-static-assets', Host: 'acme-static-assets.s3.eu-west-1.amazonaws.com', acl: '', 'x-amz-acl': ['public-read-write'] },
+      requestParameters: {
+        bucketName: 'acme-static-assets',
+        Host: 'acme-static-assets.s3.eu-west-1.amazonaws.com',
+        acl: '',
+        'x-amz-acl': ['public-read-write'],
+      },
     }),
     // A way back in that survives a key reset: a role the attacker's own account can assume.
     event(t('02:28:47'), userIdentity('svc-backup', 'AKIASVCBACKUPKEY0001'), 'iam.amazonaws.com', 'UpdateAssumeRolePolicy', {
@@ -147,14 +176,25 @@ function attackStory(): Record[] {
         roleName: 'ops-break-glass',
         policyDocument: JSON.stringify({
           Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OUTSIDE_ACCOUNT}:root` }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'sts:ExternalId': 'ops-2026' } } }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Principal: { AWS: `arn:aws:iam::${OUTSIDE_ACCOUNT}:root` },
+              Action: 'sts:AssumeRole',
+              Condition: { StringEquals: { 'sts:ExternalId': 'ops-2026' } },
+            },
+          ],
         }),
       },
     }),
     // The database disk, shared with the attacker's account.
     event(t('02:31:20'), userIdentity('svc-backup', 'AKIASVCBACKUPKEY0001'), 'ec2.amazonaws.com', 'ModifySnapshotAttribute', {
       ...attacker,
-      requestParameters: { snapshotId: 'snap-0db5a1e2c3d4f5061', attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: { add: { items: [{ userId: OUTSIDE_ACCOUNT }] } } },
+      requestParameters: {
+        snapshotId: 'snap-0db5a1e2c3d4f5061',
+        attributeType: 'CREATE_VOLUME_PERMISSION',
+        createVolumePermission: { add: { items: [{ userId: OUTSIDE_ACCOUNT }] } },
+      },
       responseElements: { requestId: uuid(), _return: true },
     }),
     // Denied, and still worth knowing: someone tried to switch GuardDuty off.
@@ -194,7 +234,10 @@ function lookAlikes(): Record[] {
       requestParameters: {
         roleName: 'lambda-image-resizer',
         policyName: 'read-uploads',
-        policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-uploads/*' }] }),
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: 'arn:aws:s3:::acme-uploads/*' }],
+        }),
       },
     }),
     event(t('10:14:00'), deployer, 's3.amazonaws.com', 'PutBucketPolicy', {
@@ -203,14 +246,25 @@ function lookAlikes(): Record[] {
         bucketPolicy: {
           Version: '2012-10-17',
           Statement: [
-            { Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::acme-cloudtrail-logs/AWSLogs/${DEMO_ACCOUNT}/*`, Condition: { StringEquals: { 'aws:SourceAccount': DEMO_ACCOUNT } } },
+            {
+              Sid: 'AWSCloudTrailWrite',
+              Effect: 'Allow',
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: 's3:PutObject',
+              Resource: `arn:aws:s3:::acme-cloudtrail-logs/AWSLogs/${DEMO_ACCOUNT}/*`,
+              Condition: { StringEquals: { 'aws:SourceAccount': DEMO_ACCOUNT } },
+            },
           ],
         },
       },
     }),
     // Shared with the partner account that demo/warden.config.json trusts.
     event(t('10:20:00'), deployer, 'ec2.amazonaws.com', 'ModifySnapshotAttribute', {
-      requestParameters: { snapshotId: 'snap-0a9b8c7d6e5f40312', attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: { add: { items: [{ userId: TRUSTED_PARTNER_ACCOUNT }] } } },
+      requestParameters: {
+        snapshotId: 'snap-0a9b8c7d6e5f40312',
+        attributeType: 'CREATE_VOLUME_PERMISSION',
+        createVolumePermission: { add: { items: [{ userId: TRUSTED_PARTNER_ACCOUNT }] } },
+      },
       responseElements: { requestId: uuid(), _return: true },
     }),
     event(t('11:30:00'), deployer, 'iam.amazonaws.com', 'AttachRolePolicy', {
@@ -238,7 +292,12 @@ const ROUTINE: readonly [string, string][] = [
 ];
 
 function routineDay(count: number): Record[] {
-  const identities = [roleSession('Deployer', 'github-actions'), roleSession('lambda-image-resizer', 'resizer'), ALICE, roleSession('AWSServiceRoleForECS', 'ecs')];
+  const identities = [
+    roleSession('Deployer', 'github-actions'),
+    roleSession('lambda-image-resizer', 'resizer'),
+    ALICE,
+    roleSession('AWSServiceRoleForECS', 'ecs'),
+  ];
   return Array.from({ length: count }, (_, index) => {
     const seconds = Math.floor((index / count) * 86_000);
     const clock = new Date(Date.parse(`${DAY}T00:00:00Z`) + seconds * 1000).toISOString().replace('.000Z', 'Z');

@@ -34,8 +34,7 @@ export async function buildActionLevels(): Promise<ActionLevelsData> {
       const level = String(details.accessLevel).toLowerCase();
       if (level.includes('permissions management')) {
         if (!READ_VERB.test(details.name)) names.push(details.name);
-      }
-      else if (service === 's3' && (level.includes('write') || level.includes('tagging'))) s3Write.push(details.name);
+      } else if (service === 's3' && (level.includes('write') || level.includes('tagging'))) s3Write.push(details.name);
     }
     if (names.length > 0) permissionsManagement[service] = names.sort();
   }

@@ -100,7 +100,12 @@ export class Alerter {
 
   /** The message for one due alert (pure). */
   messageFor(due: AlertDue): AlertMessage {
-    return buildAlert({ kind: due.kind, finding: due.finding, rule: this.rules.get(due.finding.ruleId), findingsTable: this.dependencies.settings.findingsTable });
+    return buildAlert({
+      kind: due.kind,
+      finding: due.finding,
+      rule: this.rules.get(due.finding.ruleId),
+      findingsTable: this.dependencies.settings.findingsTable,
+    });
   }
 
   async deliver(changes: readonly FindingChange[], logger: Logger): Promise<AlertReport> {
@@ -130,7 +135,9 @@ export class Alerter {
         }
         const pending = opened.slice(index).map((rest) => rest.finding.id);
         logger.error({ ...fields, pending: pending.length, err: error }, 'alert not sent; the findings stay pending for a retry');
-        throw new AlertDeliveryError(`could not publish ${pending.length} alert${pending.length === 1 ? '' : 's'}: ${publishErrorReason(error)}`, pending, { cause: error });
+        throw new AlertDeliveryError(`could not publish ${pending.length} alert${pending.length === 1 ? '' : 's'}: ${publishErrorReason(error)}`, pending, {
+          cause: error,
+        });
       }
     }
 
@@ -177,7 +184,10 @@ export class Alerter {
         await publisher.publish(this.messageFor({ kind: 'reminder', finding }));
         reminders += 1;
       } catch (error) {
-        logger.warn({ findingId: finding.id, ruleId: finding.ruleId, reason: publishErrorReason(error) }, 'reminder not sent; the next is due one interval later');
+        logger.warn(
+          { findingId: finding.id, ruleId: finding.ruleId, reason: publishErrorReason(error) },
+          'reminder not sent; the next is due one interval later',
+        );
       }
     }
     return { owedAlerts, reminders };

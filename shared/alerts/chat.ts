@@ -37,7 +37,9 @@ export function chatNotification(facts: AlertFacts, subject: string, budget: Cha
   const description =
     facts.kind === 'resolved'
       ? [
-          facts.resolution === undefined ? 'The risk is no longer present.' : `The risk was removed at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}.`,
+          facts.resolution === undefined
+            ? 'The risk is no longer present.'
+            : `The risk was removed at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}.`,
           `*Resource:* \`${finding.resource}\``,
           `*Finding:* \`${finding.id}\``,
         ]

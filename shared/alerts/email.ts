@@ -15,7 +15,10 @@ export function subjectOf(facts: AlertFacts): string {
 
 /** SNS rejects a Subject with line breaks or non-ASCII characters. */
 function asciiLine(text: string): string {
-  return text.replace(/[^\x20-\x7e]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 function cutSubject(subject: string): string {
@@ -37,12 +40,20 @@ function openedEmail(facts: AlertFacts, budget: EmailBudget): string {
   const lines: string[] = [`${facts.severityLabel}: ${facts.title} (${finding.ruleId}) in account ${finding.account}`, '', cut(finding.summary, 2_000), ''];
   if (facts.kind === 'reminder') lines.push(`Still open since ${readableTime(finding.statusChangedAt)}: a reminder, since nothing has fixed it yet.`, '');
   if (facts.reopened) lines.push('This risk had been resolved before and has come back.', '');
-  if (facts.resolution !== undefined) lines.push(`Already resolved by a later event at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}. Check what happened meanwhile.`, '');
+  if (facts.resolution !== undefined)
+    lines.push(`Already resolved by a later event at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}. Check what happened meanwhile.`, '');
   if (latest !== undefined) {
     lines.push('WHO', `  ${latest.actor}`, `  (${actorKind(latest)})`, '');
     lines.push('WHEN', `  ${readableTime(latest.eventTime)}, ${latest.eventName}`);
     if (finding.count > 1) lines.push(`  ${finding.count} events since ${readableTime(finding.firstSeen)}`);
-    lines.push('', 'FROM WHERE', `  source IP   ${latest.sourceIp ?? '(not recorded)'}`, `  user agent  ${cut(latest.userAgent ?? '(not recorded)', 300)}`, `  region      ${latest.region}`, '');
+    lines.push(
+      '',
+      'FROM WHERE',
+      `  source IP   ${latest.sourceIp ?? '(not recorded)'}`,
+      `  user agent  ${cut(latest.userAgent ?? '(not recorded)', 300)}`,
+      `  region      ${latest.region}`,
+      '',
+    );
   }
   lines.push('WHAT CHANGED', `  resource  ${finding.resource}`);
   if (finding.scope !== undefined) lines.push(`  scope     ${finding.scope}`);

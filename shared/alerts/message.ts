@@ -76,13 +76,28 @@ export function buildAlert(input: AlertInput, maxBytes = MAX_MESSAGE_BYTES): Ale
 }
 
 /** The last resort: identity, summary and command only, each cut short. Always fits. */
-function minimalAlert(input: AlertInput, facts: AlertFacts, subject: string, attributes: Record<string, MessageAttributeValue>, maxBytes: number): AlertMessage {
+function minimalAlert(
+  input: AlertInput,
+  facts: AlertFacts,
+  subject: string,
+  attributes: Record<string, MessageAttributeValue>,
+  maxBytes: number,
+): AlertMessage {
   const { finding } = facts;
-  const identity = { id: finding.id, ruleId: finding.ruleId, severity: finding.severity, account: finding.account, region: finding.region, status: finding.status };
+  const identity = {
+    id: finding.id,
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    account: finding.account,
+    region: finding.region,
+    status: finding.status,
+  };
   const room = Math.max(200, Math.floor(maxBytes / 40));
   const summary = cut(finding.summary, room);
   const resource = cut(finding.resource, room);
-  const chat = chatNotification({ ...facts, finding: { ...finding, summary, resource, details: {} }, remediationSteps: [], description: undefined }, subject, { quote: 20 });
+  const chat = chatNotification({ ...facts, finding: { ...finding, summary, resource, details: {} }, remediationSteps: [], description: undefined }, subject, {
+    quote: 20,
+  });
   const bodies: AlertBodies = {
     default: JSON.stringify({ alert: facts.kind, finding: { ...identity, resource, summary, truncated: true } }),
     email: `${subject}\n\n${summary}\n\nThe full alert was too large to send. See it with: ${facts.showCommand}\n`,
@@ -91,9 +106,19 @@ function minimalAlert(input: AlertInput, facts: AlertFacts, subject: string, att
   return assemble(input, facts, subject, attributes, bodies, chat);
 }
 
-function assemble(input: AlertInput, facts: AlertFacts, subject: string, attributes: Record<string, MessageAttributeValue>, bodies: AlertBodies, chat: ChatbotNotification): AlertMessage {
+function assemble(
+  input: AlertInput,
+  facts: AlertFacts,
+  subject: string,
+  attributes: Record<string, MessageAttributeValue>,
+  bodies: AlertBodies,
+  chat: ChatbotNotification,
+): AlertMessage {
   const message = JSON.stringify(bodies);
-  const attributeBytes = Object.entries(attributes).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.StringValue ?? '') + 6, 0);
+  const attributeBytes = Object.entries(attributes).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.StringValue ?? '') + 6,
+    0,
+  );
   return {
     kind: input.kind,
     findingId: facts.finding.id,

@@ -35,7 +35,10 @@ export class SnsAlertPublisher implements AlertPublisher {
     this.owned = options.client === undefined;
     this.client =
       options.client ??
-      snsClient({ ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }), region: options.region ?? regionOfTopic(options.topicArn) });
+      snsClient({
+        ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+        region: options.region ?? regionOfTopic(options.topicArn),
+      });
   }
 
   async publish(message: Publishable): Promise<{ messageId?: string | undefined }> {

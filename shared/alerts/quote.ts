@@ -22,7 +22,8 @@ export const SHRINK_LEVELS: readonly ShrinkLevel[] = [
 const MAX_DEPTH = 12;
 
 export function shrinkValue(value: unknown, level: ShrinkLevel, depth = 0): unknown {
-  if (typeof value === 'string') return value.length <= level.maxString ? value : `${value.slice(0, level.maxString)}… (${value.length - level.maxString} more characters)`;
+  if (typeof value === 'string')
+    return value.length <= level.maxString ? value : `${value.slice(0, level.maxString)}… (${value.length - level.maxString} more characters)`;
   if (value === null || typeof value !== 'object') return value;
   if (depth >= MAX_DEPTH) return '(nested too deep to quote)';
   if (Array.isArray(value)) {

@@ -162,7 +162,10 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         try {
           const alerter = new Alerter({ store, publisher, settings: { ...DEFAULT_ALERT_SETTINGS, minSeverity: 'info' }, rules: ruleBook });
           const finding = await store.get(id);
-          const report = await alerter.deliver(finding === undefined ? [] : [{ findingId: id, outcome: 'unchanged', finding }], createLogger({ level: 'silent' }));
+          const report = await alerter.deliver(
+            finding === undefined ? [] : [{ findingId: id, outcome: 'unchanged', finding }],
+            createLogger({ level: 'silent' }),
+          );
           if (report.failed.length > 0) {
             io.err(`SNS rejected the alert of ${id}: ${report.failed[0]?.reason ?? 'unknown reason'}\n`);
             return ExitCode.failure;
@@ -192,7 +195,11 @@ const SUBCOMMANDS: Record<string, Subcommand> = {
         const rows = suppressions.map((suppression) => [
           suppression.id,
           suppression.ruleId ?? '',
-          suppression.findingId !== undefined ? `finding ${suppression.findingId}` : suppression.resourcePattern !== undefined ? `resource ${suppression.resourcePattern}` : `actor ${suppression.actorPattern ?? ''}`,
+          suppression.findingId !== undefined
+            ? `finding ${suppression.findingId}`
+            : suppression.resourcePattern !== undefined
+              ? `resource ${suppression.resourcePattern}`
+              : `actor ${suppression.actorPattern ?? ''}`,
           suppression.until === undefined ? 'never' : `${suppression.until}${isActive(suppression, now()) ? '' : ' (expired)'}`,
           suppression.createdBy,
           suppression.reason,
@@ -237,7 +244,15 @@ async function listCommand(
   } else if (options.format === 'text') {
     if (found.length === 0) io.out('no findings\n');
     else {
-      const rows = found.map((finding) => [finding.id, finding.severity.toUpperCase(), finding.status, finding.ruleId, finding.resource, finding.lastSeen, String(finding.count)]);
+      const rows = found.map((finding) => [
+        finding.id,
+        finding.severity.toUpperCase(),
+        finding.status,
+        finding.ruleId,
+        finding.resource,
+        finding.lastSeen,
+        String(finding.count),
+      ]);
       io.out(textTable(['ID', 'SEVERITY', 'STATUS', 'RULE', 'RESOURCE', 'LAST SEEN', 'COUNT'], rows));
       io.out(`${found.length} finding(s)\n`);
     }
@@ -365,7 +380,14 @@ export function renderFinding(finding: Finding, occurrences: readonly Occurrence
   ]);
   lines.push(indent(textTable(['TIME', 'EVENT', 'ACTOR', 'MFA', 'SOURCE IP', 'REGION', 'EVENT ID'], rows).trimEnd()));
   lines.push('', 'History');
-  lines.push(indent(textTable(['WHEN', 'STATUS', 'BY', 'WHY'], finding.history.map((entry) => [entry.at, entry.status, entry.by, entry.reason])).trimEnd()));
+  lines.push(
+    indent(
+      textTable(
+        ['WHEN', 'STATUS', 'BY', 'WHY'],
+        finding.history.map((entry) => [entry.at, entry.status, entry.by, entry.reason]),
+      ).trimEnd(),
+    ),
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -388,7 +410,9 @@ function suppressPrepared(target: SuppressionTarget, values: Values, now: () => 
   }
   return async (store, io, { by }) => {
     const { suppression, suppressed } = await store.suppress(target, { reason, by, ...(until === undefined ? {} : { until }) });
-    io.out(`suppression ${suppression.id} ${describeSuppression(suppression)}${until === undefined ? '' : ` until ${until}`}; ${suppressed.length} open finding(s) suppressed\n`);
+    io.out(
+      `suppression ${suppression.id} ${describeSuppression(suppression)}${until === undefined ? '' : ` until ${until}`}; ${suppressed.length} open finding(s) suppressed\n`,
+    );
     for (const change of suppressed) io.out(`  ${change.findingId}\n`);
     return ExitCode.ok;
   };
@@ -406,7 +430,8 @@ function suppressionTarget(values: Values, positionals: string[], command: strin
   const resource = typeof values.resource === 'string' ? values.resource : undefined;
   const actor = typeof values.actor === 'string' ? values.actor : undefined;
   if (positionals.length > 0) {
-    if (rule !== undefined || resource !== undefined || actor !== undefined) throw new UsageError(`${command}: give an ID or --rule with --resource/--actor, not both`);
+    if (rule !== undefined || resource !== undefined || actor !== undefined)
+      throw new UsageError(`${command}: give an ID or --rule with --resource/--actor, not both`);
     return onePositional(positionals, command, 'ID');
   }
   if (rule === undefined) throw new UsageError(`${command}: give a finding ID, or --rule with --resource PATTERN or --actor PATTERN`);
@@ -442,7 +467,9 @@ function onePositional(positionals: string[], command: string, name: string): st
 function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
-

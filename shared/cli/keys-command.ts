@@ -39,7 +39,8 @@ export async function keysCommand(argv: string[], io: CliIO, env: Readonly<Recor
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n${USAGE}`);
-  if (values.mode !== undefined && !(KEY_MODES as readonly string[]).includes(values.mode)) throw new UsageError(`--mode must be one of ${KEY_MODES.join(', ')}`);
+  if (values.mode !== undefined && !(KEY_MODES as readonly string[]).includes(values.mode))
+    throw new UsageError(`--mode must be one of ${KEY_MODES.join(', ')}`);
   const now = typeof values.now === 'string' ? isoTimeOption(values.now, '--now') : undefined;
   const mode = values.mode as KeyMode | undefined;
   let settings;
@@ -52,7 +53,8 @@ export async function keysCommand(argv: string[], io: CliIO, env: Readonly<Recor
 
   if (values['credential-report'] !== undefined) {
     if (mode !== undefined && mode !== 'report') throw new UsageError('--credential-report audits offline: only --mode report applies');
-    if (values.region !== undefined || values.table !== undefined) throw new UsageError('--credential-report audits offline: --region and --table do not apply');
+    if (values.region !== undefined || values.table !== undefined)
+      throw new UsageError('--credential-report audits offline: --region and --table do not apply');
     const path = values['credential-report'];
     const content = path === '-' ? await readStream(io.stdin) : await readFile(path);
     const at = now ?? new Date();
@@ -70,11 +72,13 @@ export async function keysCommand(argv: string[], io: CliIO, env: Readonly<Recor
   const iam = new IAMClient(clientConfig);
   const secretsManager = new SecretsManagerClient(clientConfig);
   const dynamo = values.table === undefined ? undefined : documentClient(new DynamoDBClient(clientConfig));
-  const rotationStates: RotationStateStore = dynamo === undefined || values.table === undefined ? new InMemoryRotationStateStore() : new DynamoRotationStateStore(dynamo, values.table);
+  const rotationStates: RotationStateStore =
+    dynamo === undefined || values.table === undefined ? new InMemoryRotationStateStore() : new DynamoRotationStateStore(dynamo, values.table);
   try {
     const result = await runKeyAudit({ iam, secretsManager, rotationStates, settings, now: () => new Date() });
     print(result.findings, values.json === true, io);
-    for (const outcome of result.outcomes) io.err(`${outcome.status}: ${outcome.kind} ${outcome.user}${outcome.accessKeyId ? ` ${outcome.accessKeyId}` : ''}: ${outcome.detail}\n`);
+    for (const outcome of result.outcomes)
+      io.err(`${outcome.status}: ${outcome.kind} ${outcome.user}${outcome.accessKeyId ? ` ${outcome.accessKeyId}` : ''}: ${outcome.detail}\n`);
     io.err(
       `${result.findings.length} finding(s) for ${result.users} user(s) (report of ${result.generatedTime}); mode ${settings.mode}` +
         `${settings.mode === 'report' ? ' (dry run)' : `: ${result.outcomes.filter((o) => o.status === 'done').length} change(s) made`}` +

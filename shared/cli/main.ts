@@ -59,7 +59,10 @@ export function explainFailure(error: unknown): [string, number] {
   const code = (error as { code?: unknown }).code;
   if (code === 'ENOENT') return [`no such file: ${(error as { path?: string }).path ?? message}`, ExitCode.notFound];
   if (error instanceof Error && error.name === 'CredentialsProviderError') {
-    return ['no AWS credentials found (environment, ~/.aws, SSO...); without an account, use the embedded store (--store) or warden keys --credential-report FILE', ExitCode.failure];
+    return [
+      'no AWS credentials found (environment, ~/.aws, SSO...); without an account, use the embedded store (--store) or warden keys --credential-report FILE',
+      ExitCode.failure,
+    ];
   }
   if (message === 'Region is missing') return ['no AWS region: pass --region or set AWS_REGION', ExitCode.failure];
   return [message, ExitCode.failure];

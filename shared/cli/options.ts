@@ -106,7 +106,8 @@ export function isoTimeOption(text: string, option: string): Date {
     calendar.getUTCSeconds() === Number(second);
   // CloudTrail times are UTC: a date, or a time without a zone, is read as UTC too.
   const zone = parts?.[7] === undefined ? 'Z' : '';
-  const time = parts === null ? Number.NaN : Date.parse(parts[4] === undefined ? `${year}-${month}-${day}T00:00:00Z` : `${text.trim().replace(' ', 'T')}${zone}`);
+  const time =
+    parts === null ? Number.NaN : Date.parse(parts[4] === undefined ? `${year}-${month}-${day}T00:00:00Z` : `${text.trim().replace(' ', 'T')}${zone}`);
   if (!real || Number.isNaN(time)) throw new UsageError(`${option} must be an ISO date or time such as 2026-11-24 or 2026-11-24T08:00:00Z (got "${text}")`);
   return new Date(time);
 }

@@ -68,18 +68,24 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const json = values.json === true;
   const selection = storeSelection(values);
   const failOn = typeof values['fail-on'] === 'string' ? severityOption(values['fail-on'], '--fail-on') : undefined;
-  if (values['reset-store'] === true && !('storeDir' in selection)) throw new UsageError('--reset-store only applies to the embedded store (--store), never to a deployed --table');
+  if (values['reset-store'] === true && !('storeDir' in selection))
+    throw new UsageError('--reset-store only applies to the embedded store (--store), never to a deployed --table');
   const alertMode = typeof values.alerts === 'string' ? values.alerts : 'terminal';
   if (!(ALERT_MODES as readonly string[]).includes(alertMode)) throw new UsageError(`--alerts must be one of ${ALERT_MODES.join(', ')}; got "${alertMode}"`);
   const topicArn = typeof values['sns-topic'] === 'string' ? values['sns-topic'] : undefined;
   if (topicArn !== undefined && !isSnsTopicArn(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
   if (topicArn !== undefined && alertMode === 'none') throw new UsageError('--sns-topic publishes alerts; it cannot be combined with --alerts none');
-  const minSeverity = typeof values['alert-min-severity'] === 'string' ? severityOption(values['alert-min-severity'], '--alert-min-severity') : DEFAULT_ALERT_SETTINGS.minSeverity;
+  const minSeverity =
+    typeof values['alert-min-severity'] === 'string'
+      ? severityOption(values['alert-min-severity'], '--alert-min-severity')
+      : DEFAULT_ALERT_SETTINGS.minSeverity;
   const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...('tableName' in selection ? { findingsTable: selection.tableName } : {}) };
 
   const boundary = await trustedBoundaryOption(values);
   if (boundary === undefined) {
-    io.err('note: no trusted accounts given (--trusted-accounts or warden.config.json): rules about access from outside the account trust only the account itself.\n');
+    io.err(
+      'note: no trusted accounts given (--trusted-accounts or warden.config.json): rules about access from outside the account trust only the account itself.\n',
+    );
   }
 
   if (values['reset-store'] === true && 'storeDir' in selection) await rm(selection.storeDir, { recursive: true, force: true });
@@ -94,7 +100,13 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const publisher = topicArn === undefined ? undefined : new SnsAlertPublisher({ topicArn });
   // Publishing logs nothing of its own here: what happened is reported below, in words.
   const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings, rules: catalogue });
-  const published = { sent: 0, resolvedNotices: 0, belowMinimum: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as AlertDeliveryError | undefined };
+  const published = {
+    sent: 0,
+    resolvedNotices: 0,
+    belowMinimum: 0,
+    failed: [] as { findingId: string; reason: string }[],
+    unreachable: undefined as AlertDeliveryError | undefined,
+  };
   const quiet = createLogger({ level: 'silent' });
   try {
     const stats = await replay({
@@ -143,7 +155,9 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     progress.clear();
 
     // A suppressed finding is an accepted risk: shown, recorded, but never failing the gate.
-    const suppressed = new Map([...changes.values()].flatMap((change) => (change.finding?.status === 'suppressed' ? [[change.findingId, change.finding] as const] : [])));
+    const suppressed = new Map(
+      [...changes.values()].flatMap((change) => (change.finding?.status === 'suppressed' ? [[change.findingId, change.finding] as const] : [])),
+    );
     if (!json) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       io.out(`Replayed ${plural(stats.records, 'record')} from ${plural(stats.files, 'input')} in ${seconds} s`);
@@ -168,7 +182,8 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     if (topicArn !== undefined) reportPublished(io, topicArn, published, json);
     if (published.unreachable !== undefined) return ExitCode.failure;
 
-    const gated = failOn !== undefined && [...raisedSeverity].some(([findingId, severity]) => !suppressed.has(findingId) && severityRank(severity) >= severityRank(failOn));
+    const gated =
+      failOn !== undefined && [...raisedSeverity].some(([findingId, severity]) => !suppressed.has(findingId) && severityRank(severity) >= severityRank(failOn));
     if (gated) return ExitCode.findingsAtThreshold;
     if (stats.ruleFailures > 0) return ExitCode.failure;
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
@@ -181,17 +196,26 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
 function reportPublished(
   io: CliIO,
   topicArn: string,
-  published: { sent: number; resolvedNotices: number; belowMinimum: number; failed: { findingId: string; reason: string }[]; unreachable: AlertDeliveryError | undefined },
+  published: {
+    sent: number;
+    resolvedNotices: number;
+    belowMinimum: number;
+    failed: { findingId: string; reason: string }[];
+    unreachable: AlertDeliveryError | undefined;
+  },
   json: boolean,
 ): void {
-  for (const failure of published.failed) io.err(`alert for finding ${failure.findingId} rejected by SNS (recorded on the finding, not retried): ${failure.reason}\n`);
+  for (const failure of published.failed)
+    io.err(`alert for finding ${failure.findingId} rejected by SNS (recorded on the finding, not retried): ${failure.reason}\n`);
   if (published.unreachable !== undefined) {
     io.err(`alerts not published: ${published.unreachable.message}; the findings keep their alert pending, and replaying the same input sends them once\n`);
   }
   if (json) return;
   const notices = published.resolvedNotices > 0 ? `, ${published.resolvedNotices} resolved notice${published.resolvedNotices === 1 ? '' : 's'}` : '';
   const below = published.belowMinimum > 0 ? `; ${published.belowMinimum} below --alert-min-severity, not alerted` : '';
-  io.out(`\nAlerts published to ${topicArn}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`);
+  io.out(
+    `\nAlerts published to ${topicArn}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`,
+  );
 }
 
 const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

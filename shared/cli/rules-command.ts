@@ -8,7 +8,9 @@ import { textTable } from './text-table.js';
 export async function rulesCommand(argv: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseOptions('rules', argv, { json: { type: 'boolean' } });
   if (values.help === true) {
-    io.out('usage: warden rules [--json]\n\n  The detections this build runs, their highest severity and the CloudTrail events they listen to.\n  --json  one rule per line, with its description, remediation and references\n');
+    io.out(
+      'usage: warden rules [--json]\n\n  The detections this build runs, their highest severity and the CloudTrail events they listen to.\n  --json  one rule per line, with its description, remediation and references\n',
+    );
     return ExitCode.ok;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}" (see warden rules --help)`);

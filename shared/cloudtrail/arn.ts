@@ -4,7 +4,7 @@ import { stringField, type CloudTrailRecord } from './record.js';
 export function partitionOf(record: CloudTrailRecord): string {
   const arn = stringField(record, 'userIdentity', 'arn');
   const partition = arn?.split(':')[1];
-  return partition !== undefined && partition.startsWith('aws') ? partition : 'aws';
+  return partition?.startsWith('aws') ? partition : 'aws';
 }
 
 export function iamUserArn(record: CloudTrailRecord, account: string, userName: string): string {

@@ -84,10 +84,14 @@ function looksLikeRecord(value: unknown): value is CloudTrailRecord {
   if (typeof value !== 'object' || value === null) return false;
   const { eventID, eventSource, eventName, eventTime } = value as Partial<Record<string, unknown>>;
   return (
-    typeof eventID === 'string' && eventID !== '' &&
-    typeof eventSource === 'string' && eventSource !== '' &&
-    typeof eventName === 'string' && eventName !== '' &&
-    typeof eventTime === 'string' && eventTime !== '' &&
+    typeof eventID === 'string' &&
+    eventID !== '' &&
+    typeof eventSource === 'string' &&
+    eventSource !== '' &&
+    typeof eventName === 'string' &&
+    eventName !== '' &&
+    typeof eventTime === 'string' &&
+    eventTime !== '' &&
     !Array.isArray(value)
   );
 }
@@ -133,7 +137,11 @@ function addLookupEvents(events: unknown, file: string, prefix: string, line: nu
       continue;
     }
     const problem = cloudTrailShapeProblem(parsed);
-    out.push(problem === undefined ? { record: parsed as CloudTrailRecord, origin: { file, position } } : { problem: { file, position, reason: `CloudTrailEvent: ${problem}` } });
+    out.push(
+      problem === undefined
+        ? { record: parsed as CloudTrailRecord, origin: { file, position } }
+        : { problem: { file, position, reason: `CloudTrailEvent: ${problem}` } },
+    );
   }
 }
 

@@ -23,10 +23,7 @@ export interface ReadOptions {
 const READ_CHUNK = 1 << 20;
 
 /** What the inputs expand to, in order: files, standard input, and problems met on the way. */
-type Source =
-  | { readonly kind: 'file'; readonly file: string }
-  | { readonly kind: 'stdin' }
-  | { readonly kind: 'problem'; readonly problem: ReadProblem };
+type Source = { readonly kind: 'file'; readonly file: string } | { readonly kind: 'stdin' } | { readonly kind: 'problem'; readonly problem: ReadProblem };
 
 /**
  * The CloudTrail records of files, directories (walked recursively, in sorted order) and `-`
@@ -133,6 +130,7 @@ async function* once(bytes: Buffer): AsyncGenerator<Uint8Array, void, undefined>
 }
 
 /** A stream that fails as the file did, so the problem is reported the same way as any read error. */
+// biome-ignore lint/correctness/useYield: it yields nothing on purpose; its one step is the error.
 async function* unreadable(error: unknown): AsyncGenerator<Uint8Array, void, undefined> {
   throw error;
 }

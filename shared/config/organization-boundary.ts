@@ -1,4 +1,4 @@
-import { DescribeOrganizationCommand, OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import type { FieldLogger } from '../logging/logger.js';
 import { mergeBoundaries, type TrustBoundary } from '../policy/boundary.js';
 

@@ -22,9 +22,13 @@ export interface FindingsTableProperties {
 
 export function findingsTableProperties(): FindingsTableProperties {
   const definition = tableDefinition('unused');
-  const keys = (schema: typeof definition.KeySchema) => (schema ?? []).map(({ AttributeName, KeyType }) => ({ AttributeName: String(AttributeName), KeyType: String(KeyType) }));
+  const keys = (schema: typeof definition.KeySchema) =>
+    (schema ?? []).map(({ AttributeName, KeyType }) => ({ AttributeName: String(AttributeName), KeyType: String(KeyType) }));
   return {
-    AttributeDefinitions: (definition.AttributeDefinitions ?? []).map(({ AttributeName, AttributeType }) => ({ AttributeName: String(AttributeName), AttributeType: String(AttributeType) })),
+    AttributeDefinitions: (definition.AttributeDefinitions ?? []).map(({ AttributeName, AttributeType }) => ({
+      AttributeName: String(AttributeName),
+      AttributeType: String(AttributeType),
+    })),
     KeySchema: keys(definition.KeySchema),
     GlobalSecondaryIndexes: (definition.GlobalSecondaryIndexes ?? []).map((index) => ({
       IndexName: String(index.IndexName),

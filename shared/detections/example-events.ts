@@ -33,7 +33,13 @@ export const exampleIdentities = {
     accountId: EXAMPLE_ACCOUNT,
     accessKeyId: 'ASIAEXAMPLEROLE00001',
     sessionContext: {
-      sessionIssuer: { type: 'Role', principalId: 'AROAEXAMPLEROLEID001', arn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/Deployer`, accountId: EXAMPLE_ACCOUNT, userName: 'Deployer' },
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLEROLEID001',
+        arn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/Deployer`,
+        accountId: EXAMPLE_ACCOUNT,
+        userName: 'Deployer',
+      },
       attributes: { creationDate: '2026-11-20T09:00:00Z', mfaAuthenticated: 'false' },
     },
   },
@@ -51,11 +57,7 @@ export const EXAMPLE_CONTEXT: DetectionContext = {
 
 let sequence = 0;
 
-export function exampleEvent(
-  eventSource: string,
-  eventName: string,
-  overrides: Partial<Record<string, unknown>> = {},
-): CloudTrailRecord {
+export function exampleEvent(eventSource: string, eventName: string, overrides: Partial<Record<string, unknown>> = {}): CloudTrailRecord {
   sequence += 1;
   const global = eventSource === 'iam.amazonaws.com' || eventSource === 'signin.amazonaws.com';
   return {

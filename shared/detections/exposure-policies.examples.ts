@@ -30,6 +30,13 @@ export function exposureStatements(action: string | readonly string[], resource:
     onlyExternalId: allow('ExternalId', '*', { StringEquals: { 'sts:ExternalId': 'shared-secret-string' } }),
     service: (service: string) => allow('Service', { Service: service }),
     /** "Nobody outside my organization": narrows a public Allow to the trusted organization. */
-    denyOutsideOrganization: { Sid: 'OnlyMyOrganization', Effect: 'Deny', Principal: '*', Action: '*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': TRUSTED_ORGANIZATION } } },
+    denyOutsideOrganization: {
+      Sid: 'OnlyMyOrganization',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: '*',
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:PrincipalOrgID': TRUSTED_ORGANIZATION } },
+    },
   };
 }

@@ -79,7 +79,13 @@ export function exposureMatch(record: CloudTrailRecord, context: DetectionContex
 export function removalWhenContained(record: CloudTrailRecord, context: DetectionContext, change: PolicyChange, keys: ServiceKeys = {}): RiskRemoval[] {
   const analysis = analyseChange(record, context, change, keys);
   if (!analysis.ok || analysis.exposure !== undefined) return [];
-  return [{ resource: change.resource.arn, ...(change.scope === undefined ? {} : { scope: change.scope }), reason: 'policy now grants nobody outside the trusted accounts' }];
+  return [
+    {
+      resource: change.resource.arn,
+      ...(change.scope === undefined ? {} : { scope: change.scope }),
+      reason: 'policy now grants nobody outside the trusted accounts',
+    },
+  ];
 }
 
 function grants(actions: readonly string[]): string {

@@ -12,9 +12,7 @@ export const HISTORY_ENTRIES = 50;
 export const DEFAULT_RESOLVED_TTL_DAYS = 90;
 
 /** One thing that happened to a finding, in event time order. */
-export type FindingEvent =
-  | { readonly kind: 'detected'; readonly detected: Detected }
-  | { readonly kind: 'resolved'; readonly resolution: Resolution };
+export type FindingEvent = { readonly kind: 'detected'; readonly detected: Detected } | { readonly kind: 'resolved'; readonly resolution: Resolution };
 
 export function eventIdOf(event: FindingEvent): string {
   return event.kind === 'detected' ? event.detected.eventId : event.resolution.eventId;
@@ -67,11 +65,7 @@ export interface Applied {
  * Folds events (sorted by event time) into a finding. Pure: the store reads the state, calls this,
  * and writes the result on condition that nobody wrote in between (else it reads and folds again).
  */
-export function applyEvents(
-  current: FindingState | undefined,
-  events: readonly FindingEvent[],
-  context: LifecycleContext,
-): Applied {
+export function applyEvents(current: FindingState | undefined, events: readonly FindingEvent[], context: LifecycleContext): Applied {
   let seen: Record<string, string> = { ...(current?.seen ?? {}) };
   let seenFloor = current?.seenFloor;
   let finding: Finding | undefined = current?.finding;
@@ -167,14 +161,29 @@ function firstDetection(
     // The risk was already removed by a later event that arrived first.
     const resolved: HistoryEntry = { at: early.at, status: 'resolved', reason: early.reason, by: `event:${early.eventId}` };
     return {
-      finding: { ...base, status: 'resolved', statusChangedAt: early.at, resolvedAt: early.at, history: [opened, resolved], alertState: 'none', expiresAt: expiryOf(context) },
+      finding: {
+        ...base,
+        status: 'resolved',
+        statusChangedAt: early.at,
+        resolvedAt: early.at,
+        history: [opened, resolved],
+        alertState: 'none',
+        expiresAt: expiryOf(context),
+      },
       outcome: 'resolved',
     };
   }
   const suppression = suppressionFor(detected, context.suppressions, context.now);
   if (suppression !== undefined) {
     return {
-      finding: { ...base, status: 'suppressed', statusChangedAt: detected.eventTime, suppressionId: suppression.id, alertState: 'none', history: [suppressedEntry(detected, suppression)] },
+      finding: {
+        ...base,
+        status: 'suppressed',
+        statusChangedAt: detected.eventTime,
+        suppressionId: suppression.id,
+        alertState: 'none',
+        history: [suppressedEntry(detected, suppression)],
+      },
       outcome: 'suppressed',
     };
   }
@@ -186,9 +195,12 @@ function laterDetection(finding: Finding, detected: Detected, occurrence: Occurr
   let next: Finding = {
     ...finding,
     count: finding.count + 1,
+    // biome-ignore lint/complexity/useMathMinMax: ISO times are strings, compared as strings (Math.min would turn them into NaN).
     firstSeen: detected.eventTime < finding.firstSeen ? detected.eventTime : finding.firstSeen,
     lastSeen: isLatest ? detected.eventTime : finding.lastSeen,
-    recentOccurrences: [...finding.recentOccurrences, occurrence].sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : 0)).slice(0, RECENT_OCCURRENCES),
+    recentOccurrences: [...finding.recentOccurrences, occurrence]
+      .sort((a, b) => (a.eventTime < b.eventTime ? 1 : a.eventTime > b.eventTime ? -1 : 0))
+      .slice(0, RECENT_OCCURRENCES),
     ...(isLatest ? { severity: detected.severity, title: detected.title, summary: detected.summary, details: detected.details, region: detected.region } : {}),
   };
   const comesBack =

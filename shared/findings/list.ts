@@ -133,7 +133,7 @@ function partitionsFor(query: ListQuery): Partition[] {
     // One partition per resource: filter the rest (a resource carries few findings).
     names['#status'] = 'status';
     filters.push(`#status IN (${statuses.map((_, i) => `:status${i}`).join(', ')})`);
-    statuses.forEach((status, i) => (values[`:status${i}`] = status));
+    for (const [i, status] of statuses.entries()) values[`:status${i}`] = status;
     addSeverityFilter(query, severities, filters, names, values);
     if (query.ruleId !== undefined) {
       filters.push('#ruleId = :ruleId');
@@ -146,19 +146,37 @@ function partitionsFor(query: ListQuery): Partition[] {
     const ruleId = query.ruleId;
     addSeverityFilter(query, severities, filters, names, values);
     const filter = filters.length === 0 ? undefined : { expression: filters.join(' AND '), names, values };
-    return statuses.map((status) => ({ index: INDEX.byRule, pkName: 'gsi2pk', skName: 'gsi2sk', pk: rulePartition(ruleId, status), ...(filter === undefined ? {} : { filter }) }));
+    return statuses.map((status) => ({
+      index: INDEX.byRule,
+      pkName: 'gsi2pk',
+      skName: 'gsi2sk',
+      pk: rulePartition(ruleId, status),
+      ...(filter === undefined ? {} : { filter }),
+    }));
   }
   const filter = filters.length === 0 ? undefined : { expression: filters.join(' AND '), names, values };
   return statuses.flatMap((status) =>
-    severities.map((severity) => ({ index: INDEX.byStatus, pkName: 'gsi1pk', skName: 'gsi1sk', pk: statusPartition(status, severity), ...(filter === undefined ? {} : { filter }) })),
+    severities.map((severity) => ({
+      index: INDEX.byStatus,
+      pkName: 'gsi1pk',
+      skName: 'gsi1sk',
+      pk: statusPartition(status, severity),
+      ...(filter === undefined ? {} : { filter }),
+    })),
   );
 }
 
-function addSeverityFilter(query: ListQuery, severities: readonly Severity[], filters: string[], names: Record<string, string>, values: Record<string, unknown>): void {
+function addSeverityFilter(
+  query: ListQuery,
+  severities: readonly Severity[],
+  filters: string[],
+  names: Record<string, string>,
+  values: Record<string, unknown>,
+): void {
   if (query.minSeverity === undefined || query.minSeverity === 'info') return;
   names['#severity'] = 'severity';
   filters.push(`#severity IN (${severities.map((_, i) => `:severity${i}`).join(', ')})`);
-  severities.forEach((severity, i) => (values[`:severity${i}`] = severity));
+  for (const [i, severity] of severities.entries()) values[`:severity${i}`] = severity;
 }
 
 function partitionId(partition: Partition): string {

@@ -85,7 +85,9 @@ export async function openFindingsStore(options: OpenFindingsStoreOptions): Prom
   };
   if ('storeDir' in options) {
     const embedded = await startEmbeddedDynamo(options.storeDir);
-    const client = documentClient(new DynamoDBClient({ endpoint: embedded.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+    const client = documentClient(
+      new DynamoDBClient({ endpoint: embedded.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+    );
     try {
       await ensureFindingsTable(client as unknown as DynamoDBClient, EMBEDDED_TABLE);
     } catch (error) {
@@ -198,19 +200,23 @@ export class FindingsStore {
 
   /** A person resolves a finding. */
   async resolve(findingId: string, action: ActionBy): Promise<FindingChange> {
-    return this.change(findingId, (finding) => {
-      if (finding.status === 'resolved') return undefined;
-      const at = this.now().toISOString();
-      return {
-        ...finding,
-        status: 'resolved',
-        statusChangedAt: at,
-        resolvedAt: at,
-        suppressionId: undefined,
-        expiresAt: expiryOf({ now: this.now(), resolvedTtlDays: this.resolvedTtlDays }),
-        history: appendHistory(finding.history, { at, status: 'resolved', reason: action.reason, by: action.by }),
-      };
-    }, 'resolved');
+    return this.change(
+      findingId,
+      (finding) => {
+        if (finding.status === 'resolved') return undefined;
+        const at = this.now().toISOString();
+        return {
+          ...finding,
+          status: 'resolved',
+          statusChangedAt: at,
+          resolvedAt: at,
+          suppressionId: undefined,
+          expiresAt: expiryOf({ now: this.now(), resolvedTtlDays: this.resolvedTtlDays }),
+          history: appendHistory(finding.history, { at, status: 'resolved', reason: action.reason, by: action.by }),
+        };
+      },
+      'resolved',
+    );
   }
 
   async suppressions(): Promise<Suppression[]> {
@@ -227,7 +233,10 @@ export class FindingsStore {
    * Mutes one finding, or a rule for a resource or actor pattern. Open findings it matches become
    * suppressed now (their alert state `none`); later detections it matches are recorded suppressed.
    */
-  async suppress(target: SuppressionTarget, action: ActionBy & { readonly until?: string }): Promise<{ suppression: Suppression; suppressed: FindingChange[] }> {
+  async suppress(
+    target: SuppressionTarget,
+    action: ActionBy & { readonly until?: string },
+  ): Promise<{ suppression: Suppression; suppressed: FindingChange[] }> {
     let ruleId = target.ruleId;
     if ('findingId' in target) {
       const finding = await this.get(target.findingId);
@@ -251,18 +260,22 @@ export class FindingsStore {
     const candidates = 'findingId' in target ? [target.findingId] : await this.openFindingIdsMatching(suppression);
     const suppressed: FindingChange[] = [];
     for (const findingId of candidates) {
-      const change = await this.change(findingId, (finding) => {
-        if (finding.status !== 'open') return undefined;
-        const at = this.now().toISOString();
-        return {
-          ...finding,
-          status: 'suppressed',
-          statusChangedAt: at,
-          suppressionId: suppression.id,
-          alertState: finding.alertState === 'pending' ? 'none' : finding.alertState,
-          history: appendHistory(finding.history, { at, status: 'suppressed', reason: action.reason, by: action.by }),
-        };
-      }, 'suppressed');
+      const change = await this.change(
+        findingId,
+        (finding) => {
+          if (finding.status !== 'open') return undefined;
+          const at = this.now().toISOString();
+          return {
+            ...finding,
+            status: 'suppressed',
+            statusChangedAt: at,
+            suppressionId: suppression.id,
+            alertState: finding.alertState === 'pending' ? 'none' : finding.alertState,
+            history: appendHistory(finding.history, { at, status: 'suppressed', reason: action.reason, by: action.by }),
+          };
+        },
+        'suppressed',
+      );
       if (change.outcome === 'suppressed') suppressed.push(change);
     }
     return { suppression, suppressed };
@@ -286,19 +299,23 @@ export class FindingsStore {
     const reopened: FindingChange[] = [];
     for (const summary of held) {
       const stillMuted = remaining.find((suppression) => mutesFinding(suppression, summary));
-      const change = await this.change(summary.id, (finding) => {
-        if (finding.status !== 'suppressed' || finding.suppressionId === undefined || !removedIds.has(finding.suppressionId)) return undefined;
-        const at = this.now().toISOString();
-        if (stillMuted !== undefined) return { ...finding, suppressionId: stillMuted.id };
-        return {
-          ...finding,
-          status: 'open',
-          statusChangedAt: at,
-          suppressionId: undefined,
-          alertState: 'pending',
-          history: appendHistory(finding.history, { at, status: 'open', reason: action.reason, by: action.by }),
-        };
-      }, 'reopened');
+      const change = await this.change(
+        summary.id,
+        (finding) => {
+          if (finding.status !== 'suppressed' || finding.suppressionId === undefined || !removedIds.has(finding.suppressionId)) return undefined;
+          const at = this.now().toISOString();
+          if (stillMuted !== undefined) return { ...finding, suppressionId: stillMuted.id };
+          return {
+            ...finding,
+            status: 'open',
+            statusChangedAt: at,
+            suppressionId: undefined,
+            alertState: 'pending',
+            history: appendHistory(finding.history, { at, status: 'open', reason: action.reason, by: action.by }),
+          };
+        },
+        'reopened',
+      );
       if (change.outcome === 'reopened') reopened.push(change);
     }
     return { removed, reopened };
@@ -472,7 +489,10 @@ export class FindingsStore {
       KeyConditionExpression: 'gsi2pk = :pk',
       ExpressionAttributeValues: { ':pk': `${suppression.ruleId}#open` },
     });
-    return items.map(summaryFromItem).filter((summary) => mutesFinding(suppression, summary)).map((summary) => summary.id);
+    return items
+      .map(summaryFromItem)
+      .filter((summary) => mutesFinding(suppression, summary))
+      .map((summary) => summary.id);
   }
 
   private async suppressedFindingsHeldBy(suppressionIds: ReadonlySet<string>): Promise<FindingSummary[]> {
@@ -528,7 +548,9 @@ export class FindingsStore {
     for (let attempt = 0; requests.length > 0; attempt += 1) {
       if (attempt > 10) throw new Error('occurrence items still unprocessed after retries');
       const result = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      requests = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) => (request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }]));
+      requests = (result.UnprocessedItems?.[this.tableName] ?? []).flatMap((request) =>
+        request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
+      );
       if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
     }
   }
@@ -575,7 +597,10 @@ export class FindingsBatch {
         const stored = await this.store.findingsOf(resolution.ruleId, resolution.account, resolution.resource);
         const inBatch = [...byFinding.values()].flatMap((events) =>
           events.flatMap((event) =>
-            event.kind === 'detected' && event.detected.ruleId === resolution.ruleId && event.detected.account === resolution.account && event.detected.resource === resolution.resource
+            event.kind === 'detected' &&
+            event.detected.ruleId === resolution.ruleId &&
+            event.detected.account === resolution.account &&
+            event.detected.resource === resolution.resource
               ? [event.detected.findingId]
               : [],
           ),

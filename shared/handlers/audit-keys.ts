@@ -74,7 +74,10 @@ async function auditAndAlert(dependencies: AuditKeysDependencies): Promise<Audit
       await publisher.publish(buildRotationNotice(notice, result.account));
     } catch (error) {
       noticesFailed += 1;
-      logger.error({ user: notice.user, newKeyId: notice.newKeyId, reason: publishErrorReason(error) }, 'rotation notice not sent; the finding still records the rotation');
+      logger.error(
+        { user: notice.user, newKeyId: notice.newKeyId, reason: publishErrorReason(error) },
+        'rotation notice not sent; the finding still records the rotation',
+      );
     }
   }
 
@@ -99,7 +102,9 @@ async function auditAndAlert(dependencies: AuditKeysDependencies): Promise<Audit
   };
   logger.info({ ...summary, generatedTime: result.generatedTime, ...counts }, 'key audit done');
   if (changesFailed > 0 || noticesFailed > 0) {
-    throw new KeyAuditIncompleteError(`${changesFailed} key change(s) and ${noticesFailed} rotation notice(s) failed; findings were written and the next run retries the changes`);
+    throw new KeyAuditIncompleteError(
+      `${changesFailed} key change(s) and ${noticesFailed} rotation notice(s) failed; findings were written and the next run retries the changes`,
+    );
   }
   return summary;
 }

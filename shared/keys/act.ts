@@ -17,12 +17,7 @@ import {
   paginateListUserTags,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import {
-  CreateSecretCommand,
-  PutResourcePolicyCommand,
-  PutSecretValueCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, PutResourcePolicyCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { redactString } from '../findings/redact.js';
 import { ROOT_USER } from './credential-report.js';
 import { DAY_MS, type KeyAction, type ListedKey, type UserFacts } from './decide.js';
@@ -93,8 +88,21 @@ export function secretPolicyFor(userArn: string): string {
   return JSON.stringify({
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'OwnerReads', Effect: 'Allow', Principal: { AWS: userArn }, Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], Resource: '*' },
-      { Sid: 'NobodyElseReads', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalArn': userArn } } },
+      {
+        Sid: 'OwnerReads',
+        Effect: 'Allow',
+        Principal: { AWS: userArn },
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: '*',
+      },
+      {
+        Sid: 'NobodyElseReads',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: '*',
+        Condition: { StringNotEquals: { 'aws:PrincipalArn': userArn } },
+      },
     ],
   });
 }
@@ -111,9 +119,18 @@ export class KeyActor {
   async executeAll(actions: readonly KeyAction[]): Promise<ActionOutcome[]> {
     const outcomes: ActionOutcome[] = [];
     for (const action of actions) {
-      const outcome = await this.execute(action).catch((error: unknown): ActionOutcome => ({ kind: action.kind, user: action.user, status: 'failed', detail: errorText(error) }));
+      const outcome = await this.execute(action).catch(
+        (error: unknown): ActionOutcome => ({ kind: action.kind, user: action.user, status: 'failed', detail: errorText(error) }),
+      );
       this.ctx.logger[outcome.status === 'failed' ? 'error' : 'info'](
-        { kind: outcome.kind, user: outcome.user, status: outcome.status, detail: outcome.detail, accessKeyId: outcome.accessKeyId, newKeyId: outcome.newKeyId },
+        {
+          kind: outcome.kind,
+          user: outcome.user,
+          status: outcome.status,
+          detail: outcome.detail,
+          accessKeyId: outcome.accessKeyId,
+          newKeyId: outcome.newKeyId,
+        },
         'key action',
       );
       outcomes.push(outcome);
@@ -123,7 +140,8 @@ export class KeyActor {
 
   async execute(action: KeyAction): Promise<ActionOutcome> {
     // decide.ts never plans one; this is the last guard.
-    if (action.user === ROOT_USER || action.userArn.endsWith(':root')) return { kind: action.kind, user: action.user, status: 'skipped', detail: 'root keys are never touched' };
+    if (action.user === ROOT_USER || action.userArn.endsWith(':root'))
+      return { kind: action.kind, user: action.user, status: 'skipped', detail: 'root keys are never touched' };
     switch (action.kind) {
       case 'deactivate-key':
         await this.deactivate(action.user, action.accessKeyId);
@@ -134,8 +152,17 @@ export class KeyActor {
         return this.resumeRotation(action);
       case 'deactivate-old-key': {
         await this.deactivate(action.user, action.state.oldKeyId);
-        const recorded = await this.record(action.state, { phase: 'old-deactivated', note: action.early ? 'old key deactivated early: the new key is in use' : 'old key deactivated after the installation grace' });
-        return { kind: action.kind, user: action.user, status: recorded ? 'done' : 'skipped', detail: recorded ? 'old key deactivated' : 'old key deactivated; rotation record changed by another run', accessKeyId: action.state.oldKeyId };
+        const recorded = await this.record(action.state, {
+          phase: 'old-deactivated',
+          note: action.early ? 'old key deactivated early: the new key is in use' : 'old key deactivated after the installation grace',
+        });
+        return {
+          kind: action.kind,
+          user: action.user,
+          status: recorded ? 'done' : 'skipped',
+          detail: recorded ? 'old key deactivated' : 'old key deactivated; rotation record changed by another run',
+          accessKeyId: action.state.oldKeyId,
+        };
       }
       case 'delete-old-key': {
         try {
@@ -188,15 +215,25 @@ export class KeyActor {
     const previous = action.previous;
     const state = this.freshState(action.user, action.userArn, action.oldKeyId, action.owner, (previous?.version ?? 0) + 1);
     // The claim comes first: only the run whose conditional write succeeds may create a key.
-    const claimed = previous === undefined ? await this.ctx.rotationStates.putIfAbsent(state) : await this.ctx.rotationStates.updateIfVersion(state, previous.version);
-    if (!claimed) return { kind: action.kind, user: action.user, status: 'skipped', detail: 'another run already started this rotation', accessKeyId: action.oldKeyId };
+    const claimed =
+      previous === undefined ? await this.ctx.rotationStates.putIfAbsent(state) : await this.ctx.rotationStates.updateIfVersion(state, previous.version);
+    if (!claimed)
+      return { kind: action.kind, user: action.user, status: 'skipped', detail: 'another run already started this rotation', accessKeyId: action.oldKeyId };
     return this.createAndDeliver(action.kind, state);
   }
 
   private async resumeRotation(action: Extract<KeyAction, { kind: 'resume-rotation' }>): Promise<ActionOutcome> {
     const { state } = action;
     const lease = new Date(this.ctx.now.getTime() + this.ctx.settings.rotationLeaseMinutes * 60_000).toISOString();
-    const claimed: RotationState = { ...state, phase: 'starting', newKeyId: undefined, leaseUntil: lease, updatedAt: this.ctx.now.toISOString(), note: 'resumed after an interrupted run', version: state.version + 1 };
+    const claimed: RotationState = {
+      ...state,
+      phase: 'starting',
+      newKeyId: undefined,
+      leaseUntil: lease,
+      updatedAt: this.ctx.now.toISOString(),
+      note: 'resumed after an interrupted run',
+      version: state.version + 1,
+    };
     if (!(await this.ctx.rotationStates.updateIfVersion(claimed, state.version))) {
       return { kind: action.kind, user: action.user, status: 'skipped', detail: 'another run took over this rotation' };
     }
@@ -220,7 +257,12 @@ export class KeyActor {
     } catch (error) {
       // No key was made: a user at the two-key limit stops the rotation; anything else frees it for the next run.
       const atLimit = errorNameOf(error) === 'LimitExceededException';
-      await this.record(claimed, atLimit ? { phase: 'abandoned', note: 'the user already has two keys', leaseUntil: undefined } : { phase: 'starting', leaseUntil: this.ctx.now.toISOString(), note: 'CreateAccessKey failed' });
+      await this.record(
+        claimed,
+        atLimit
+          ? { phase: 'abandoned', note: 'the user already has two keys', leaseUntil: undefined }
+          : { phase: 'starting', leaseUntil: this.ctx.now.toISOString(), note: 'CreateAccessKey failed' },
+      );
       throw error;
     }
     const newKeyId = created.AccessKey?.AccessKeyId;
@@ -234,20 +276,55 @@ export class KeyActor {
     } catch (error) {
       secretAccessKey = undefined;
       await this.discardUndelivered(withKey, newKeyId);
-      return { kind, user, status: 'failed', detail: `new key not delivered, deleted again; the next run retries: ${errorText(error)}`, accessKeyId: claimed.oldKeyId, newKeyId };
+      return {
+        kind,
+        user,
+        status: 'failed',
+        detail: `new key not delivered, deleted again; the next run retries: ${errorText(error)}`,
+        accessKeyId: claimed.oldKeyId,
+        newKeyId,
+      };
     }
     secretAccessKey = undefined;
-    const delivered: RotationState = { ...withKey, phase: 'delivered', leaseUntil: undefined, note: 'new key stored in Secrets Manager', version: withKey.version + 1 };
+    const delivered: RotationState = {
+      ...withKey,
+      phase: 'delivered',
+      leaseUntil: undefined,
+      note: 'new key stored in Secrets Manager',
+      version: withKey.version + 1,
+    };
     if (!(await rotationStates.updateIfVersion(delivered, withKey.version))) throw new Error('the rotation record changed after the new key was stored');
-    this.notices.push({ user, owner: claimed.owner, newKeyId, secretName: claimed.secretName, oldKeyId: claimed.oldKeyId, deactivateAt: claimed.deactivateAt, deleteAt: claimed.deleteAt });
-    return { kind, user, status: 'done', detail: `new key stored in ${claimed.secretName}; old key deactivated at ${claimed.deactivateAt}`, accessKeyId: claimed.oldKeyId, newKeyId };
+    this.notices.push({
+      user,
+      owner: claimed.owner,
+      newKeyId,
+      secretName: claimed.secretName,
+      oldKeyId: claimed.oldKeyId,
+      deactivateAt: claimed.deactivateAt,
+      deleteAt: claimed.deleteAt,
+    });
+    return {
+      kind,
+      user,
+      status: 'done',
+      detail: `new key stored in ${claimed.secretName}; old key deactivated at ${claimed.deactivateAt}`,
+      accessKeyId: claimed.oldKeyId,
+      newKeyId,
+    };
   }
 
   /** The new key's secret could not be stored: delete the key and release the rotation for the next run. */
   private async discardUndelivered(withKey: RotationState, newKeyId: string): Promise<void> {
     try {
       await this.ctx.iam.send(new DeleteAccessKeyCommand({ UserName: withKey.user, AccessKeyId: newKeyId }));
-      const released: RotationState = { ...withKey, phase: 'starting', newKeyId: undefined, leaseUntil: this.ctx.now.toISOString(), note: 'secret not stored; undelivered key deleted', version: withKey.version + 1 };
+      const released: RotationState = {
+        ...withKey,
+        phase: 'starting',
+        newKeyId: undefined,
+        leaseUntil: this.ctx.now.toISOString(),
+        note: 'secret not stored; undelivered key deleted',
+        version: withKey.version + 1,
+      };
       await this.ctx.rotationStates.updateIfVersion(released, withKey.version);
     } catch (error) {
       // The lease expires and the next run deletes the recorded key (resume-rotation).

@@ -1,9 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import {
-  GenerateCredentialReportCommand,
-  GetCredentialReportCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { FieldLogger as Logger } from '../logging/logger.js';
 
 /** The columns of the IAM credential report, in order (shared/FACTS.md). */
@@ -110,7 +106,9 @@ export function reportText(input: string | Uint8Array): string {
     const decoded = Buffer.from(trimmed, 'base64').toString('utf8').trim();
     if (decoded.startsWith('user,')) return decoded;
   }
-  throw new CredentialReportError('not a credential report: the first line must be the header "user,arn,..." (raw CSV, base64, or the JSON of aws iam get-credential-report)');
+  throw new CredentialReportError(
+    'not a credential report: the first line must be the header "user,arn,..." (raw CSV, base64, or the JSON of aws iam get-credential-report)',
+  );
 }
 
 /** Parses a credential report (raw CSV or base64). Unknown extra columns are ignored; a missing one is an error. */
@@ -232,7 +230,8 @@ export async function readCredentialReport(options: ReadReportOptions): Promise<
     try {
       calls += 1;
       const got = await iam.send(new GetCredentialReportCommand({}));
-      if (got.Content === undefined || got.GeneratedTime === undefined) throw new CredentialReportError('GetCredentialReport returned no Content or GeneratedTime');
+      if (got.Content === undefined || got.GeneratedTime === undefined)
+        throw new CredentialReportError('GetCredentialReport returned no Content or GeneratedTime');
       return { generatedTime: got.GeneratedTime.toISOString(), rows: parseCredentialReport(got.Content), calls };
     } catch (error) {
       const name = errorName(error);

@@ -46,13 +46,33 @@ export type KeySlot = 1 | 2;
 /** A change to the account, decided here and executed by act.ts. */
 export type KeyAction =
   | { readonly kind: 'deactivate-key'; readonly user: string; readonly userArn: string; readonly accessKeyId: string; readonly reason: 'unused' | 'hard-limit' }
-  | { readonly kind: 'start-rotation'; readonly user: string; readonly userArn: string; readonly oldKeyId: string; readonly owner: string | undefined; readonly previous: RotationState | undefined }
+  | {
+      readonly kind: 'start-rotation';
+      readonly user: string;
+      readonly userArn: string;
+      readonly oldKeyId: string;
+      readonly owner: string | undefined;
+      readonly previous: RotationState | undefined;
+    }
   /** Take over a rotation whose run died before the secret was stored: delete the undelivered keys, then create again. */
-  | { readonly kind: 'resume-rotation'; readonly user: string; readonly userArn: string; readonly state: RotationState; readonly undeliveredKeyIds: readonly string[] }
+  | {
+      readonly kind: 'resume-rotation';
+      readonly user: string;
+      readonly userArn: string;
+      readonly state: RotationState;
+      readonly undeliveredKeyIds: readonly string[];
+    }
   | { readonly kind: 'deactivate-old-key'; readonly user: string; readonly userArn: string; readonly state: RotationState; readonly early: boolean }
   | { readonly kind: 'delete-old-key'; readonly user: string; readonly userArn: string; readonly state: RotationState }
   /** Only the stored state changes (no IAM call): the old key was deactivated by someone, the rotation finished or cannot go on. */
-  | { readonly kind: 'record-rotation'; readonly user: string; readonly userArn: string; readonly state: RotationState; readonly phase: 'old-deactivated' | 'done' | 'abandoned'; readonly note: string };
+  | {
+      readonly kind: 'record-rotation';
+      readonly user: string;
+      readonly userArn: string;
+      readonly state: RotationState;
+      readonly phase: 'old-deactivated' | 'done' | 'abandoned';
+      readonly note: string;
+    };
 
 /** Actions that change IAM count against the cap; recording a rotation's phase does not. */
 export const changesIam = (action: KeyAction): boolean => action.kind !== 'record-rotation';
@@ -88,7 +108,8 @@ export const accountOfArn = (arn: string): string => arn.split(':')[4] ?? '';
 
 const iso = (time: number): string => new Date(time).toISOString();
 const reached = (now: Date, since: Date | undefined, days: number): boolean => since !== undefined && now.getTime() - since.getTime() >= days * DAY_MS;
-const wholeDays = (now: Date, since: Date | undefined): number | undefined => (since === undefined ? undefined : Math.floor((now.getTime() - since.getTime()) / DAY_MS));
+const wholeDays = (now: Date, since: Date | undefined): number | undefined =>
+  since === undefined ? undefined : Math.floor((now.getTime() - since.getTime()) / DAY_MS);
 const slotScope = (slot: KeySlot): string => `access_key_${slot}`;
 
 /** Exemption: the `iam-warden:exempt` tag with a reason, or membership of a configured group. */
@@ -157,7 +178,13 @@ function planFor(view: KeyView, row: CredentialReportRow, input: DecideInput): P
     if (exemption !== undefined) return { action: 'none', dryRun, description: `No action: the user is exempt (${exemption}).` };
   }
   if (isRotationInProgress(rotation) && rotation !== undefined && (view.listed === undefined || view.listed.accessKeyId === rotation.oldKeyId)) {
-    if (rotation.phase === 'old-deactivated') return { action: 'delete-old-key', at: rotation.deleteAt, dryRun, description: `Rotation in progress: the old key ${rotation.oldKeyId} is inactive and will be deleted at ${rotation.deleteAt}.` };
+    if (rotation.phase === 'old-deactivated')
+      return {
+        action: 'delete-old-key',
+        at: rotation.deleteAt,
+        dryRun,
+        description: `Rotation in progress: the old key ${rotation.oldKeyId} is inactive and will be deleted at ${rotation.deleteAt}.`,
+      };
     return {
       action: 'deactivate-old-key',
       at: rotation.deactivateAt,
@@ -169,11 +196,22 @@ function planFor(view: KeyView, row: CredentialReportRow, input: DecideInput): P
     return { action: 'none', dryRun, description: `Rotation stopped (${rotation.note ?? 'abandoned'}); rotate this key by hand.` };
   }
   const nowIso = now.toISOString();
-  if (view.unused) return { action: 'deactivate', at: nowIso, dryRun, description: `${prefix}deactivate this unused key now${dryRun ? ' in deactivate or rotate mode' : ''}.` };
+  if (view.unused)
+    return {
+      action: 'deactivate',
+      at: nowIso,
+      dryRun,
+      description: `${prefix}deactivate this unused key now${dryRun ? ' in deactivate or rotate mode' : ''}.`,
+    };
   if (settings.mode === 'deactivate') {
     if (settings.hardLimitDays > 0 && view.key.lastRotated !== undefined) {
       const at = iso(view.key.lastRotated.getTime() + settings.hardLimitDays * DAY_MS);
-      return { action: 'deactivate', at: view.hardLimit ? nowIso : at, dryRun, description: `iam-warden will deactivate this key when it reaches the hard limit of ${settings.hardLimitDays} days (${view.hardLimit ? 'now' : at}).` };
+      return {
+        action: 'deactivate',
+        at: view.hardLimit ? nowIso : at,
+        dryRun,
+        description: `iam-warden will deactivate this key when it reaches the hard limit of ${settings.hardLimitDays} days (${view.hardLimit ? 'now' : at}).`,
+      };
     }
     return { action: 'none', dryRun, description: 'No action in deactivate mode until the key is unused; rotate it by hand.' };
   }
@@ -287,11 +325,23 @@ function findingsForRow(row: CredentialReportRow, input: DecideInput): Detected[
         row,
         scope: slotScope(slot),
         summary: `The root user has an active access key (key ${slot}${key.lastUsed === undefined ? ', never used' : `, last used ${key.lastUsed.toISOString()}`}); delete it by hand as the root user.`,
-        details: { ...keyDetails(view, now), plannedAction: { action: 'none', dryRun: true, description: KEY_RULES.rootAccessKeyExists.remediation } satisfies PlannedAction },
+        details: {
+          ...keyDetails(view, now),
+          plannedAction: { action: 'none', dryRun: true, description: KEY_RULES.rootAccessKeyExists.remediation } satisfies PlannedAction,
+        },
       });
     }
     if (!row.mfaActive) {
-      add({ rule: KEY_RULES.rootMfaDisabled, severity: 'critical', row, scope: undefined, summary: 'The root user has no MFA device; assign one now.', details: { plannedAction: { action: 'none', dryRun: true, description: 'iam-warden does not change MFA; assign a device by hand.' } satisfies PlannedAction } });
+      add({
+        rule: KEY_RULES.rootMfaDisabled,
+        severity: 'critical',
+        row,
+        scope: undefined,
+        summary: 'The root user has no MFA device; assign one now.',
+        details: {
+          plannedAction: { action: 'none', dryRun: true, description: 'iam-warden does not change MFA; assign a device by hand.' } satisfies PlannedAction,
+        },
+      });
     }
     return out;
   }
@@ -308,7 +358,15 @@ function findingsForRow(row: CredentialReportRow, input: DecideInput): Detected[
       row,
       scope: 'console',
       summary: `User ${row.user} can sign in to the console without MFA.`,
-      details: { ...ownerDetails, consoleLastUsedAt: row.consoleLastUsed?.toISOString() ?? null, plannedAction: { action: 'none', dryRun: true, description: 'iam-warden does not change console logins or MFA; assign an MFA device or remove the login.' } satisfies PlannedAction },
+      details: {
+        ...ownerDetails,
+        consoleLastUsedAt: row.consoleLastUsed?.toISOString() ?? null,
+        plannedAction: {
+          action: 'none',
+          dryRun: true,
+          description: 'iam-warden does not change console logins or MFA; assign an MFA device or remove the login.',
+        } satisfies PlannedAction,
+      },
     });
   }
   const consoleSince = row.consoleLastUsed ?? row.consoleLastChanged ?? row.userCreationTime;
@@ -319,7 +377,16 @@ function findingsForRow(row: CredentialReportRow, input: DecideInput): Detected[
       row,
       scope: 'console',
       summary: `User ${row.user}'s console login has not been used for ${wholeDays(now, consoleSince)} days${row.consoleLastUsed === undefined ? ' (never used)' : ''}.`,
-      details: { ...ownerDetails, consoleLastUsedAt: row.consoleLastUsed?.toISOString() ?? null, unusedDays: wholeDays(now, consoleSince), plannedAction: { action: 'none', dryRun: true, description: 'iam-warden acts only on access keys; remove the console login by hand.' } satisfies PlannedAction },
+      details: {
+        ...ownerDetails,
+        consoleLastUsedAt: row.consoleLastUsed?.toISOString() ?? null,
+        unusedDays: wholeDays(now, consoleSince),
+        plannedAction: {
+          action: 'none',
+          dryRun: true,
+          description: 'iam-warden acts only on access keys; remove the console login by hand.',
+        } satisfies PlannedAction,
+      },
     });
   }
 
@@ -328,18 +395,44 @@ function findingsForRow(row: CredentialReportRow, input: DecideInput): Detected[
     if (!view.key.active) continue;
     const plan = planFor(view, row, input);
     const rotationOfKey = rotation !== undefined && (view.listed === undefined || view.listed.accessKeyId === rotation.oldKeyId) ? rotation : undefined;
-    const common = { ...keyDetails(view, now), ...ownerDetails, ...rotationDetails(isRotationInProgress(rotationOfKey) ? rotationOfKey : undefined), plannedAction: plan };
+    const common = {
+      ...keyDetails(view, now),
+      ...ownerDetails,
+      ...rotationDetails(isRotationInProgress(rotationOfKey) ? rotationOfKey : undefined),
+      plannedAction: plan,
+    };
     const ageDays = wholeDays(now, view.key.lastRotated);
     if (view.neverUsed && reached(now, view.key.lastRotated, settings.neverUsedGraceDays)) {
-      add({ rule: KEY_RULES.accessKeyNeverUsed, severity: 'medium', row, scope: slotScope(slot), summary: `User ${row.user}'s access key ${slot} was created ${ageDays} days ago and has never been used. ${plan.description}`, details: common });
+      add({
+        rule: KEY_RULES.accessKeyNeverUsed,
+        severity: 'medium',
+        row,
+        scope: slotScope(slot),
+        summary: `User ${row.user}'s access key ${slot} was created ${ageDays} days ago and has never been used. ${plan.description}`,
+        details: common,
+      });
     }
     if (!view.neverUsed && view.unused) {
       const unusedDays = wholeDays(now, view.key.lastUsed);
-      add({ rule: KEY_RULES.credentialsUnused, severity: 'medium', row, scope: slotScope(slot), summary: `User ${row.user}'s access key ${slot} has not been used for ${unusedDays} days. ${plan.description}`, details: { ...common, unusedDays } });
+      add({
+        rule: KEY_RULES.credentialsUnused,
+        severity: 'medium',
+        row,
+        scope: slotScope(slot),
+        summary: `User ${row.user}'s access key ${slot} has not been used for ${unusedDays} days. ${plan.description}`,
+        details: { ...common, unusedDays },
+      });
     }
     if (view.rotationDue) {
       const severity: Severity = reached(now, view.key.lastRotated, settings.rotationHighDays) ? 'high' : 'medium';
-      add({ rule: KEY_RULES.accessKeyNotRotated, severity, row, scope: slotScope(slot), summary: `User ${row.user}'s access key ${slot} is ${ageDays} days old (rotation age ${settings.rotationDays}). ${plan.description}`, details: common });
+      add({
+        rule: KEY_RULES.accessKeyNotRotated,
+        severity,
+        row,
+        scope: slotScope(slot),
+        summary: `User ${row.user}'s access key ${slot} is ${ageDays} days old (rotation age ${settings.rotationDays}). ${plan.description}`,
+        details: common,
+      });
     }
   }
   if (row.keys[0].active && row.keys[1].active && !isRotationInProgress(rotation)) {
@@ -349,7 +442,14 @@ function findingsForRow(row: CredentialReportRow, input: DecideInput): Detected[
       row,
       scope: undefined,
       summary: `User ${row.user} has two active access keys outside a rotation; keep one.`,
-      details: { ...ownerDetails, plannedAction: { action: 'none', dryRun: true, description: 'iam-warden does not choose which of two used keys to keep; deactivate the unused one by hand.' } satisfies PlannedAction },
+      details: {
+        ...ownerDetails,
+        plannedAction: {
+          action: 'none',
+          dryRun: true,
+          description: 'iam-warden does not choose which of two used keys to keep; deactivate the unused one by hand.',
+        } satisfies PlannedAction,
+      },
     });
   }
   return out;
@@ -374,14 +474,23 @@ function advanceRotation(row: CredentialReportRow, facts: UserFacts, state: Rota
       if (old === undefined) return { kind: 'record-rotation', ...base, phase: 'abandoned', note: 'the old key was deleted before the new key was delivered' };
       const started = new Date(state.startedAt).getTime();
       // Keys created by the dead run: never delivered (their secret is lost), so nobody can be using them.
-      const undelivered = facts.keys.filter((key) => key.accessKeyId !== state.oldKeyId && (key.accessKeyId === state.newKeyId || key.createDate.getTime() >= started - 2_000));
+      const undelivered = facts.keys.filter(
+        (key) => key.accessKeyId !== state.oldKeyId && (key.accessKeyId === state.newKeyId || key.createDate.getTime() >= started - 2_000),
+      );
       const used = undelivered.filter((key) => slotOfKey(row, facts.keys, key.accessKeyId)?.lastUsed !== undefined);
-      if (used.length > 0) return { kind: 'record-rotation', ...base, phase: 'abandoned', note: `key ${used[0]?.accessKeyId} appeared during the rotation and is in use: left alone` };
+      if (used.length > 0)
+        return {
+          kind: 'record-rotation',
+          ...base,
+          phase: 'abandoned',
+          note: `key ${used[0]?.accessKeyId} appeared during the rotation and is in use: left alone`,
+        };
       return { kind: 'resume-rotation', user: row.user, userArn: row.arn, state, undeliveredKeyIds: undelivered.map((key) => key.accessKeyId) };
     }
     case 'delivered': {
       if (old === undefined) return { kind: 'record-rotation', ...base, phase: 'done', note: 'the old key was deleted by someone else' };
-      if (!facts.keys.some((key) => key.accessKeyId === state.newKeyId)) return { kind: 'record-rotation', ...base, phase: 'abandoned', note: 'the new key was deleted; the old key is left alone' };
+      if (!facts.keys.some((key) => key.accessKeyId === state.newKeyId))
+        return { kind: 'record-rotation', ...base, phase: 'abandoned', note: 'the new key was deleted; the old key is left alone' };
       // Deactivated by someone (or by a run that died before recording it): the recovery grace still applies.
       if (old.status === 'Inactive') return { kind: 'record-rotation', ...base, phase: 'old-deactivated', note: 'the old key is inactive' };
       if (now.getTime() >= new Date(state.deactivateAt).getTime()) return { kind: 'deactivate-old-key', ...base, early: false };
@@ -426,9 +535,23 @@ function actionsForUser(row: CredentialReportRow, facts: UserFacts, input: Decid
     const base = { user: row.user, userArn: row.arn, accessKeyId: view.listed.accessKeyId };
     if (view.unused) actions.push({ kind: 'deactivate-key', ...base, reason: 'unused' });
     else if (settings.mode === 'deactivate' && view.hardLimit) actions.push({ kind: 'deactivate-key', ...base, reason: 'hard-limit' });
-    else if (settings.mode === 'rotate' && view.rotationDue && !view.neverUsed && !rotationStarted && !hasTwoKeys(row, facts) && !abandonedFor(state, view.listed.accessKeyId)) {
+    else if (
+      settings.mode === 'rotate' &&
+      view.rotationDue &&
+      !view.neverUsed &&
+      !rotationStarted &&
+      !hasTwoKeys(row, facts) &&
+      !abandonedFor(state, view.listed.accessKeyId)
+    ) {
       rotationStarted = true;
-      actions.push({ kind: 'start-rotation', user: row.user, userArn: row.arn, oldKeyId: view.listed.accessKeyId, owner: facts.tags[OWNER_TAG], previous: state });
+      actions.push({
+        kind: 'start-rotation',
+        user: row.user,
+        userArn: row.arn,
+        oldKeyId: view.listed.accessKeyId,
+        owner: facts.tags[OWNER_TAG],
+        previous: state,
+      });
     }
   }
   return actions;
@@ -511,7 +634,12 @@ export interface OpenFinding {
  * audit did not raise (the risk is gone, or the user is). Returned as resolutions addressed by
  * finding id, dated by the report, for FindingsStore.apply / FindingsBatch.add.
  */
-export function resolutionsAmong(open: readonly OpenFinding[], report: Pick<CredentialReport, 'generatedTime'>, account: string, seen: ReadonlySet<string>): Resolution[] {
+export function resolutionsAmong(
+  open: readonly OpenFinding[],
+  report: Pick<CredentialReport, 'generatedTime'>,
+  account: string,
+  seen: ReadonlySet<string>,
+): Resolution[] {
   return open
     .filter((finding) => (KEY_RULE_IDS as readonly string[]).includes(finding.ruleId) && accountOfArn(finding.resource) === account && !seen.has(finding.id))
     .map((finding) => ({

@@ -50,7 +50,10 @@ export class DynamoRotationStateStore implements RotationStateStore {
 
   async list(): Promise<RotationState[]> {
     const states: RotationState[] = [];
-    const pages = paginateQuery({ client: this.client }, { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROTATIONS_PK }, ConsistentRead: true });
+    const pages = paginateQuery(
+      { client: this.client },
+      { TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': ROTATIONS_PK }, ConsistentRead: true },
+    );
     for await (const page of pages) for (const item of page.Items ?? []) states.push(fromItem(item));
     return states;
   }

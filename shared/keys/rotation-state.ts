@@ -35,8 +35,7 @@ export interface RotationState {
 }
 
 /** A rotation that still needs the old key handled (not done, not abandoned). */
-export const isRotationInProgress = (state: RotationState | undefined): boolean =>
-  state !== undefined && state.phase !== 'done' && state.phase !== 'abandoned';
+export const isRotationInProgress = (state: RotationState | undefined): boolean => state !== undefined && state.phase !== 'done' && state.phase !== 'abandoned';
 
 export interface RotationStateStore {
   /** Every stored rotation (one per user); a few hundred at most, read once per run. */

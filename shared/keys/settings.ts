@@ -122,7 +122,11 @@ export function readKeySettings(env: Readonly<Record<string, string | undefined>
     settings[name] = number;
   }
   const groups = raw('exemptGroups');
-  if (groups !== undefined) settings.exemptGroups = groups.split(',').map((group) => group.trim()).filter((group) => group !== '');
+  if (groups !== undefined)
+    settings.exemptGroups = groups
+      .split(',')
+      .map((group) => group.trim())
+      .filter((group) => group !== '');
   const prefix = raw('secretPrefix');
   if (prefix !== undefined) {
     if (!/^[A-Za-z0-9/_+=.@-]+$/.test(prefix)) throw new SettingsError(`${KEY_SETTING_VARIABLES.secretPrefix} may hold only letters, digits and /_+=.@-`);
@@ -136,12 +140,17 @@ export function readKeySettings(env: Readonly<Record<string, string | undefined>
 
 /** Checks the relations between settings; returns a frozen copy. */
 export function validateKeySettings(settings: KeySettings): KeySettings {
-  if (!(KEY_MODES as readonly string[]).includes(settings.mode)) throw new SettingsError(`${KEY_SETTING_VARIABLES.mode} must be one of ${KEY_MODES.join(', ')}`);
+  if (!(KEY_MODES as readonly string[]).includes(settings.mode))
+    throw new SettingsError(`${KEY_SETTING_VARIABLES.mode} must be one of ${KEY_MODES.join(', ')}`);
   if (settings.rotationHighDays < settings.rotationDays) {
-    throw new SettingsError(`${KEY_SETTING_VARIABLES.rotationHighDays} (${settings.rotationHighDays}) must not be below ${KEY_SETTING_VARIABLES.rotationDays} (${settings.rotationDays})`);
+    throw new SettingsError(
+      `${KEY_SETTING_VARIABLES.rotationHighDays} (${settings.rotationHighDays}) must not be below ${KEY_SETTING_VARIABLES.rotationDays} (${settings.rotationDays})`,
+    );
   }
   if (settings.hardLimitDays !== 0 && settings.hardLimitDays < settings.rotationDays) {
-    throw new SettingsError(`${KEY_SETTING_VARIABLES.hardLimitDays} (${settings.hardLimitDays}) must be 0 (off) or at least ${KEY_SETTING_VARIABLES.rotationDays} (${settings.rotationDays})`);
+    throw new SettingsError(
+      `${KEY_SETTING_VARIABLES.hardLimitDays} (${settings.hardLimitDays}) must be 0 (off) or at least ${KEY_SETTING_VARIABLES.rotationDays} (${settings.rotationDays})`,
+    );
   }
   return Object.freeze({ ...settings, exemptGroups: Object.freeze([...settings.exemptGroups]) });
 }

@@ -16,7 +16,10 @@ export const actionLevels: ActionLevelsData = generatedLevels;
 
 /** An IAM action pattern (`*` any run, `?` one character) as a case-insensitive, anchored matcher. */
 export function actionMatcher(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`, 'i');
 }
 

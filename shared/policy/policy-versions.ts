@@ -56,7 +56,8 @@ export function writtenPolicyVersion(record: CloudTrailRecord): WrittenPolicyVer
   if (record.eventName === 'CreatePolicyVersion') {
     const policyArn = stringField(record, 'requestParameters', 'policyArn');
     if (policyArn === undefined) return undefined;
-    const isDefault = isTrue(field(record, 'requestParameters', 'setAsDefault')) || field(record, 'responseElements', 'policyVersion', 'isDefaultVersion') === true;
+    const isDefault =
+      isTrue(field(record, 'requestParameters', 'setAsDefault')) || field(record, 'responseElements', 'policyVersion', 'isDefaultVersion') === true;
     return { policyArn, versionId: stringField(record, 'responseElements', 'policyVersion', 'versionId'), document, isDefault };
   }
   if (record.eventName !== 'CreatePolicy') return undefined;
@@ -90,9 +91,13 @@ export function attachedPolicyVersion(record: CloudTrailRecord): { readonly docu
 }
 
 /** The record with the document attached, or without the field when the document is unknown. */
-function withPolicyVersion(record: CloudTrailRecord, key: PolicyVersionKey, known: { document: unknown; source: PolicyVersionSourceName } | undefined): CloudTrailRecord {
+function withPolicyVersion(
+  record: CloudTrailRecord,
+  key: PolicyVersionKey,
+  known: { document: unknown; source: PolicyVersionSourceName } | undefined,
+): CloudTrailRecord {
   const { [POLICY_VERSION_FIELD]: _forged, ...rest } = record;
-  return known === undefined ? (rest as CloudTrailRecord) : { ...rest, [POLICY_VERSION_FIELD]: { ...key, ...known } } as CloudTrailRecord;
+  return known === undefined ? (rest as CloudTrailRecord) : ({ ...rest, [POLICY_VERSION_FIELD]: { ...key, ...known } } as CloudTrailRecord);
 }
 
 /** Adds to a record what a detection needs besides it, before the engine runs. */
@@ -209,7 +214,10 @@ export class PolicyVersionEnricher implements RecordEnricher {
       this.memory.remember(key, document);
       return withPolicyVersion(enriched, key, { document, source: 'GetPolicyVersion' });
     } catch (error) {
-      logger.warn({ eventId: record.eventID, policyArn: key.policyArn, versionId: key.versionId, err: error }, 'could not read the policy version made default; the event is evaluated without its document');
+      logger.warn(
+        { eventId: record.eventID, policyArn: key.policyArn, versionId: key.versionId, err: error },
+        'could not read the policy version made default; the event is evaluated without its document',
+      );
       return enriched;
     }
   }

@@ -151,14 +151,19 @@ function onlyWildcardAws(principal: Record<string, unknown>): boolean {
 
 /** `"Bool": {"<key>": "true"}` on a key of serviceTrueKeys (IfExists would hold without the key: no pin). */
 function confinesWhenTrue(condition: ConditionEntry, trueKeys: ReadonlySet<string>): boolean {
-  return condition.operator.toLowerCase() === 'bool' && trueKeys.has(condition.key.toLowerCase()) && condition.values.length > 0 && condition.values.every((value) => value.toLowerCase() === 'true');
+  return (
+    condition.operator.toLowerCase() === 'bool' &&
+    trueKeys.has(condition.key.toLowerCase()) &&
+    condition.values.length > 0 &&
+    condition.values.every((value) => value.toLowerCase() === 'true')
+  );
 }
 
 /** Whether a Deny's actions cover every action an Allow grants (an Allow with NotAction is never covered). */
 function covers(guard: DenyGuard, statement: PolicyStatement): boolean {
   if (statement.notAction !== undefined || statement.action === undefined) return false;
   const matchers = guard.actionPatterns.map((pattern) => actionMatcher(pattern));
-  return statement.action.every((action) => action === '*' ? guard.actionPatterns.includes('*') : matchers.some((matcher) => matcher.test(action)));
+  return statement.action.every((action) => (action === '*' ? guard.actionPatterns.includes('*') : matchers.some((matcher) => matcher.test(action))));
 }
 
 function exposureOf(statement: PolicyStatement, guards: readonly DenyGuard[], keys: CallerKeys, options: ResourcePolicyOptions): ExposedStatement | undefined {
@@ -189,7 +194,10 @@ function exposureOf(statement: PolicyStatement, guards: readonly DenyGuard[], ke
   const outsideNamed = named.filter((account) => !isTrustedAccount(options.boundary, account, options.ownAccount));
   const outside = [...new Set(wildcard !== undefined ? pinnedOutside : outsideNamed)];
   if (outside.length === 0) return undefined;
-  const reason = wildcard !== undefined ? `${wildcard} pinned to ${outside.join(', ')}, outside the trusted accounts` : `grants to ${outside.join(', ')}, outside the trusted accounts`;
+  const reason =
+    wildcard !== undefined
+      ? `${wildcard} pinned to ${outside.join(', ')}, outside the trusted accounts`
+      : `grants to ${outside.join(', ')}, outside the trusted accounts`;
   return { ...base, exposure: 'outside', principals: outside, reason };
 }
 

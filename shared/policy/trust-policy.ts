@@ -32,7 +32,9 @@ export function analyseTrustPolicy(input: unknown): TrustPolicyAnalysis {
   // AWS principals are read as in any resource policy: public is a wildcard no caller key pins (the
   // boundary only tells "outside" from "inside", which iam-role-trust-outside judges).
   const openToAnyone = new Map(
-    exposedStatements(parsed.document, { boundary: ONLY_OWN_ACCOUNT, ownAccount: '' }).flatMap((exposed) => (exposed.exposure === 'public' ? [[exposed.statementIndex, exposed.reason] as const] : [])),
+    exposedStatements(parsed.document, { boundary: ONLY_OWN_ACCOUNT, ownAccount: '' }).flatMap((exposed) =>
+      exposed.exposure === 'public' ? [[exposed.statementIndex, exposed.reason] as const] : [],
+    ),
   );
   const statements: PublicTrustStatement[] = [];
   for (const statement of parsed.document.statements) {

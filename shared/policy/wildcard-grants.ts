@@ -1,4 +1,14 @@
-import { actionLevels, actionMatcher, hasWildcard, isEveryAction, isServiceWildcard, permissionsManagementActionsMatching, SELF_ESCALATION_ACTIONS, splitAction, type ActionLevelsData } from './actions.js';
+import {
+  actionLevels,
+  actionMatcher,
+  hasWildcard,
+  isEveryAction,
+  isServiceWildcard,
+  permissionsManagementActionsMatching,
+  SELF_ESCALATION_ACTIONS,
+  splitAction,
+  type ActionLevelsData,
+} from './actions.js';
 import { isAllow, parsePolicyDocument, type PolicyStatement } from './document.js';
 
 /**
@@ -90,10 +100,13 @@ export function coversEveryResource(pattern: string, service: string | undefined
     const last = index === segments.length - 1;
     if (onlyStars(segment) && last) return true;
     const covers =
-      index === 1 ? onlyStars(segment) || segment.startsWith('aws') // any partition: a principal acts in its own
-      : index === 2 ? onlyStars(segment) || (service !== undefined && segment.toLowerCase() === service.toLowerCase())
-      : index <= 4 ? segment === '' || onlyStars(segment)
-      : onlyStars(segment);
+      index === 1
+        ? onlyStars(segment) || segment.startsWith('aws') // any partition: a principal acts in its own
+        : index === 2
+          ? onlyStars(segment) || (service !== undefined && segment.toLowerCase() === service.toLowerCase())
+          : index <= 4
+            ? segment === '' || onlyStars(segment)
+            : onlyStars(segment);
     if (!covers) return false;
   }
   return false;
@@ -131,7 +144,9 @@ function statementGrants(statement: PolicyStatement, levels: ActionLevelsData): 
     const everywhere = reach(undefined);
     if (everywhere === 'none') return [];
     const excluded = statement.notAction.map(actionMatcher);
-    return [grant('not-action', `NotAction ${statement.notAction.join(', ')}`, everywhere === 'every', (action) => !excluded.some((matcher) => matcher.test(action)))];
+    return [
+      grant('not-action', `NotAction ${statement.notAction.join(', ')}`, everywhere === 'every', (action) => !excluded.some((matcher) => matcher.test(action))),
+    ];
   }
 
   const grants: WildcardGrant[] = [];

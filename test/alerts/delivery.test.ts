@@ -63,7 +63,13 @@ describe('alert delivery through SNS', () => {
     const [alert] = delivered;
     expect(alert!.subject).toBe('[CRITICAL] Access key created for the root user in 111122223333');
     expect(alert!.subject!.length).toBeLessThanOrEqual(100);
-    expect(alert!.attributes).toEqual({ severity: 'critical', ruleId: 'root-access-key-created', account: '111122223333', region: 'us-east-1', kind: 'opened' });
+    expect(alert!.attributes).toEqual({
+      severity: 'critical',
+      ruleId: 'root-access-key-created',
+      account: '111122223333',
+      region: 'us-east-1',
+      kind: 'opened',
+    });
     // fauxqs delivers the whole MessageStructure JSON: pick each protocol's body as SNS would.
     expect(bodyForProtocol(alert!.message, 'email')).toContain(`npx warden findings show ${findingId} --table warden-prod`);
     expectChatbotSchema(bodyForProtocol(alert!.message, 'https'), findingId);

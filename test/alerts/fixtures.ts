@@ -38,9 +38,16 @@ export function withPlantedSecrets(record: CloudTrailRecord): CloudTrailRecord {
   };
 }
 
-/** Asserts the Chatbot custom notification schema (FACTS.md). */
+/**
+ * Asserts the Chatbot custom notification schema (AWS Chatbot / Amazon Q Developer in chat applications
+ * user guide, "Custom notifications").
+ */
 export function expectChatbotSchema(body: string, findingId: string): void {
-  const notification = JSON.parse(body) as Record<string, any>;
+  const notification = JSON.parse(body) as {
+    id: unknown;
+    content: { title: unknown; description: unknown; nextSteps: unknown; keywords: unknown };
+    metadata: { relatedResources: unknown; additionalContext: Record<string, unknown>; summary: unknown; eventType: unknown };
+  };
   expect(notification).toMatchObject({ version: '1.0', source: 'custom', content: { textType: 'client-markdown' }, metadata: { threadId: findingId } });
   expect(typeof notification['id']).toBe('string');
   expect(typeof notification['content'].title).toBe('string');

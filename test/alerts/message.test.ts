@@ -4,7 +4,17 @@ import { MAX_SUBJECT } from '../../shared/alerts/email.js';
 import { sentences } from '../../shared/alerts/facts.js';
 import { bodyForProtocol, buildAlert, MAX_MESSAGE_BYTES, type AlertMessage } from '../../shared/alerts/message.js';
 import type { Finding } from '../../shared/findings/model.js';
-import { detectionOf, expectChatbotSchema, findingOf, PLANTED_PASSWORD, PLANTED_SECRET, PLANTED_TOKEN, rootKeyRecord, wildcardRecord, withPlantedSecrets } from './fixtures.js';
+import {
+  detectionOf,
+  expectChatbotSchema,
+  findingOf,
+  PLANTED_PASSWORD,
+  PLANTED_SECRET,
+  PLANTED_TOKEN,
+  rootKeyRecord,
+  wildcardRecord,
+  withPlantedSecrets,
+} from './fixtures.js';
 
 const rootKey = findingOf(rootKeyRecord());
 const alertOf = (finding: Finding, kind: 'opened' | 'resolved' = 'opened', findingsTable?: string): AlertMessage =>
@@ -42,12 +52,23 @@ describe('the email body', () => {
   it('says when the finding came back after being resolved, and when it is already resolved', () => {
     const reopened: Finding = {
       ...rootKey,
-      history: [...rootKey.history, { at: '2026-11-20T11:00:00Z', status: 'resolved', reason: 'root access key deleted', by: 'event:x' }, { at: '2026-11-20T12:00:00Z', status: 'open', reason: 'risk came back', by: 'event:y' }],
+      history: [
+        ...rootKey.history,
+        { at: '2026-11-20T11:00:00Z', status: 'resolved', reason: 'root access key deleted', by: 'event:x' },
+        { at: '2026-11-20T12:00:00Z', status: 'open', reason: 'risk came back', by: 'event:y' },
+      ],
     };
     expect(alertOf(reopened).subject).toMatch(/^\[CRITICAL\] Reopened: /);
     expect(bodyForProtocol(alertOf(reopened).message, 'email')).toContain('has come back');
-    const resolved: Finding = { ...rootKey, status: 'resolved', resolvedAt: '2026-11-20T11:00:00Z', history: [...rootKey.history, { at: '2026-11-20T11:00:00Z', status: 'resolved', reason: 'root access key deleted', by: 'event:x' }] };
-    expect(bodyForProtocol(alertOf(resolved).message, 'email')).toContain('Already resolved by a later event at 2026-11-20 11:00:00 UTC: root access key deleted.');
+    const resolved: Finding = {
+      ...rootKey,
+      status: 'resolved',
+      resolvedAt: '2026-11-20T11:00:00Z',
+      history: [...rootKey.history, { at: '2026-11-20T11:00:00Z', status: 'resolved', reason: 'root access key deleted', by: 'event:x' }],
+    };
+    expect(bodyForProtocol(alertOf(resolved).message, 'email')).toContain(
+      'Already resolved by a later event at 2026-11-20 11:00:00 UTC: root access key deleted.',
+    );
   });
 });
 
@@ -71,7 +92,10 @@ describe('the chat body', () => {
     const alert = alertOf(rootKey);
     const body = bodyForProtocol(alert.message, 'https');
     expectChatbotSchema(body, rootKey.id);
-    const notification = JSON.parse(body) as { content: { title: string; description: string; nextSteps: string[]; keywords: string[] }; metadata: { eventType: string; relatedResources: string[] } };
+    const notification = JSON.parse(body) as {
+      content: { title: string; description: string; nextSteps: string[]; keywords: string[] };
+      metadata: { eventType: string; relatedResources: string[] };
+    };
     expect(notification.content.title).toContain(alert.subject);
     expect(notification.content.description).toContain('*Who:* `arn:aws:iam::111122223333:root` (Root, without MFA)');
     expect(notification.content.nextSteps.at(-1)).toContain(`npx warden findings show ${rootKey.id}`);
@@ -90,7 +114,14 @@ describe('per-protocol bodies', () => {
     for (const protocol of ['sqs', 'lambda', 'email-json', 'firehose', 'default']) {
       const machine = JSON.parse(bodyForProtocol(alert.message, protocol)) as { alert: string; finding: Finding };
       expect(machine.alert).toBe('opened');
-      expect(machine.finding).toMatchObject({ id: rootKey.id, ruleId: rootKey.ruleId, severity: 'critical', account: '111122223333', status: 'open', details: rootKey.details });
+      expect(machine.finding).toMatchObject({
+        id: rootKey.id,
+        ruleId: rootKey.ruleId,
+        severity: 'critical',
+        account: '111122223333',
+        status: 'open',
+        details: rootKey.details,
+      });
     }
   });
 
@@ -104,7 +135,12 @@ describe('per-protocol bodies', () => {
 
 describe('the resolved notice', () => {
   it('is short, says what removed the risk, and threads with the opening alert', () => {
-    const resolved: Finding = { ...rootKey, status: 'resolved', resolvedAt: '2026-11-20T11:00:00Z', history: [...rootKey.history, { at: '2026-11-20T11:00:00Z', status: 'resolved', reason: 'root access key deleted', by: 'event:x' }] };
+    const resolved: Finding = {
+      ...rootKey,
+      status: 'resolved',
+      resolvedAt: '2026-11-20T11:00:00Z',
+      history: [...rootKey.history, { at: '2026-11-20T11:00:00Z', status: 'resolved', reason: 'root access key deleted', by: 'event:x' }],
+    };
     const alert = alertOf(resolved, 'resolved');
     expect(alert.subject).toBe('[CRITICAL] Resolved: Access key created for the root user in 111122223333');
     const email = bodyForProtocol(alert.message, 'email');
@@ -135,7 +171,10 @@ describe('size', () => {
   const huge: Finding = {
     ...rootKey,
     details: {
-      statements: [{ statementIndex: 0, sid: 'TheOffendingOne', pattern: '*', note: 'x'.repeat(300_000) }, ...Array.from({ length: 5_000 }, (_, i) => ({ statementIndex: i + 1, sid: `Filler${i}` }))],
+      statements: [
+        { statementIndex: 0, sid: 'TheOffendingOne', pattern: '*', note: 'x'.repeat(300_000) },
+        ...Array.from({ length: 5_000 }, (_, i) => ({ statementIndex: i + 1, sid: `Filler${i}` })),
+      ],
       blob: 'é'.repeat(200_000),
     },
   };

@@ -7,8 +7,13 @@ import type { FindingChange } from '../../shared/findings/store.js';
 import { findingOf, rootKeyRecord } from './fixtures.js';
 
 const base = findingOf(rootKeyRecord());
-const change = (outcome: Outcome, finding: Partial<Finding>): FindingChange => ({ findingId: finding.id ?? base.id, outcome, finding: { ...base, ...finding } });
-const kinds = (changes: FindingChange[], mode: 'deliver' | 'preview' = 'deliver') => selectAlerts(changes, DEFAULT_ALERT_SETTINGS, mode).due.map((due) => `${due.kind}:${due.finding.id}`);
+const change = (outcome: Outcome, finding: Partial<Finding>): FindingChange => ({
+  findingId: finding.id ?? base.id,
+  outcome,
+  finding: { ...base, ...finding },
+});
+const kinds = (changes: FindingChange[], mode: 'deliver' | 'preview' = 'deliver') =>
+  selectAlerts(changes, DEFAULT_ALERT_SETTINGS, mode).due.map((due) => `${due.kind}:${due.finding.id}`);
 
 describe('which changes alert', () => {
   it.each<[string, FindingChange, string[]]>([

@@ -16,7 +16,13 @@ describe('alert settings', () => {
   });
 
   it('reads every setting', () => {
-    const settings = alertSettingsFromEnvironment({ ALERT_TOPIC_ARN: TOPIC, ALERT_MIN_SEVERITY: 'high', ALERT_RESOLVED_NOTICES: 'off', ALERT_PUBLISH_MAX_ATTEMPTS: '6', ALERT_REMINDER_HOURS: '24' });
+    const settings = alertSettingsFromEnvironment({
+      ALERT_TOPIC_ARN: TOPIC,
+      ALERT_MIN_SEVERITY: 'high',
+      ALERT_RESOLVED_NOTICES: 'off',
+      ALERT_PUBLISH_MAX_ATTEMPTS: '6',
+      ALERT_REMINDER_HOURS: '24',
+    });
     expect(settings).toMatchObject({ minSeverity: 'high', resolvedNotices: 'off', publishMaxAttempts: 6, reminderHours: 24 });
   });
 

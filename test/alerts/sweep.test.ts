@@ -37,8 +37,14 @@ beforeEach(async () => {
 });
 
 const alerterWith = (reminderHours: number): Alerter =>
-  new Alerter({ store, publisher: new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(1) }), settings: { ...DEFAULT_ALERT_SETTINGS, reminderHours }, rules: catalogue });
-const handle = (record: CloudTrailRecord, alerter: Alerter) => detectEvent(asEventBridgeEvent(record), { engine, store, alerter, logger: memoryLogger().logger });
+  new Alerter({
+    store,
+    publisher: new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(1) }),
+    settings: { ...DEFAULT_ALERT_SETTINGS, reminderHours },
+    rules: catalogue,
+  });
+const handle = (record: CloudTrailRecord, alerter: Alerter) =>
+  detectEvent(asEventBridgeEvent(record), { engine, store, alerter, logger: memoryLogger().logger });
 const rootKey = rootKeyExamples.positive[0]!.record;
 const mfaOff = mfaExamples.positive[0]!.record; // high, not critical
 const subjects = async (): Promise<(string | null)[]> => (await sns.drain()).map((message) => message.subject);

@@ -14,9 +14,12 @@ describe('command-line options', () => {
     expect(isoTimeOption(text, '--until').toISOString()).toBe(expected);
   });
 
-  it.each(['2027-02-30', '2026-11-31', '2026-13-01', '2026-11-20T25:00:00Z', 'soon', '24/11/2026'])('refuses %s instead of moving it to another day', (text) => {
-    expect(() => isoTimeOption(text, '--until')).toThrow(/--until must be an ISO date/);
-  });
+  it.each(['2027-02-30', '2026-11-31', '2026-13-01', '2026-11-20T25:00:00Z', 'soon', '24/11/2026'])(
+    'refuses %s instead of moving it to another day',
+    (text) => {
+      expect(() => isoTimeOption(text, '--until')).toThrow(/--until must be an ISO date/);
+    },
+  );
 
   it('reads severities in any case and names the option when wrong', () => {
     expect(severityOption('CRITICAL', '--fail-on')).toBe('critical');

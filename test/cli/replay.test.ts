@@ -38,7 +38,10 @@ describe('warden replay', () => {
   it('finds the attack story in the demo trail, one JSON detection per line and nothing else on stdout', async () => {
     const run = await runWarden(demo('--json', ...store()));
     expect(run.code).toBe(0);
-    const detections = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { ruleId: string; findingId: string });
+    const detections = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { ruleId: string; findingId: string });
     expect(detections.map((detected) => detected.ruleId).sort()).toEqual(DEMO_RULES);
     expect(detections.every((detected) => /^[0-9a-f]{20}$/.test(detected.findingId))).toBe(true);
   });
@@ -92,7 +95,11 @@ describe('warden replay', () => {
     const run = await runWarden(['replay', DEMO, '--json', ...store()]);
     expect(run.stderr.match(/no trusted accounts given/g)).toHaveLength(1);
     // The snapshot shared with the partner account is now outside too.
-    const shared = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { ruleId: string }).filter((detected) => detected.ruleId === 'ebs-snapshot-shared-outside');
+    const shared = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { ruleId: string })
+      .filter((detected) => detected.ruleId === 'ebs-snapshot-shared-outside');
     expect(shared).toHaveLength(2);
     const listed = await runWarden(['replay', DEMO, '--json', '--trusted-accounts', '444455556666,o-a1b2c3d4e5', ...store()]);
     expect(listed.stderr).toBe('');
@@ -115,7 +122,17 @@ describe('warden replay', () => {
   it('shows a suppressed risk as suppressed and does not fail --fail-on on it', async () => {
     const file = join(work, 'root-key.json');
     await writeFile(file, JSON.stringify({ Records: [rootKeyExamples.positive[0]!.record] }));
-    const suppress = await runWarden(['findings', 'suppress', '--rule', 'root-access-key-created', '--resource', '*', '--reason', 'break-glass key, accepted', ...store()]);
+    const suppress = await runWarden([
+      'findings',
+      'suppress',
+      '--rule',
+      'root-access-key-created',
+      '--resource',
+      '*',
+      '--reason',
+      'break-glass key, accepted',
+      ...store(),
+    ]);
     expect(suppress.code).toBe(0);
 
     const run = await runWarden(['replay', file, '--fail-on', 'high', ...store()]);
@@ -160,7 +177,12 @@ describe('warden replay', () => {
 describe('warden replay alerts', () => {
   let sns: LocalSns;
   const saved: Record<string, string | undefined> = {};
-  const env = (): Record<string, string> => ({ AWS_ENDPOINT_URL_SNS: sns.endpoint, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_MAX_ATTEMPTS: '2' });
+  const env = (): Record<string, string> => ({
+    AWS_ENDPOINT_URL_SNS: sns.endpoint,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_MAX_ATTEMPTS: '2',
+  });
   beforeAll(async () => {
     sns = await startSns('replay-alerts');
     for (const [name, value] of Object.entries(env())) {
@@ -199,10 +221,15 @@ describe('warden replay alerts', () => {
     await sns.drain();
     const run = await runWarden(['replay', DEMO, '--json', '--sns-topic', sns.topicArn, ...store()]);
     expect(run.code).toBe(0);
-    const detections = run.stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { findingId: string; severity: string });
+    const detections = run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { findingId: string; severity: string });
     const delivered = await sns.drain();
     const alerted = delivered.map((message) => (JSON.parse(bodyForProtocol(message.message, 'default')) as { finding: { id: string } }).finding.id);
-    const expected = [...new Set(detections.filter((detected) => detected.severity !== 'low' && detected.severity !== 'info').map((detected) => detected.findingId))];
+    const expected = [
+      ...new Set(detections.filter((detected) => detected.severity !== 'low' && detected.severity !== 'info').map((detected) => detected.findingId)),
+    ];
     expect(alerted.sort()).toEqual(expected.sort());
     expect(delivered.every((message) => (message.subject ?? '').length <= 100)).toBe(true);
 

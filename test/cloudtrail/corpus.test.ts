@@ -19,7 +19,9 @@ describe('the benchmark corpus', () => {
     expect(records).toHaveLength(2_500);
     expect(done.map((file) => file.records)).toEqual(expect.arrayContaining([1_000, 1_000, 500]));
     for (const { file } of done) {
-      expect(relative(dir, file)).toMatch(/^AWSLogs\/\d{12}\/CloudTrail\/[a-z0-9-]+\/\d{4}\/\d{2}\/\d{2}\/\d{12}_CloudTrail_[a-z0-9-]+_\d{8}T\d{4}Z_[A-Z0-9]{16}\.json\.gz$/);
+      expect(relative(dir, file)).toMatch(
+        /^AWSLogs\/\d{12}\/CloudTrail\/[a-z0-9-]+\/\d{4}\/\d{2}\/\d{2}\/\d{12}_CloudTrail_[a-z0-9-]+_\d{8}T\d{4}Z_[A-Z0-9]{16}\.json\.gz$/,
+      );
     }
   });
 

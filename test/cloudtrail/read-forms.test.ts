@@ -11,12 +11,43 @@ const tempDir = useTempDir();
 
 describe('readCloudTrail recognises each input by its content', () => {
   it.each([
-    ['a CloudTrail S3 log file', 'cloudtrail-log-file.json', [[1, 'record 1'], [2, 'record 2'], [3, 'record 3']]],
-    ['a JSON array of records', 'records-array.json', [[4, 'record 1'], [5, 'record 2']]],
+    [
+      'a CloudTrail S3 log file',
+      'cloudtrail-log-file.json',
+      [
+        [1, 'record 1'],
+        [2, 'record 2'],
+        [3, 'record 3'],
+      ],
+    ],
+    [
+      'a JSON array of records',
+      'records-array.json',
+      [
+        [4, 'record 1'],
+        [5, 'record 2'],
+      ],
+    ],
     ['a single EventBridge event (the record is its detail)', 'eventbridge-api-call.json', [[3, 'record 1']]],
     ['a single pretty-printed record', 'single-record.json', [[4, 'record 1']]],
-    ['JSON Lines mixing EventBridge events of the three CloudTrail detail-types and plain records', 'mixed.jsonl', [[1, 'line 1'], [2, 'line 2'], [5, 'line 3'], [6, 'line 4']]],
-    ['aws cloudtrail lookup-events output with a NextToken', 'lookup-events.json', [[3, 'event 1'], [5, 'event 2']]],
+    [
+      'JSON Lines mixing EventBridge events of the three CloudTrail detail-types and plain records',
+      'mixed.jsonl',
+      [
+        [1, 'line 1'],
+        [2, 'line 2'],
+        [5, 'line 3'],
+        [6, 'line 4'],
+      ],
+    ],
+    [
+      'aws cloudtrail lookup-events output with a NextToken',
+      'lookup-events.json',
+      [
+        [3, 'event 1'],
+        [5, 'event 2'],
+      ],
+    ],
   ] as const)('reads %s', async (_form, name, expected) => {
     const file = inputs(name);
 
@@ -61,7 +92,10 @@ describe('readCloudTrail recognises each input by its content', () => {
     const { records, problems } = await collect([file]);
 
     expect(problems).toEqual([]);
-    expect(records.map(({ eventID, position }) => [eventID, position])).toEqual([['event-1', 'line 1'], ['event-2', 'line 3']]);
+    expect(records.map(({ eventID, position }) => [eventID, position])).toEqual([
+      ['event-1', 'line 1'],
+      ['event-2', 'line 3'],
+    ]);
   });
 
   it('numbers records of a Records document on a later line by line and record', async () => {
@@ -96,13 +130,31 @@ describe('readCloudTrail walks directories', () => {
     };
     const trail = 'AWSLogs/111122223333/CloudTrail';
     // Written out of order on purpose: the walk sorts.
-    files[2] = await put(`${trail}/us-east-1/2026/11/21/111122223333_CloudTrail_us-east-1_20261121T0000Z_AAAA.json.gz`, gzipSync(JSON.stringify({ Records: [record(3)] })));
-    files[0] = await put(`${trail}/eu-west-1/2026/11/20/111122223333_CloudTrail_eu-west-1_20261120T0905Z_ZZZZ.json.gz`, gzipSync(JSON.stringify({ Records: [record(1)] })));
-    files[1] = await put(`${trail}/us-east-1/2026/11/20/111122223333_CloudTrail_us-east-1_20261120T2355Z_BBBB.json.gz`, gzipSync(JSON.stringify({ Records: [record(2)] })));
-    files[3] = await put(`${trail}/us-east-1/2026/11/21/111122223333_CloudTrail_us-east-1_20261121T0005Z_CCCC.json.gz`, gzipSync(JSON.stringify({ Records: [record(4), record(5)] })));
+    files[2] = await put(
+      `${trail}/us-east-1/2026/11/21/111122223333_CloudTrail_us-east-1_20261121T0000Z_AAAA.json.gz`,
+      gzipSync(JSON.stringify({ Records: [record(3)] })),
+    );
+    files[0] = await put(
+      `${trail}/eu-west-1/2026/11/20/111122223333_CloudTrail_eu-west-1_20261120T0905Z_ZZZZ.json.gz`,
+      gzipSync(JSON.stringify({ Records: [record(1)] })),
+    );
+    files[1] = await put(
+      `${trail}/us-east-1/2026/11/20/111122223333_CloudTrail_us-east-1_20261120T2355Z_BBBB.json.gz`,
+      gzipSync(JSON.stringify({ Records: [record(2)] })),
+    );
+    files[3] = await put(
+      `${trail}/us-east-1/2026/11/21/111122223333_CloudTrail_us-east-1_20261121T0005Z_CCCC.json.gz`,
+      gzipSync(JSON.stringify({ Records: [record(4), record(5)] })),
+    );
     // Not records: skipped without a word.
-    await put('AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T0000Z.json.gz', gzipSync('{"awsAccountId":"111122223333"}'));
-    await put(`${trail}/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T0000Z.json.gz`, gzipSync('{"awsAccountId":"111122223333"}'));
+    await put(
+      'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T0000Z.json.gz',
+      gzipSync('{"awsAccountId":"111122223333"}'),
+    );
+    await put(
+      `${trail}/us-east-1/2026/11/20/111122223333_CloudTrail-Digest_us-east-1_trail_us-east-1_20261120T0000Z.json.gz`,
+      gzipSync('{"awsAccountId":"111122223333"}'),
+    );
     await put('AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2026/11/20/insight.json.gz', gzipSync('{"Records":[{"eventID":"x"}]}'));
     await put(`${trail}/.DS_Store`, 'binary junk');
     await put('.hidden/secret.json', JSON.stringify(record(99)));
@@ -157,7 +209,7 @@ describe('readCloudTrail reads standard input for -', () => {
 
   it('reads standard input that yields strings and splits chunks anywhere', async () => {
     const text = `${JSON.stringify(record(1))}\n${JSON.stringify(record(2))}\n`;
-    const pieces = [...text].reduce<string[]>((chunks, char, index) => (index % 7 === 0 ? [...chunks, char] : [...chunks.slice(0, -1), `${chunks.at(-1) ?? ''}${char}`]), []);
+    const pieces = Array.from({ length: Math.ceil(text.length / 7) }, (_, index) => text.slice(index * 7, index * 7 + 7));
 
     const { records, problems } = await collect(['-'], Readable.from(pieces));
 

@@ -45,7 +45,13 @@ export function useTempDir(): () => Promise<string> {
 export function record(id: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     eventVersion: '1.09',
-    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLEUSERID0001', arn: 'arn:aws:iam::111122223333:user/alice', accountId: '111122223333', userName: 'alice' },
+    userIdentity: {
+      type: 'IAMUser',
+      principalId: 'AIDAEXAMPLEUSERID0001',
+      arn: 'arn:aws:iam::111122223333:user/alice',
+      accountId: '111122223333',
+      userName: 'alice',
+    },
     eventTime: '2026-11-20T10:15:30Z',
     eventSource: 'iam.amazonaws.com',
     eventName: 'ListUsers',

@@ -135,7 +135,10 @@ describe('readCloudTrail reports bad input and goes on', () => {
   });
 
   it('reports JSON that is an object of another kind, or a bare value', async () => {
-    const file = await fileWith('other.jsonl', `${line({ awsAccountId: '111122223333', digestStartTime: '2026-11-20T00:00:00Z' })}42\n"text"\n${line(record(4))}`);
+    const file = await fileWith(
+      'other.jsonl',
+      `${line({ awsAccountId: '111122223333', digestStartTime: '2026-11-20T00:00:00Z' })}42\n"text"\n${line(record(4))}`,
+    );
 
     const { records, problems } = await collect([file]);
 
@@ -148,7 +151,14 @@ describe('readCloudTrail reports bad input and goes on', () => {
   });
 
   it('reports EventBridge events that are not CloudTrail, and those whose detail is not a record', async () => {
-    const event = (detailType: unknown, detail: unknown) => ({ version: '0', id: 'e1', 'detail-type': detailType, source: 'aws.ec2', account: '111122223333', detail });
+    const event = (detailType: unknown, detail: unknown) => ({
+      version: '0',
+      id: 'e1',
+      'detail-type': detailType,
+      source: 'aws.ec2',
+      account: '111122223333',
+      detail,
+    });
     const body = [
       line(event('AWS API Call via CloudTrail', record(1))),
       line(event('EC2 Instance State-change Notification', { 'instance-id': 'i-0123', state: 'running' })),
@@ -171,7 +181,17 @@ describe('readCloudTrail reports bad input and goes on', () => {
   it('reports bad CloudTrailEvent strings in lookup-events output, and keeps the good events', async () => {
     const lookup = (cloudTrailEvent: unknown) => ({ EventId: 'x', EventName: 'ListUsers', CloudTrailEvent: cloudTrailEvent });
     const body = JSON.stringify(
-      { Events: [lookup(JSON.stringify(record(1))), lookup('{"eventID": "trunc'), lookup(undefined), lookup(JSON.stringify({ eventID: 'event-4' })), 'nope', lookup(JSON.stringify(record(6)))], NextToken: 'abc' },
+      {
+        Events: [
+          lookup(JSON.stringify(record(1))),
+          lookup('{"eventID": "trunc'),
+          lookup(undefined),
+          lookup(JSON.stringify({ eventID: 'event-4' })),
+          'nope',
+          lookup(JSON.stringify(record(6))),
+        ],
+        NextToken: 'abc',
+      },
       null,
       4,
     );
@@ -240,11 +260,22 @@ describe('readCloudTrail reports bad input and goes on', () => {
     await writeFile(join(root, 'c.json'), JSON.stringify({ Records: [record(4), 7, record(6)] }));
     const log: string[] = [];
 
-    for await (const { record: read } of readCloudTrail([root, join(root, 'missing')], { onProblem: (problem) => log.push(`problem ${problem.position ?? problem.reason}`) })) {
+    for await (const { record: read } of readCloudTrail([root, join(root, 'missing')], {
+      onProblem: (problem) => log.push(`problem ${problem.position ?? problem.reason}`),
+    })) {
       log.push(read.eventID);
     }
 
-    expect(log).toEqual(['event-1', 'problem line 2', 'event-3', 'problem cannot read: no such file or directory', 'event-4', 'problem record 2', 'event-6', 'problem cannot read: no such file or directory']);
+    expect(log).toEqual([
+      'event-1',
+      'problem line 2',
+      'event-3',
+      'problem cannot read: no such file or directory',
+      'event-4',
+      'problem record 2',
+      'event-6',
+      'problem cannot read: no such file or directory',
+    ]);
   });
 
   it('streams a file too large to load whole, keeping line positions', async () => {

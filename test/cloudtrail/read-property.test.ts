@@ -23,7 +23,21 @@ const recordLike = fc.record({ eventID: fc.string(), eventSource: fc.string(), e
 const documentLike = fc.oneof(
   fc.jsonValue(),
   fc.record({ Records: fc.oneof(fc.array(fc.oneof(recordLike, fc.jsonValue())), fc.jsonValue()) }),
-  fc.record({ Events: fc.oneof(fc.array(fc.record({ CloudTrailEvent: fc.oneof(fc.string(), fc.json(), recordLike.map((value) => JSON.stringify(value)), fc.jsonValue()) })), fc.jsonValue()) }),
+  fc.record({
+    Events: fc.oneof(
+      fc.array(
+        fc.record({
+          CloudTrailEvent: fc.oneof(
+            fc.string(),
+            fc.json(),
+            recordLike.map((value) => JSON.stringify(value)),
+            fc.jsonValue(),
+          ),
+        }),
+      ),
+      fc.jsonValue(),
+    ),
+  }),
   fc.record({ 'detail-type': fc.oneof(fc.constant('AWS API Call via CloudTrail'), fc.jsonValue()), detail: fc.oneof(recordLike, fc.jsonValue()) }),
 );
 const text = fc.oneof(
@@ -37,7 +51,10 @@ const input = fc.oneof(
   fc.uint8Array({ maxLength: 300 }),
   text.map((value) => Buffer.from(value)),
   text.map((value) => gzipSync(value)),
-  fc.tuple(text, fc.nat()).map(([value, cut]) => { const zipped = gzipSync(value); return zipped.subarray(0, cut % (zipped.length + 1)); }),
+  fc.tuple(text, fc.nat()).map(([value, cut]) => {
+    const zipped = gzipSync(value);
+    return zipped.subarray(0, cut % (zipped.length + 1));
+  }),
 );
 
 describe('readCloudTrail on arbitrary input', () => {

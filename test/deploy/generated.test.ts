@@ -1,7 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { generatedDeployFiles } from '../../scripts/event-pattern.js';
-import { API_CALL, CONSOLE_SIGN_IN, eventBridgeSource, SERVICE_EVENT, eventPattern, forwarderTemplate, READ_ONLY_RULE_STATE, readOnlyEventPattern } from '../../shared/deploy/event-pattern.js';
+import {
+  API_CALL,
+  CONSOLE_SIGN_IN,
+  eventBridgeSource,
+  SERVICE_EVENT,
+  eventPattern,
+  forwarderTemplate,
+  READ_ONLY_RULE_STATE,
+  readOnlyEventPattern,
+} from '../../shared/deploy/event-pattern.js';
 import { findingsTableProperties } from '../../shared/deploy/findings-table.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import type { Detection } from '../../shared/detections/detection.js';
@@ -54,7 +63,9 @@ describe('eventPattern', () => {
 });
 
 describe('forwarderTemplate', () => {
-  const template = forwarderTemplate(eventPattern(catalogue), readOnlyEventPattern(catalogue)) as { Resources: Record<string, { Condition: string; Properties: Record<string, unknown> }> };
+  const template = forwarderTemplate(eventPattern(catalogue), readOnlyEventPattern(catalogue)) as {
+    Resources: Record<string, { Condition: string; Properties: Record<string, unknown> }>;
+  };
 
   it('forwards the same pattern to the home region default bus through a role', () => {
     const rule = template.Resources['ForwardRule']!.Properties;

@@ -40,7 +40,11 @@ export async function packageService(args: readonly string[] = []): Promise<Pack
     // Only what osls needs: no AWS credentials or profile reach the child, so packaging is proven offline.
     const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: out, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
     const started = performance.now();
-    await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', out, ...args], { cwd: root, env, timeout: 120_000 });
+    await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'osls', 'bin', 'serverless.js'), 'package', '--package', out, ...args], {
+      cwd: root,
+      env,
+      timeout: 120_000,
+    });
     const packageMs = performance.now() - started;
     const template = JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8')) as Template;
     return { template, bundles, packageMs };

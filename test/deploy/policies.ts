@@ -68,7 +68,9 @@ export function templatePolicies(template: Template): TemplatePolicy[] {
     switch (Type) {
       case 'AWS::IAM::Role':
         add(`${id} AssumeRolePolicyDocument`, 'trust', Properties['AssumeRolePolicyDocument']);
-        ((Properties['Policies'] as { PolicyDocument: unknown }[] | undefined) ?? []).forEach((policy, index) => add(`${id} Policies[${index}]`, 'identity', policy.PolicyDocument));
+        for (const [index, policy] of ((Properties['Policies'] as { PolicyDocument: unknown }[] | undefined) ?? []).entries()) {
+          add(`${id} Policies[${index}]`, 'identity', policy.PolicyDocument);
+        }
         break;
       case 'AWS::IAM::Policy':
       case 'AWS::IAM::ManagedPolicy':
@@ -94,7 +96,15 @@ export function templatePolicies(template: Template): TemplatePolicy[] {
           kind: 'resource',
           document: {
             Version: '2012-10-17',
-            Statement: [{ Effect: 'Allow', Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : principal === '*' ? '*' : { AWS: principal }, Action: props['Action'], Resource: props['FunctionName'], ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}) }],
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: principal.endsWith('.amazonaws.com') ? { Service: principal } : principal === '*' ? '*' : { AWS: principal },
+                Action: props['Action'],
+                Resource: props['FunctionName'],
+                ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
+              },
+            ],
           },
         });
         break;

@@ -13,7 +13,12 @@ import { ACCOUNT, listOf, literal, statementsOf, templatePolicies, type Statemen
  * Actions AWS accepts only with Resource "*" (they support no resource ARN), each allowed here and
  * commented in serverless.yml. Everything else must name its resource.
  */
-const STAR_ONLY_ACTIONS = new Set(['iam:GenerateCredentialReport', 'iam:GetCredentialReport', 'organizations:DescribeOrganization', 'organizations:ListAccounts']);
+const STAR_ONLY_ACTIONS = new Set([
+  'iam:GenerateCredentialReport',
+  'iam:GetCredentialReport',
+  'organizations:DescribeOrganization',
+  'organizations:ListAccounts',
+]);
 
 const EMAIL = 'security@example.com';
 
@@ -153,12 +158,15 @@ describe('the detection rules', () => {
     for (const name of names) expect(name).toMatch(/^(Get|List|Describe|Lookup)/);
   });
 
-  it.each([['the write events rule'], ['the read-only events rule']])('%s targets detect-cloudtrail-event with a retry policy and an encrypted dead-letter queue', (which) => {
-    const [target] = (which === 'the write events rule' ? rule() : readOnlyRule())['Targets'] as Record<string, unknown>[];
-    expect(target?.['Arn']).toEqual({ 'Fn::GetAtt': [FUNCTIONS.detect, 'Arn'] });
-    expect(target?.['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
-    expect(target?.['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': ['EventDeliveryDeadLetterQueue', 'Arn'] } });
-  });
+  it.each([['the write events rule'], ['the read-only events rule']])(
+    '%s targets detect-cloudtrail-event with a retry policy and an encrypted dead-letter queue',
+    (which) => {
+      const [target] = (which === 'the write events rule' ? rule() : readOnlyRule())['Targets'] as Record<string, unknown>[];
+      expect(target?.['Arn']).toEqual({ 'Fn::GetAtt': [FUNCTIONS.detect, 'Arn'] });
+      expect(target?.['RetryPolicy']).toEqual({ MaximumEventAgeInSeconds: 86400, MaximumRetryAttempts: 185 });
+      expect(target?.['DeadLetterConfig']).toEqual({ Arn: { 'Fn::GetAtt': ['EventDeliveryDeadLetterQueue', 'Arn'] } });
+    },
+  );
 
   it('lets the read-only rule, and only it, invoke the function besides the main rule', () => {
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, r]) => r.Properties?.['SourceArn']);
@@ -200,7 +208,10 @@ describe('failed invocations', () => {
 
 describe('alarms', () => {
   const alarms = () => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
-  const watched = () => alarms().map((alarm) => `${String(alarm['Namespace'])} ${String(alarm['MetricName'])} ${JSON.stringify((alarm['Dimensions'] as { Value: unknown }[])[0]?.Value)}`);
+  const watched = () =>
+    alarms().map(
+      (alarm) => `${String(alarm['Namespace'])} ${String(alarm['MetricName'])} ${JSON.stringify((alarm['Dimensions'] as { Value: unknown }[])[0]?.Value)}`,
+    );
 
   it('watches errors and throttles of each function and the depth of each dead-letter queue', () => {
     expect(watched()).toEqual(
@@ -249,7 +260,9 @@ describe('the alert topic', () => {
     expect(props('AlertTopic')['KmsMasterKeyId']).toEqual({ Ref: 'WardenKey' });
     expect(props('WardenKey')['EnableKeyRotation']).toBe(true);
     const services = statementsOf(literal(props('WardenKey')['KeyPolicy']) as Record<string, unknown>).find((statement) => statement.Sid === 'ServicesUseKey');
-    expect((services?.Principal as { Service: string[] }).Service).toEqual(expect.arrayContaining(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']));
+    expect((services!.Principal as { Service: string[] }).Service).toEqual(
+      expect.arrayContaining(['cloudwatch.amazonaws.com', 'events.amazonaws.com', 'sns.amazonaws.com']),
+    );
     expect(services?.Condition?.['StringEquals']?.['aws:SourceAccount']).toBe(ACCOUNT);
   });
 
@@ -263,7 +276,7 @@ describe('the alert topic', () => {
     expect(resource(template, 'AlertEmailSubscription')).toMatchObject({ Condition: 'HasAlertEmail', Properties: { Protocol: 'email', Endpoint: EMAIL } });
     expect(template.Conditions?.['HasAlertEmail']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [EMAIL, ''] }] });
     // Without the parameter the condition compares '' with '' and the subscription is not created.
-    expect(await readFile(join(root, 'serverless.yml'), 'utf8')).toMatch(/^    alertEmail: ''$/m);
+    expect(await readFile(join(root, 'serverless.yml'), 'utf8')).toMatch(/^ {4}alertEmail: ''$/m);
   });
 });
 
@@ -293,7 +306,10 @@ describe('least privilege', () => {
   });
 
   it('grants each function every AWS call its bundled code can make', async () => {
-    for (const [name, roleId] of [['detect-cloudtrail-event', 'DetectRole'], ['audit-access-keys', 'AuditRole']] as const) {
+    for (const [name, roleId] of [
+      ['detect-cloudtrail-event', 'DetectRole'],
+      ['audit-access-keys', 'AuditRole'],
+    ] as const) {
       const granted = new Set(actionsOf(roleStatements(roleId)));
       const sources = packaged.bundles.find((bundle) => bundle.name === name)?.sources ?? [];
       expect(sources.length).toBeGreaterThan(5);
@@ -307,7 +323,8 @@ describe('least privilege', () => {
   it('lets the audit change no key and write no secret in report mode, the default', () => {
     const granted = actionsOf(roleStatements('AuditRole', { onlyGranted: true }));
     expect(granted).toEqual(expect.arrayContaining(['iam:ListAccessKeys', 'iam:GetCredentialReport']));
-    for (const action of ['iam:UpdateAccessKey', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'secretsmanager:PutSecretValue']) expect(granted).not.toContain(action);
+    for (const action of ['iam:UpdateAccessKey', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'secretsmanager:PutSecretValue'])
+      expect(granted).not.toContain(action);
     expect([conditionHolds('KeysMayChange'), conditionHolds('KeysMayRotate')]).toEqual([false, false]);
   });
 
@@ -318,27 +335,40 @@ describe('least privilege', () => {
   });
 
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
-    const userStatements = roleStatements('AuditRole').filter((statement) => actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)));
+    const userStatements = roleStatements('AuditRole').filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)),
+    );
     expect(userStatements).toHaveLength(3);
     for (const statement of userStatements) expect(statement.Resource).toBe(`arn:aws:iam::${ACCOUNT}:user/*`);
-    const raw = (props('AuditRole')['Policies'] as { PolicyDocument: { Statement: { Sid: string; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement.find((statement) => statement.Sid === 'UserKeys');
+    const raw = (props('AuditRole')['Policies'] as { PolicyDocument: { Statement: { Sid: string; Resource: unknown }[] } }[])[0]!.PolicyDocument.Statement.find(
+      (statement) => statement.Sid === 'UserKeys',
+    );
     expect(raw?.Resource).toEqual({ 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:user/*' });
   });
 
   it('scopes the table, topic, queue, key and secrets to this stack', () => {
     for (const roleId of ['DetectRole', 'AuditRole']) {
-      const byAction = new Map(roleStatements(roleId).flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
-      expect(byAction.get('dynamodb:PutItem')).toEqual([expect.stringContaining(':FindingsTable/Arn'), expect.stringMatching(/FindingsTable\/Arn\/index\/\*$/)]);
+      const byAction = new Map(
+        roleStatements(roleId).flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)),
+      );
+      expect(byAction.get('dynamodb:PutItem')).toEqual([
+        expect.stringContaining(':FindingsTable/Arn'),
+        expect.stringMatching(/FindingsTable\/Arn\/index\/\*$/),
+      ]);
       expect(byAction.get('sns:Publish')).toEqual([expect.stringContaining(':AlertTopic')]);
       expect(byAction.get('sqs:SendMessage')).toEqual([expect.stringContaining(':FailedInvocationsQueue/Arn')]);
       expect(byAction.get('kms:Decrypt')).toEqual([expect.stringContaining(':WardenKey/Arn')]);
       expect(byAction.get('logs:PutLogEvents')?.[0]).toMatch(/^arn:aws:logs:us-east-1:123456789012:log-group:\/aws\/lambda\/iam-warden-prod-[a-z-]+:\*$/);
     }
-    const audit = new Map(roleStatements('AuditRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
+    const audit = new Map(
+      roleStatements('AuditRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)),
+    );
     expect(audit.get('secretsmanager:PutSecretValue')).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:iam-warden/access-keys/*`]);
     expect(audit.has('secretsmanager:GetSecretValue')).toBe(false);
     // The detect function reads policy versions of this account (SetDefaultPolicyVersion) and nothing else of IAM, and no secret.
-    const detect = new Map(roleStatements('DetectRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)));
+    const detect = new Map(
+      roleStatements('DetectRole').flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)),
+    );
     expect([...detect.keys()].filter((action) => action.startsWith('iam:') || action.startsWith('secretsmanager:'))).toEqual(['iam:GetPolicyVersion']);
     expect(detect.get('iam:GetPolicyVersion')).toEqual([`arn:aws:iam::${ACCOUNT}:policy/*`]);
   });

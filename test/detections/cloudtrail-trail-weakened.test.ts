@@ -5,7 +5,8 @@ import { DetectionEngine } from '../../shared/detections/engine.js';
 import { EXAMPLE_CONTEXT, exampleEvent } from '../../shared/detections/example-events.js';
 
 const trailArn = 'arn:aws:cloudtrail:eu-west-1:111122223333:trail/management';
-const updateTrail = (requestParameters: object) => exampleEvent('cloudtrail.amazonaws.com', 'UpdateTrail', { requestParameters: { name: 'management', ...requestParameters } });
+const updateTrail = (requestParameters: object) =>
+  exampleEvent('cloudtrail.amazonaws.com', 'UpdateTrail', { requestParameters: { name: 'management', ...requestParameters } });
 
 describe('cloudtrail-trail-weakened', () => {
   it('files the most severe change and names every change in the summary', () => {
@@ -13,7 +14,11 @@ describe('cloudtrail-trail-weakened', () => {
 
     const match = firstMatch(cloudtrailTrailWeakened, record);
 
-    expect(match).toMatchObject({ severity: 'high', scope: 'multi-region', details: { settings: ['multi-region', 'log-bucket', 'log-file-validation'], s3BucketName: 'trail-archive-7f3a' } });
+    expect(match).toMatchObject({
+      severity: 'high',
+      scope: 'multi-region',
+      details: { settings: ['multi-region', 'log-bucket', 'log-file-validation'], s3BucketName: 'trail-archive-7f3a' },
+    });
     expect(match?.summary).toBe(
       'arn:aws:iam::111122223333:user/alice changed trail management: it now records only its home region (eu-west-1); ' +
         'its log files go to bucket trail-archive-7f3a (confirm that bucket is yours); log file validation is off, so edited or deleted log files go unnoticed.',

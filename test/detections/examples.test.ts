@@ -33,28 +33,34 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
     expect(detected?.scope !== undefined).toBe(detection.scoped);
   });
 
-  it.each((examples.resolving ?? []).map((example) => [example.name, example] as const))('addresses the finding it closes when it can know it: %s', (_name, example) => {
-    for (const resolution of run(example).resolutions) {
-      // Exact (a finding id) for a named scope or a rule without scopes; else found through the table.
-      expect(resolution.findingId !== undefined).toBe(resolution.scope !== undefined || !detection.scoped);
-    }
-  });
+  it.each((examples.resolving ?? []).map((example) => [example.name, example] as const))(
+    'addresses the finding it closes when it can know it: %s',
+    (_name, example) => {
+      for (const resolution of run(example).resolutions) {
+        // Exact (a finding id) for a named scope or a rule without scopes; else found through the table.
+        expect(resolution.findingId !== undefined).toBe(resolution.scope !== undefined || !detection.scoped);
+      }
+    },
+  );
 
-  it.each(examples.positive.map((example) => [example.name, example] as const))('resolves nothing, and raises only a declared attempt, when the call failed: %s', (_name, example) => {
-    const failed = { ...example.record, errorCode: 'AccessDenied', errorMessage: 'User is not authorized' };
-    const { detected, resolutions } = run({ ...example, record: failed });
-    expect(resolutions).toEqual([]);
-    if (detection.failedAttemptsMatter?.includes(example.record.eventName) !== true) {
-      expect(detected).toEqual([]);
-      return;
-    }
-    const [succeeded] = run(example).detected;
-    expect(detected).toHaveLength(example.matches ?? 1);
-    expect(SEVERITIES.indexOf(detected[0]!.severity)).toBe(Math.max(0, SEVERITIES.indexOf(succeeded!.severity) - 1));
-    expect(detected[0]?.scope?.endsWith(FAILED_ATTEMPT_SCOPE)).toBe(true);
-    expect(detected[0]?.findingId).not.toBe(succeeded?.findingId);
-    expect(detected[0]?.summary).toMatch(/^Attempted, and failed with AccessDenied/);
-  });
+  it.each(examples.positive.map((example) => [example.name, example] as const))(
+    'resolves nothing, and raises only a declared attempt, when the call failed: %s',
+    (_name, example) => {
+      const failed = { ...example.record, errorCode: 'AccessDenied', errorMessage: 'User is not authorized' };
+      const { detected, resolutions } = run({ ...example, record: failed });
+      expect(resolutions).toEqual([]);
+      if (detection.failedAttemptsMatter?.includes(example.record.eventName) !== true) {
+        expect(detected).toEqual([]);
+        return;
+      }
+      const [succeeded] = run(example).detected;
+      expect(detected).toHaveLength(example.matches ?? 1);
+      expect(SEVERITIES.indexOf(detected[0]!.severity)).toBe(Math.max(0, SEVERITIES.indexOf(succeeded!.severity) - 1));
+      expect(detected[0]?.scope?.endsWith(FAILED_ATTEMPT_SCOPE)).toBe(true);
+      expect(detected[0]?.findingId).not.toBe(succeeded?.findingId);
+      expect(detected[0]?.summary).toMatch(/^Attempted, and failed with AccessDenied/);
+    },
+  );
 
   it.each((detection.failedAttemptsMatter ?? []).map((name) => [name] as const))('has a positive example for the failed attempt it declares: %s', (name) => {
     expect(examples.positive.some((example) => example.record.eventName === name)).toBe(true);
@@ -69,9 +75,7 @@ describe.each(catalogue.map((detection) => [detection.id, detection] as const))(
   it.each((examples.resolving ?? []).map((example) => [example.name, example] as const))('resolves: %s', (_name, example) => {
     const { resolutions, detected } = run(example);
     expect(detected).toEqual([]);
-    expect(resolutions.map(({ resource, scope }) => ({ resource, scope }))).toEqual(
-      example.removes.map(({ resource, scope }) => ({ resource, scope })),
-    );
+    expect(resolutions.map(({ resource, scope }) => ({ resource, scope }))).toEqual(example.removes.map(({ resource, scope }) => ({ resource, scope })));
   });
 
   it('listens to every event its examples use', () => {

@@ -21,43 +21,83 @@ const first = (result: DetectionMatch | readonly DetectionMatch[] | undefined): 
 
 describe('iam-wildcard-grant', () => {
   it('names the principal, the policy, the pattern and the statement in one sentence', () => {
-    const match = first(iamWildcardGrant.evaluate(exampleEvent('iam.amazonaws.com', 'PutRolePolicy', { requestParameters: { roleName: 'ci-deploy', policyName: 'deployer', policyDocument: document } }), EXAMPLE_CONTEXT));
+    const match = first(
+      iamWildcardGrant.evaluate(
+        exampleEvent('iam.amazonaws.com', 'PutRolePolicy', { requestParameters: { roleName: 'ci-deploy', policyName: 'deployer', policyDocument: document } }),
+        EXAMPLE_CONTEXT,
+      ),
+    );
     expect(match?.summary).toBe(
       'arn:aws:iam::111122223333:user/alice gave IAM role ci-deploy the inline policy deployer, which allows iam:Attach* on every resource (statement 1 (Escalate)).' +
         ' With iam:AttachGroupPolicy, iam:AttachRolePolicy, iam:AttachUserPolicy on every IAM resource, a holder can make itself administrator.',
     );
     expect(match?.severity).toBe('critical');
-    expect(match?.details).toMatchObject({ policyName: 'deployer', grants: [{ statementIndex: 1, sid: 'Escalate', kind: 'permissions-management', pattern: 'iam:Attach*' }] });
+    expect(match?.details).toMatchObject({
+      policyName: 'deployer',
+      grants: [{ statementIndex: 1, sid: 'Escalate', kind: 'permissions-management', pattern: 'iam:Attach*' }],
+    });
   });
 
   it('says which patterns reach every resource and which only the listed ones', () => {
-    const mixed = JSON.stringify({ Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::ops-data' }] });
-    const match = first(iamWildcardGrant.evaluate(exampleEvent('iam.amazonaws.com', 'PutUserPolicy', { requestParameters: { userName: 'bob', policyName: 'ops', policyDocument: mixed } }), EXAMPLE_CONTEXT));
+    const mixed = JSON.stringify({
+      Statement: [
+        { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+        { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::ops-data' },
+      ],
+    });
+    const match = first(
+      iamWildcardGrant.evaluate(
+        exampleEvent('iam.amazonaws.com', 'PutUserPolicy', { requestParameters: { userName: 'bob', policyName: 'ops', policyDocument: mixed } }),
+        EXAMPLE_CONTEXT,
+      ),
+    );
     expect(match?.summary).toContain('which allows s3:* on every resource and * on the listed resources (statement 0, statement 1)');
     expect(match?.severity).toBe('high');
   });
 
   it('builds ARNs in the caller partition', () => {
     const govUser = { ...exampleIdentities.iamUser, arn: 'arn:aws-us-gov:iam::111122223333:user/alice' };
-    const match = first(iamWildcardGrant.evaluate(
-      exampleEvent('iam.amazonaws.com', 'AttachUserPolicy', { userIdentity: govUser, requestParameters: { userName: 'bob', policyArn: 'arn:aws-us-gov:iam::aws:policy/AdministratorAccess' } }), EXAMPLE_CONTEXT,
-    ));
+    const match = first(
+      iamWildcardGrant.evaluate(
+        exampleEvent('iam.amazonaws.com', 'AttachUserPolicy', {
+          userIdentity: govUser,
+          requestParameters: { userName: 'bob', policyArn: 'arn:aws-us-gov:iam::aws:policy/AdministratorAccess' },
+        }),
+        EXAMPLE_CONTEXT,
+      ),
+    );
     expect(match).toMatchObject({ resource: 'arn:aws-us-gov:iam::111122223333:user/bob', severity: 'critical' });
   });
 
   it('builds the policy ARN from path and name when CreatePolicy recorded no response', () => {
-    const match = first(iamWildcardGrant.evaluate(
-      exampleEvent('iam.amazonaws.com', 'CreatePolicy', { requestParameters: { policyName: 'Ops', path: '/team/', policyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }) } }), EXAMPLE_CONTEXT,
-    ));
+    const match = first(
+      iamWildcardGrant.evaluate(
+        exampleEvent('iam.amazonaws.com', 'CreatePolicy', {
+          requestParameters: {
+            policyName: 'Ops',
+            path: '/team/',
+            policyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }),
+          },
+        }),
+        EXAMPLE_CONTEXT,
+      ),
+    );
     expect(match?.resource).toBe('arn:aws:iam::111122223333:policy/team/Ops');
   });
 
   it('says when a new policy version is stored but not yet the default', () => {
-    const match = first(iamWildcardGrant.evaluate(
-      exampleEvent('iam.amazonaws.com', 'CreatePolicyVersion', {
-        requestParameters: { policyArn: 'arn:aws:iam::111122223333:policy/Ops', setAsDefault: false, policyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: 'iam:*', Resource: '*' } }) },
-      }), EXAMPLE_CONTEXT,
-    ));
+    const match = first(
+      iamWildcardGrant.evaluate(
+        exampleEvent('iam.amazonaws.com', 'CreatePolicyVersion', {
+          requestParameters: {
+            policyArn: 'arn:aws:iam::111122223333:policy/Ops',
+            setAsDefault: false,
+            policyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: 'iam:*', Resource: '*' } }),
+          },
+        }),
+        EXAMPLE_CONTEXT,
+      ),
+    );
     expect(match?.summary).toContain('not the default');
     expect(match?.summary).toContain('not in force');
     // iam:* on every resource is critical in force; stored, one lower, as a finding of its own.
@@ -87,7 +127,14 @@ describe('iam-wildcard-grant', () => {
   it('judges SetDefaultPolicyVersion only with the document attached, and says where it came from', () => {
     const request = { policyArn: 'arn:aws:iam::111122223333:policy/Ops', versionId: 'v2' };
     const bare = exampleEvent('iam.amazonaws.com', 'SetDefaultPolicyVersion', { requestParameters: request });
-    const enriched = { ...bare, [POLICY_VERSION_FIELD]: { ...request, document: JSON.stringify({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }), source: 'GetPolicyVersion' } };
+    const enriched = {
+      ...bare,
+      [POLICY_VERSION_FIELD]: {
+        ...request,
+        document: JSON.stringify({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }),
+        source: 'GetPolicyVersion',
+      },
+    };
     expect(first(iamWildcardGrant.evaluate(bare, EXAMPLE_CONTEXT))).toBeUndefined();
     expect(iamWildcardGrant.resolves?.(bare, EXAMPLE_CONTEXT)).toEqual([]);
     const match = first(iamWildcardGrant.evaluate(enriched, EXAMPLE_CONTEXT));
@@ -97,7 +144,11 @@ describe('iam-wildcard-grant', () => {
 
   it('does not resolve with a non-default version or an unreadable replacement', () => {
     const notDefault = exampleEvent('iam.amazonaws.com', 'CreatePolicyVersion', {
-      requestParameters: { policyArn: 'arn:aws:iam::111122223333:policy/Ops', setAsDefault: false, policyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' } }) },
+      requestParameters: {
+        policyArn: 'arn:aws:iam::111122223333:policy/Ops',
+        setAsDefault: false,
+        policyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' } }),
+      },
     });
     const unreadable = exampleEvent('iam.amazonaws.com', 'PutUserPolicy', { requestParameters: { userName: 'bob', policyName: 'Admin', policyDocument: '{' } });
     expect(iamWildcardGrant.resolves?.(notDefault, EXAMPLE_CONTEXT)).toEqual([]);
@@ -105,7 +156,9 @@ describe('iam-wildcard-grant', () => {
   });
 
   it('does not resolve on detaching a customer-managed policy', () => {
-    const detach = exampleEvent('iam.amazonaws.com', 'DetachRolePolicy', { requestParameters: { roleName: 'ci-deploy', policyArn: 'arn:aws:iam::111122223333:policy/Ops' } });
+    const detach = exampleEvent('iam.amazonaws.com', 'DetachRolePolicy', {
+      requestParameters: { roleName: 'ci-deploy', policyArn: 'arn:aws:iam::111122223333:policy/Ops' },
+    });
     expect(iamWildcardGrant.resolves?.(detach, EXAMPLE_CONTEXT)).toEqual([]);
   });
 });

@@ -12,7 +12,10 @@ describe('kms-key-disabled-or-scheduled-for-deletion', () => {
       responseElements: { keyId: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}` },
     });
 
-    expect(firstMatch(kmsKeyDisabledOrScheduledForDeletion, record)).toMatchObject({ resource: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`, details: { keyId } });
+    expect(firstMatch(kmsKeyDisabledOrScheduledForDeletion, record)).toMatchObject({
+      resource: `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`,
+      details: { keyId },
+    });
   });
 
   it('builds the key ARN in the caller partition from a key id', () => {

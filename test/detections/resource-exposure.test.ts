@@ -8,18 +8,30 @@ import { ONLY_OWN_ACCOUNT } from '../../shared/policy/boundary.js';
 const resource = { arn: `arn:aws:sqs:eu-west-1:${EXAMPLE_ACCOUNT}:orders`, label: 'SQS queue orders' };
 const record = exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes');
 const outsider = (n: number) => `${900000000000 + n}`;
-const grant = (sid: string, accounts: string[]) => ({ Sid: sid, Effect: 'Allow', Principal: { AWS: accounts }, Action: 'sqs:SendMessage', Resource: resource.arn });
+const grant = (sid: string, accounts: string[]) => ({
+  Sid: sid,
+  Effect: 'Allow',
+  Principal: { AWS: accounts },
+  Action: 'sqs:SendMessage',
+  Resource: resource.arn,
+});
 
 describe('resource exposure findings', () => {
   it('bounds the evidence: five statements, ten principals each, and counts the rest', () => {
-    const statements = Array.from({ length: 7 }, (_unused, index) => grant(`Vendor${index}`, Array.from({ length: 12 }, (_none, n) => outsider(n))));
+    const statements = Array.from({ length: 7 }, (_unused, index) =>
+      grant(
+        `Vendor${index}`,
+        Array.from({ length: 12 }, (_none, n) => outsider(n)),
+      ),
+    );
 
     const match = exposureMatch(record, EXAMPLE_CONTEXT, { resource, document: { Statement: statements } });
 
     expect(match?.details['statements']).toHaveLength(5);
     expect(match?.details['statementsNotShown']).toBe(2);
-    expect((match?.details['statements'] as { principals: string[] }[])[0]?.principals).toHaveLength(11);
-    expect((match?.details['statements'] as { principals: string[] }[])[0]?.principals.at(-1)).toBe('and 2 more');
+    const [first] = match!.details['statements'] as { principals: string[] }[];
+    expect(first?.principals).toHaveLength(11);
+    expect(first?.principals.at(-1)).toBe('and 2 more');
     expect(match?.summary).toContain('(statement 0 (Vendor0), statement 1 (Vendor1), statement 2 (Vendor2) and 4 more)');
   });
 
@@ -29,7 +41,9 @@ describe('resource exposure findings', () => {
     const match = exposureMatch(record, EXAMPLE_CONTEXT, { resource, document });
 
     expect(match?.severity).toBe('critical');
-    expect(match?.summary).toBe(`arn:aws:iam::111122223333:user/alice set a policy on SQS queue orders that lets anyone call sqs:SendMessage (statement 0 (Vendor), statement 1 (Open)).`);
+    expect(match?.summary).toBe(
+      `arn:aws:iam::111122223333:user/alice set a policy on SQS queue orders that lets anyone call sqs:SendMessage (statement 0 (Vendor), statement 1 (Open)).`,
+    );
     expect(match?.details['exposure']).toBe('public');
   });
 
@@ -42,7 +56,11 @@ describe('resource exposure findings', () => {
 
   it('names the scope of a change in both the finding and the removal', () => {
     const exposed = exposureMatch(record, EXAMPLE_CONTEXT, { resource, scope: 'permission/x', document: { Statement: [grant('x', [OUTSIDE_ACCOUNT])] } });
-    const contained = removalWhenContained(record, EXAMPLE_CONTEXT, { resource, scope: 'permission/x', document: { Statement: [grant('x', [EXAMPLE_ACCOUNT])] } });
+    const contained = removalWhenContained(record, EXAMPLE_CONTEXT, {
+      resource,
+      scope: 'permission/x',
+      document: { Statement: [grant('x', [EXAMPLE_ACCOUNT])] },
+    });
 
     expect(exposed?.scope).toBe('permission/x');
     expect(contained).toEqual([{ resource: resource.arn, scope: 'permission/x', reason: 'policy now grants nobody outside the trusted accounts' }]);
@@ -51,7 +69,9 @@ describe('resource exposure findings', () => {
   it("trusts the account that owns the resource, as its ARN names it (an ECR registry other than the caller's)", () => {
     const registry = '555566667777';
     const policyText = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${registry}:root` }, Action: 'ecr:BatchGetImage' }] });
-    const event = exampleEvent('ecr.amazonaws.com', 'SetRepositoryPolicy', { requestParameters: { registryId: registry, repositoryName: 'community', policyText } });
+    const event = exampleEvent('ecr.amazonaws.com', 'SetRepositoryPolicy', {
+      requestParameters: { registryId: registry, repositoryName: 'community', policyText },
+    });
 
     const { detected, resolutions } = new DetectionEngine([ecrRepositoryExposed], { boundary: ONLY_OWN_ACCOUNT }).evaluate(event);
 

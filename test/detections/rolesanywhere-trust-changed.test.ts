@@ -10,7 +10,15 @@ describe('rolesanywhere-trust-changed', () => {
     const source = { sourceType: 'CERTIFICATE_BUNDLE', sourceData: { x509CertificateData: certificate } };
     const record = exampleEvent('rolesanywhere.amazonaws.com', 'CreateTrustAnchor', {
       requestParameters: { enabled: true, name: 'partner-ca', source },
-      responseElements: { trustAnchor: { trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/ta-1', trustAnchorId: 'ta-1', enabled: true, name: 'partner-ca', source } },
+      responseElements: {
+        trustAnchor: {
+          trustAnchorArn: 'arn:aws:rolesanywhere:eu-west-1:111122223333:trust-anchor/ta-1',
+          trustAnchorId: 'ta-1',
+          enabled: true,
+          name: 'partner-ca',
+          source,
+        },
+      },
     });
 
     const [match] = matchesOf(rolesanywhereTrustChanged.evaluate(record, EXAMPLE_CONTEXT));
@@ -20,14 +28,21 @@ describe('rolesanywhere-trust-changed', () => {
   });
 
   it('stays silent when neither the response nor the request gives the id', () => {
-    const record = exampleEvent('rolesanywhere.amazonaws.com', 'CreateTrustAnchor', { requestParameters: { enabled: true, name: 'partner-ca' }, responseElements: null });
+    const record = exampleEvent('rolesanywhere.amazonaws.com', 'CreateTrustAnchor', {
+      requestParameters: { enabled: true, name: 'partner-ca' },
+      responseElements: null,
+    });
 
     expect(matchesOf(rolesanywhereTrustChanged.evaluate(record, EXAMPLE_CONTEXT))).toEqual([]);
   });
 
   it('builds the ARN in the caller partition and the event region from the id in the request', () => {
     const govUser = { ...exampleIdentities.iamUser, arn: 'arn:aws-us-gov:iam::111122223333:user/alice' };
-    const record = exampleEvent('rolesanywhere.amazonaws.com', 'EnableTrustAnchor', { userIdentity: govUser, awsRegion: 'us-gov-west-1', requestParameters: { trustAnchorId: 'ta-1' } });
+    const record = exampleEvent('rolesanywhere.amazonaws.com', 'EnableTrustAnchor', {
+      userIdentity: govUser,
+      awsRegion: 'us-gov-west-1',
+      requestParameters: { trustAnchorId: 'ta-1' },
+    });
 
     const [match] = matchesOf(rolesanywhereTrustChanged.evaluate(record, EXAMPLE_CONTEXT));
 
@@ -37,7 +52,15 @@ describe('rolesanywhere-trust-changed', () => {
   it('lists the roles a profile hands out in its summary', () => {
     const record = exampleEvent('rolesanywhere.amazonaws.com', 'CreateProfile', {
       requestParameters: { name: 'backup', roleArns: ['arn:aws:iam::111122223333:role/backup'], sessionPolicy: '{"Version":"2012-10-17","Statement":[]}' },
-      responseElements: { profile: { profileArn: 'arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p-1', enabled: true, name: 'backup', roleArns: ['arn:aws:iam::111122223333:role/backup'], sessionPolicy: '{"Version":"2012-10-17","Statement":[]}' } },
+      responseElements: {
+        profile: {
+          profileArn: 'arn:aws:rolesanywhere:eu-west-1:111122223333:profile/p-1',
+          enabled: true,
+          name: 'backup',
+          roleArns: ['arn:aws:iam::111122223333:role/backup'],
+          sessionPolicy: '{"Version":"2012-10-17","Statement":[]}',
+        },
+      },
     });
 
     const [match] = matchesOf(rolesanywhereTrustChanged.evaluate(record, EXAMPLE_CONTEXT));

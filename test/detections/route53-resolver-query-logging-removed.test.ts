@@ -11,7 +11,10 @@ describe('route53-resolver-query-logging-removed', () => {
       responseElements: { resolverQueryLogConfig: { id: 'rqlc-0123456789abcdef', arn: sharedConfigArn, destinationArn: 'arn:aws:s3:::dns-logs' } },
     });
 
-    expect(firstMatch(route53ResolverQueryLoggingRemoved, record)).toMatchObject({ resource: sharedConfigArn, details: { destinationArn: 'arn:aws:s3:::dns-logs' } });
+    expect(firstMatch(route53ResolverQueryLoggingRemoved, record)).toMatchObject({
+      resource: sharedConfigArn,
+      details: { destinationArn: 'arn:aws:s3:::dns-logs' },
+    });
   });
 
   it('reads the VPC and configuration from the response when the request lacks them', () => {

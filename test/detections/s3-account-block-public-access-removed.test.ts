@@ -7,13 +7,18 @@ const put = (requestParameters: Record<string, unknown>) => exampleEvent('s3.ama
 
 describe('s3-account-block-public-access-removed', () => {
   it('names the settings turned off', () => {
-    const match = firstMatch(s3AccountBlockPublicAccessRemoved, put({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false } }));
+    const match = firstMatch(
+      s3AccountBlockPublicAccessRemoved,
+      put({ PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: false, BlockPublicPolicy: true, RestrictPublicBuckets: false } }),
+    );
 
-    expect(match?.summary).toBe('arn:aws:iam::111122223333:user/alice turned off account-level S3 Block Public Access IgnorePublicAcls, RestrictPublicBuckets for every bucket of account 111122223333.');
+    expect(match?.summary).toBe(
+      'arn:aws:iam::111122223333:user/alice turned off account-level S3 Block Public Access IgnorePublicAcls, RestrictPublicBuckets for every bucket of account 111122223333.',
+    );
     expect(match?.details).toEqual({ account: '111122223333', settingsOff: ['IgnorePublicAcls', 'RestrictPublicBuckets'] });
   });
 
-  it('names the setting in the caller\'s partition', () => {
+  it("names the setting in the caller's partition", () => {
     const record = exampleEvent('s3.amazonaws.com', 'DeleteAccountPublicAccessBlock', {
       userIdentity: { type: 'IAMUser', arn: 'arn:aws-us-gov:iam::111122223333:user/alice', accountId: '111122223333' },
     });

@@ -4,7 +4,10 @@ import { EXAMPLE_CONTEXT, exampleEvent } from '../../shared/detections/example-e
 import { s3BucketLifecycleQuickExpiry } from '../../shared/detections/s3/s3-bucket-lifecycle-quick-expiry.js';
 
 const putLifecycle = (rule: unknown, overrides: Record<string, unknown> = {}) =>
-  exampleEvent('s3.amazonaws.com', 'PutBucketLifecycle', { requestParameters: { bucketName: 'acme-trail-logs', LifecycleConfiguration: { Rule: rule } }, ...overrides });
+  exampleEvent('s3.amazonaws.com', 'PutBucketLifecycle', {
+    requestParameters: { bucketName: 'acme-trail-logs', LifecycleConfiguration: { Rule: rule } },
+    ...overrides,
+  });
 
 describe('s3-bucket-lifecycle-quick-expiry', () => {
   it('names each quick rule with its prefix and the expiry that makes it quick', () => {

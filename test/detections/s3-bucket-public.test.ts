@@ -3,19 +3,25 @@ import { firstMatch } from './load-examples.js';
 import { EXAMPLE_CONTEXT, exampleEvent } from '../../shared/detections/example-events.js';
 import { s3BucketPublic } from '../../shared/detections/s3/s3-bucket-public.js';
 
-const s3 = (eventName: string, requestParameters: Record<string, unknown>) => exampleEvent('s3.amazonaws.com', eventName, { requestParameters: { bucketName: 'acme-invoices', ...requestParameters } });
+const s3 = (eventName: string, requestParameters: Record<string, unknown>) =>
+  exampleEvent('s3.amazonaws.com', eventName, { requestParameters: { bucketName: 'acme-invoices', ...requestParameters } });
 
 describe('s3-bucket-public', () => {
   it('names the public statements and what the public can do', () => {
-    const match = firstMatch(s3BucketPublic, s3('PutBucketPolicy', {
+    const match = firstMatch(
+      s3BucketPublic,
+      s3('PutBucketPolicy', {
         bucketPolicy: {
           Statement: [
             { Sid: 'Owner', Effect: 'Allow', Principal: { AWS: '111122223333' }, Action: 's3:*', Resource: '*' },
             { Sid: 'Upload', Effect: 'Allow', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::acme-invoices/*' },
           ],
         },
-      }));
-    expect(match?.summary).toBe('arn:aws:iam::111122223333:user/alice set a bucket policy on acme-invoices that lets anyone write to the bucket (statement 1 (Upload)).');
+      }),
+    );
+    expect(match?.summary).toBe(
+      'arn:aws:iam::111122223333:user/alice set a bucket policy on acme-invoices that lets anyone write to the bucket (statement 1 (Upload)).',
+    );
     expect(match?.details).toMatchObject({ access: 'write', statements: [{ statementIndex: 1, sid: 'Upload', actions: ['s3:PutObject'] }] });
   });
 

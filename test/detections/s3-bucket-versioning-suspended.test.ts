@@ -4,7 +4,10 @@ import { EXAMPLE_CONTEXT, exampleEvent, exampleIdentities } from '../../shared/d
 import { s3BucketVersioningSuspended } from '../../shared/detections/s3/s3-bucket-versioning-suspended.js';
 
 const putVersioning = (configuration: Record<string, unknown>, userIdentity: object = exampleIdentities.iamUser) =>
-  exampleEvent('s3.amazonaws.com', 'PutBucketVersioning', { userIdentity, requestParameters: { bucketName: 'acme-backups', VersioningConfiguration: configuration } });
+  exampleEvent('s3.amazonaws.com', 'PutBucketVersioning', {
+    userIdentity,
+    requestParameters: { bucketName: 'acme-backups', VersioningConfiguration: configuration },
+  });
 
 describe('s3-bucket-versioning-suspended', () => {
   it('says so when the root user suspends versioning and turns MFA delete off at once', () => {

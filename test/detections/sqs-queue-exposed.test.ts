@@ -5,7 +5,8 @@ import { sqsQueueExposed } from '../../shared/detections/sqs/sqs-queue-exposed.j
 
 const engine = new DetectionEngine([sqsQueueExposed], EXAMPLE_CONTEXT);
 const publicPolicy = JSON.stringify({ Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sqs:ReceiveMessage' }] });
-const setPolicy = (queueUrl: string) => exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { Policy: publicPolicy } } });
+const setPolicy = (queueUrl: string) =>
+  exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { Policy: publicPolicy } } });
 
 describe('sqs-queue-exposed', () => {
   it('reads the account and name from a legacy queue URL', () => {
@@ -23,12 +24,19 @@ describe('sqs-queue-exposed', () => {
 
   it('names the accounts and actions AddPermission grants', () => {
     const record = exampleEvent('sqs.amazonaws.com', 'AddPermission', {
-      requestParameters: { actions: ['SendMessage'], AWSAccountIds: [EXAMPLE_ACCOUNT, OUTSIDE_ACCOUNT], label: 'feed', queueUrl: `https://sqs.eu-west-1.amazonaws.com/${EXAMPLE_ACCOUNT}/orders` },
+      requestParameters: {
+        actions: ['SendMessage'],
+        AWSAccountIds: [EXAMPLE_ACCOUNT, OUTSIDE_ACCOUNT],
+        label: 'feed',
+        queueUrl: `https://sqs.eu-west-1.amazonaws.com/${EXAMPLE_ACCOUNT}/orders`,
+      },
     });
 
     const [detected] = engine.evaluate(record).detected;
 
-    expect(detected?.summary).toBe(`arn:aws:iam::111122223333:user/alice added permission "feed" to SQS queue orders, which lets ${OUTSIDE_ACCOUNT}, outside the trusted accounts, call SQS:SendMessage.`);
+    expect(detected?.summary).toBe(
+      `arn:aws:iam::111122223333:user/alice added permission "feed" to SQS queue orders, which lets ${OUTSIDE_ACCOUNT}, outside the trusted accounts, call SQS:SendMessage.`,
+    );
     expect(detected?.scope).toBe('permission/feed');
   });
 

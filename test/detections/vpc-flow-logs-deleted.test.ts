@@ -8,17 +8,34 @@ const deleteFlowLogs = (requestParameters: object, responseElements: object | nu
 
 describe('vpc-flow-logs-deleted', () => {
   it('lists every deleted flow log and counts the others in the summary', () => {
-    const record = deleteFlowLogs({ DeleteFlowLogsRequest: { FlowLogId: [{ content: 'fl-01', tag: 1 }, { content: 'fl-02', tag: 2 }, { content: 'fl-03', tag: 3 }] } });
+    const record = deleteFlowLogs({
+      DeleteFlowLogsRequest: {
+        FlowLogId: [
+          { content: 'fl-01', tag: 1 },
+          { content: 'fl-02', tag: 2 },
+          { content: 'fl-03', tag: 3 },
+        ],
+      },
+    });
 
     const match = firstMatch(vpcFlowLogsDeleted, record);
 
     expect(match?.details).toEqual({ flowLogIds: ['fl-01', 'fl-02', 'fl-03'] });
-    expect(match?.summary).toBe('arn:aws:iam::111122223333:user/alice deleted flow log fl-01 and 2 more: the network traffic it recorded is no longer captured.');
+    expect(match?.summary).toBe(
+      'arn:aws:iam::111122223333:user/alice deleted flow log fl-01 and 2 more: the network traffic it recorded is no longer captured.',
+    );
   });
 
   it('leaves out the ids the response lists as unsuccessful, in either response shape', () => {
     const xml = deleteFlowLogs(
-      { DeleteFlowLogsRequest: { FlowLogId: [{ content: 'fl-01', tag: 1 }, { content: 'fl-02', tag: 2 }] } },
+      {
+        DeleteFlowLogsRequest: {
+          FlowLogId: [
+            { content: 'fl-01', tag: 1 },
+            { content: 'fl-02', tag: 2 },
+          ],
+        },
+      },
       { DeleteFlowLogsResponse: { unsuccessful: { item: [{ error: { code: 'InvalidFlowLogId.NotFound' }, resourceId: 'fl-01' }] } } },
     );
     const json = deleteFlowLogs({ flowLogIds: ['fl-01', 'fl-02'] }, { unsuccessful: [{ resourceId: 'fl-02' }] });

@@ -31,7 +31,14 @@ const NOW = new Date('2024-05-08T12:00:00Z');
 function recorder(): CliIO & { stdout: () => string; stderr: () => string } {
   let out = '';
   let err = '';
-  return { out: (text) => void (out += text), err: (text) => void (err += text), errIsTTY: false, stdin: new PassThrough(), stdout: () => out, stderr: () => err };
+  return {
+    out: (text) => void (out += text),
+    err: (text) => void (err += text),
+    errIsTTY: false,
+    stdin: new PassThrough(),
+    stdout: () => out,
+    stderr: () => err,
+  };
 }
 
 let table: string;
@@ -52,7 +59,12 @@ async function warden(...argv: string[]) {
   const code = await findingsCommand([subcommand ?? '', ...rest, '--table', table], io, { now: () => NOW, user: 'alice' });
   return { code, out: io.stdout(), err: io.stderr() };
 }
-const jsonLines = (text: string) => text.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+const jsonLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 
 beforeEach(async () => {
   table = await dynamo.createTable();
@@ -63,7 +75,13 @@ beforeEach(async () => {
 async function seed() {
   const rootKey = detected({ eventTime: at(300), scope: 'AKIA1', sourceIp: '203.0.113.9' });
   const bucket = detected({ ruleId: 's3-bucket-public', resource: 'arn:aws:s3:::reports', scope: 'policy', severity: 'high', eventTime: at(200) });
-  const wildcard = detected({ ruleId: 'iam-wildcard-grant', resource: 'arn:aws:iam::123456789012:user/bob', scope: 'inline', severity: 'medium', eventTime: at(-3600) });
+  const wildcard = detected({
+    ruleId: 'iam-wildcard-grant',
+    resource: 'arn:aws:iam::123456789012:user/bob',
+    scope: 'inline',
+    severity: 'medium',
+    eventTime: at(-3600),
+  });
   const gone = detected({ eventTime: at(100), scope: 'AKIA2' });
   await store.apply(evaluation({ detected: [rootKey, bucket, wildcard, gone] }));
   await store.apply(evaluation({ resolutions: [resolution({ scope: 'AKIA2', eventTime: at(150) })] }));
@@ -91,8 +109,18 @@ describe('warden findings list', () => {
 
     const lines = jsonLines(out);
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatchObject({ id: rootKey.findingId, ruleId: 'root-access-key-created', severity: 'critical', status: 'open', resource: rootKey.resource, firstSeen: at(300), lastSeen: at(300), count: 1 });
-    for (const line of lines) expect(Object.keys(line)).toEqual(expect.arrayContaining(['id', 'ruleId', 'severity', 'status', 'resource', 'firstSeen', 'lastSeen', 'count']));
+    expect(lines[0]).toMatchObject({
+      id: rootKey.findingId,
+      ruleId: 'root-access-key-created',
+      severity: 'critical',
+      status: 'open',
+      resource: rootKey.resource,
+      firstSeen: at(300),
+      lastSeen: at(300),
+      count: 1,
+    });
+    for (const line of lines)
+      expect(Object.keys(line)).toEqual(expect.arrayContaining(['id', 'ruleId', 'severity', 'status', 'resource', 'firstSeen', 'lastSeen', 'count']));
   });
 
   it('prints CSV with a header row and quotes where needed', async () => {
@@ -108,13 +136,25 @@ describe('warden findings list', () => {
 
   it.each([
     [['--status', 'resolved'], ['gone']],
-    [['--status', 'all'], ['rootKey', 'bucket', 'gone', 'wildcard']],
-    [['--min-severity', 'high'], ['rootKey', 'bucket']],
+    [
+      ['--status', 'all'],
+      ['rootKey', 'bucket', 'gone', 'wildcard'],
+    ],
+    [
+      ['--min-severity', 'high'],
+      ['rootKey', 'bucket'],
+    ],
     [['--rule', 's3-bucket-public'], ['bucket']],
-    [['--rule', 'root-access-key-created', '--status', 'all'], ['rootKey', 'gone']],
+    [
+      ['--rule', 'root-access-key-created', '--status', 'all'],
+      ['rootKey', 'gone'],
+    ],
     [['--resource', 'arn:aws:s3:::reports'], ['bucket']],
     [['--resource', 'user/bob'], ['wildcard']],
-    [['--since', '7d'], ['rootKey', 'bucket']],
+    [
+      ['--since', '7d'],
+      ['rootKey', 'bucket'],
+    ],
     [['--since', '2024-05-01T12:04:00Z', '--status', 'all'], ['rootKey']],
   ] as const)('filters with %j', async (options, expected) => {
     const seeded = await seed();
@@ -158,7 +198,9 @@ describe('warden findings list', () => {
 describe('warden findings show', () => {
   it('tells the whole story: what, why, how to fix, every occurrence, history', async () => {
     const { rootKey } = await seed();
-    await store.apply(evaluation({ detected: [detected({ eventTime: at(400), scope: 'AKIA1', actor: 'arn:aws:iam::123456789012:user/mallory', sourceIp: '192.0.2.44' })] }));
+    await store.apply(
+      evaluation({ detected: [detected({ eventTime: at(400), scope: 'AKIA1', actor: 'arn:aws:iam::123456789012:user/mallory', sourceIp: '192.0.2.44' })] }),
+    );
 
     const { code, out } = await warden('show', rootKey.findingId);
 
@@ -216,7 +258,9 @@ describe('warden findings resolve / suppress / unsuppress / suppressions', () =>
     const unsuppressed = await warden('unsuppress', rootKey.findingId);
 
     expect(suppressed.out).toContain('1 open finding(s) suppressed');
-    expect(jsonLines(listed.out)).toMatchObject([{ findingId: rootKey.findingId, reason: 'break-glass', createdBy: 'cli:alice', until: '2024-06-01T00:00:00.000Z', active: true }]);
+    expect(jsonLines(listed.out)).toMatchObject([
+      { findingId: rootKey.findingId, reason: 'break-glass', createdBy: 'cli:alice', until: '2024-06-01T00:00:00.000Z', active: true },
+    ]);
     expect(unsuppressed.out).toContain('reopened 1 finding(s)');
     expect(await store.get(rootKey.findingId)).toMatchObject({ status: 'open', alertState: 'pending' });
   });
@@ -233,7 +277,11 @@ describe('warden findings resolve / suppress / unsuppress / suppressions', () =>
     expect(byActor.out).toContain(wildcard.findingId);
     expect(table.out).toContain('resource arn:aws:s3:::rep*');
     expect(table.out).toContain('actor *:root');
-    expect(jsonLines(listed.out).map((line) => line.id).sort()).toEqual([bucket.findingId, wildcard.findingId].sort());
+    expect(
+      jsonLines(listed.out)
+        .map((line) => line.id)
+        .sort(),
+    ).toEqual([bucket.findingId, wildcard.findingId].sort());
 
     const removed = await warden('unsuppress', '--rule', 's3-bucket-public', '--resource', 'arn:aws:s3:::rep*');
     expect(removed.out).toContain('reopened 1 finding(s)');
@@ -261,7 +309,9 @@ describe('store selection', () => {
     const dir = await mkdtemp(join(tmpdir(), 'warden-store-'));
     try {
       const io = recorder();
-      expect(await findingsCommand(['suppress', '--rule', 's3-bucket-public', '--resource', '*', '--reason', 'lab', '--store', dir], io, { user: 'alice' })).toBe(0);
+      expect(
+        await findingsCommand(['suppress', '--rule', 's3-bucket-public', '--resource', '*', '--reason', 'lab', '--store', dir], io, { user: 'alice' }),
+      ).toBe(0);
       const again = recorder();
       expect(await findingsCommand(['suppressions', '--json', '--store', dir], again)).toBe(0);
       expect(jsonLines(again.stdout())).toMatchObject([{ ruleId: 's3-bucket-public', resourcePattern: '*' }]);

@@ -80,9 +80,7 @@ describe('one finding per risk, safe under repeats', () => {
     const events = Array.from({ length: 12 }, (_, i) => detected({ eventTime: at(i) }));
 
     // Each writer gets overlapping slices; every event is delivered at least twice.
-    await Promise.all(
-      writers.flatMap((store, w) => events.filter((_, i) => i % 3 !== w).map((event) => store.apply(evaluation({ detected: [event] })))),
-    );
+    await Promise.all(writers.flatMap((store, w) => events.filter((_, i) => i % 3 !== w).map((event) => store.apply(evaluation({ detected: [event] })))));
 
     const finding = await writers[0]!.get(events[0]!.findingId);
     expect(finding).toMatchObject({ count: 12, firstSeen: at(0), lastSeen: at(11), status: 'open' });

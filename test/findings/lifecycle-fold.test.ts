@@ -40,7 +40,8 @@ describe('applyEvents (the pure fold)', () => {
 
     const same = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(10), severity: 'high' }) }], context).next?.finding;
     const risen = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(10), severity: 'critical' }) }], context).next?.finding;
-    const olderRisen = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(-10), severity: 'critical' }) }], context).next?.finding;
+    const olderRisen = applyEvents(belowThreshold, [{ kind: 'detected', detected: detected({ eventTime: at(-10), severity: 'critical' }) }], context).next
+      ?.finding;
 
     expect(same?.alertState).toBe('none');
     expect(risen).toMatchObject({ severity: 'critical', alertState: 'pending' });

@@ -152,7 +152,7 @@ describe('reopen', () => {
     const item = await rawItem(table, raised.findingId);
     expect(item).not.toHaveProperty('expiresAt');
     expect(item).toMatchObject({ status: 'open', count: 2, alertState: 'pending' });
-    expect((item?.history as { status: string }[]).map((entry) => entry.status)).toEqual(['open', 'resolved', 'open']);
+    expect((item!.history as { status: string }[]).map((entry) => entry.status)).toEqual(['open', 'resolved', 'open']);
   });
 
   it('does not reopen with an older detection replayed after the resolution', async () => {
@@ -223,10 +223,17 @@ describe('suppressions', () => {
 
   it('suppresses by actor glob, and mutes open findings whose latest actor matches', async () => {
     const { store } = await freshStore();
-    const byPipeline = detected({ ruleId: 'iam-wildcard-grant', resource: 'arn:aws:iam::123456789012:role/app', actor: `arn:aws:sts::${ACCOUNT}:assumed-role/terraform/ci` });
+    const byPipeline = detected({
+      ruleId: 'iam-wildcard-grant',
+      resource: 'arn:aws:iam::123456789012:role/app',
+      actor: `arn:aws:sts::${ACCOUNT}:assumed-role/terraform/ci`,
+    });
     await store.apply(evaluation({ detected: [byPipeline] }));
 
-    const { suppressed } = await store.suppress({ ruleId: 'iam-wildcard-grant', actorPattern: '*:assumed-role/terraform/*' }, { reason: 'IaC pipeline', by: 'cli:alice' });
+    const { suppressed } = await store.suppress(
+      { ruleId: 'iam-wildcard-grant', actorPattern: '*:assumed-role/terraform/*' },
+      { reason: 'IaC pipeline', by: 'cli:alice' },
+    );
     const byPerson = detected({ ruleId: 'iam-wildcard-grant', resource: 'arn:aws:iam::123456789012:role/other', actor: `arn:aws:iam::${ACCOUNT}:user/bob` });
     const outcome = await store.apply(evaluation({ detected: [byPerson] }));
 
@@ -237,7 +244,10 @@ describe('suppressions', () => {
   it('stops applying after its expiry (injected clock): a new detection reopens the finding', async () => {
     const { store, clock } = await freshStore();
     const raised = detected({ eventTime: at(0) });
-    await store.suppress({ ruleId: raised.ruleId, resourcePattern: raised.resource }, { reason: 'until rotation', by: 'cli:alice', until: '2024-06-10T00:00:00Z' });
+    await store.suppress(
+      { ruleId: raised.ruleId, resourcePattern: raised.resource },
+      { reason: 'until rotation', by: 'cli:alice', until: '2024-06-10T00:00:00Z' },
+    );
     expect((await store.apply(evaluation({ detected: [raised] }))).changes).toMatchObject([{ outcome: 'suppressed' }]);
 
     clock.now = new Date('2024-06-11T00:00:00Z');

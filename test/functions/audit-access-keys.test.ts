@@ -31,7 +31,17 @@ let sns: LocalSns;
 let store: FindingsStore;
 let table: string;
 
-const scheduledEvent = { version: '0', id: 'sched-1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: ACCOUNT, time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+const scheduledEvent = {
+  version: '0',
+  id: 'sched-1',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: ACCOUNT,
+  time: new Date().toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+};
 
 type Row = Partial<Record<(typeof CREDENTIAL_REPORT_COLUMNS)[number], string>>;
 // One instant, whole seconds (as in the report): the audit matches listed keys to report slots by creation time.
@@ -40,7 +50,9 @@ const ago = (days: number): string => new Date(NOW - days * DAY).toISOString().r
 
 function csv(rows: Row[]): string {
   const line = (row: Row) =>
-    CREDENTIAL_REPORT_COLUMNS.map((column) => row[column] ?? (column.endsWith('_active') || column === 'password_enabled' || column === 'mfa_active' ? 'false' : 'N/A')).join(',');
+    CREDENTIAL_REPORT_COLUMNS.map(
+      (column) => row[column] ?? (column.endsWith('_active') || column === 'password_enabled' || column === 'mfa_active' ? 'false' : 'N/A'),
+    ).join(',');
   return [CREDENTIAL_REPORT_COLUMNS.join(','), ...rows.map(line)].join('\n');
 }
 
@@ -68,7 +80,10 @@ const stale: Row = {
 
 function serveReport(rows: Row[]): void {
   iam.on(GetCredentialReportCommand).resolves({ Content: new TextEncoder().encode(csv(rows)), GeneratedTime: new Date(), ReportFormat: 'text/csv' });
-  iam.on(ListAccessKeysCommand).resolves({ AccessKeyMetadata: [{ UserName: 'stale-bot', AccessKeyId: 'AKIASTALEKEY00000001', Status: 'Active', CreateDate: new Date(NOW - 300 * DAY) }], IsTruncated: false });
+  iam.on(ListAccessKeysCommand).resolves({
+    AccessKeyMetadata: [{ UserName: 'stale-bot', AccessKeyId: 'AKIASTALEKEY00000001', Status: 'Active', CreateDate: new Date(NOW - 300 * DAY) }],
+    IsTruncated: false,
+  });
   iam.on(ListUserTagsCommand).resolves({ Tags: [], IsTruncated: false });
   iam.on(ListGroupsForUserCommand).resolves({ Groups: [], IsTruncated: false });
   iam.on(UpdateAccessKeyCommand).resolves({});
@@ -117,7 +132,11 @@ describe('audit-access-keys handler', () => {
     const summary = await invoke(handler);
 
     expect(summary).toMatchObject({ mode: 'report', users: 2, changesDone: 0, changesFailed: 0, alertsSent: 3 });
-    expect((await sns.drain()).map((message) => message.attributes['ruleId']).sort()).toEqual(['access-key-not-rotated', 'credentials-unused', 'root-access-key-exists']);
+    expect((await sns.drain()).map((message) => message.attributes['ruleId']).sort()).toEqual([
+      'access-key-not-rotated',
+      'credentials-unused',
+      'root-access-key-exists',
+    ]);
     const rules = (await allFindings()).map((finding) => finding.ruleId).sort();
     expect(rules).toEqual(expect.arrayContaining(['root-access-key-exists', 'credentials-unused']));
     expect(iam).not.toHaveReceivedCommand(UpdateAccessKeyCommand);

@@ -60,7 +60,11 @@ describe('detect-cloudtrail-event handler', () => {
   });
 
   it('fails the invocation while SNS is unreachable, keeping the finding pending; the retry sends the alert once', async () => {
-    const record = { ...rootKeyExamples.positive[0]!.record, eventID: 'sns-down-0001', responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY03' } } };
+    const record = {
+      ...rootKeyExamples.positive[0]!.record,
+      eventID: 'sns-down-0001',
+      responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY03' } },
+    };
     await sns.stop();
     await expect(invoke(asEventBridgeEvent(record))).rejects.toThrow(/could not publish 1 alert/);
     const pending = (await store.list({ statuses: ['open'] })).findings.filter((finding) => finding.alertState === 'pending');
@@ -85,7 +89,11 @@ describe('detect-cloudtrail-event handler', () => {
   });
 
   it('fails the invocation when the table cannot be written, so Lambda retries', async () => {
-    const another = { ...rootKeyExamples.positive[0]!.record, eventID: 'retry-me-0001', responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY02' } } };
+    const another = {
+      ...rootKeyExamples.positive[0]!.record,
+      eventID: 'retry-me-0001',
+      responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY02' } },
+    };
     await dynamo.stop();
     dynamoStopped = true;
     await expect(invoke(asEventBridgeEvent(another))).rejects.toThrow();

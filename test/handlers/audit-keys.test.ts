@@ -109,7 +109,17 @@ describe('auditKeys', () => {
     account.iam.on(ListAccessKeysCommand).rejects(Object.assign(new Error('throttled'), { name: 'Throttling' }));
 
     await expect(
-      auditKeys({ ...account.clients, rotationStates: new InMemoryRotationStateStore(), settings: settingsWith({ mode: 'rotate' }), now: () => day(100), report: account.report(), store, alerter, publisher, logger: memoryLogger().logger }),
+      auditKeys({
+        ...account.clients,
+        rotationStates: new InMemoryRotationStateStore(),
+        settings: settingsWith({ mode: 'rotate' }),
+        now: () => day(100),
+        report: account.report(),
+        store,
+        alerter,
+        publisher,
+        logger: memoryLogger().logger,
+      }),
     ).rejects.toThrow();
     expect(swept).toBe(true);
   });

@@ -71,7 +71,9 @@ describe('detectEvent with policy versions', () => {
 
     expect(result.status).toBe('processed');
     expect(result.changes).toEqual([]);
-    expect(lines()).toContainEqual(expect.objectContaining({ msg: 'could not read the policy version made default; the event is evaluated without its document', versionId: 'v5' }));
+    expect(lines()).toContainEqual(
+      expect.objectContaining({ msg: 'could not read the policy version made default; the event is evaluated without its document', versionId: 'v5' }),
+    );
     expect(lines()).toContainEqual(expect.objectContaining({ msg: 'event processed', records: 1 }));
   });
 });

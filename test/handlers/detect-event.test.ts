@@ -39,7 +39,11 @@ describe('detectEvent', () => {
 
   it('reports a malformed event with its reason and never logs the event itself', async () => {
     const { logger, lines, text } = memoryLogger();
-    const event = { id: 'bad-1', 'detail-type': 'AWS API Call via CloudTrail', detail: { eventName: 'CreateAccessKey', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } };
+    const event = {
+      id: 'bad-1',
+      'detail-type': 'AWS API Call via CloudTrail',
+      detail: { eventName: 'CreateAccessKey', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' },
+    };
     const result = await detectEvent(event, { engine: new DetectionEngine([rootAccessKeyCreated]), store, logger });
     expect(result.status).toBe('rejected');
     expect(result.problems[0]?.reason).toMatch(/eventID|eventSource/);

@@ -24,14 +24,23 @@ function setup(settings: Partial<KeySettings> = { mode: 'rotate' }) {
   const audit = (n: number, hours = 0) => {
     account.clock = day(n, hours);
     account.log.length = 0;
-    return runKeyAudit({ ...account.clients, rotationStates: store, settings: settingsWith(settings), now: () => day(n, hours), logger, report: account.report() });
+    return runKeyAudit({
+      ...account.clients,
+      rotationStates: store,
+      settings: settingsWith(settings),
+      now: () => day(n, hours),
+      logger,
+      report: account.report(),
+    });
   };
   return { account, store, logger, audit };
 }
 
 /** alice: one key made 100 days before day 0, used daily. */
 function withAlice(account: FakeAccount) {
-  account.addUser('alice', [{ id: OLD, status: 'Active', created: day(-100), lastUsed: day(0, -2) }], { owner: 'alice.owner@example.com', team: 'data' }, ['developers']);
+  account.addUser('alice', [{ id: OLD, status: 'Active', created: day(-100), lastUsed: day(0, -2) }], { owner: 'alice.owner@example.com', team: 'data' }, [
+    'developers',
+  ]);
 }
 
 describe('a rotation, executed against IAM and Secrets Manager', () => {
@@ -50,13 +59,40 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
       'PutSecretValue iam-warden/access-keys/alice',
     ]);
     const secret = account.secrets.get('iam-warden/access-keys/alice');
-    expect(JSON.parse(secret?.value ?? '{}')).toMatchObject({ userName: 'alice', accessKeyId: 'AKIANEW0000000000001', secretAccessKey: account.issuedSecrets[0] });
-    expect(JSON.parse(secret?.policy ?? '{}').Statement[1]).toMatchObject({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:user/alice` } } });
+    expect(JSON.parse(secret?.value ?? '{}')).toMatchObject({
+      userName: 'alice',
+      accessKeyId: 'AKIANEW0000000000001',
+      secretAccessKey: account.issuedSecrets[0],
+    });
+    expect(JSON.parse(secret?.policy ?? '{}').Statement[1]).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': `arn:aws:iam::${ACCOUNT}:user/alice` } },
+    });
     expect(secret?.tags).toContainEqual({ Key: 'owner', Value: 'alice.owner@example.com' });
-    expect(await store.get('alice')).toMatchObject({ phase: 'delivered', oldKeyId: OLD, newKeyId: 'AKIANEW0000000000001', deactivateAt: day(7).toISOString(), deleteAt: day(17).toISOString() });
-    expect(result.notices).toEqual([{ user: 'alice', owner: 'alice.owner@example.com', newKeyId: 'AKIANEW0000000000001', secretName: 'iam-warden/access-keys/alice', oldKeyId: OLD, deactivateAt: day(7).toISOString(), deleteAt: day(17).toISOString() }]);
+    expect(await store.get('alice')).toMatchObject({
+      phase: 'delivered',
+      oldKeyId: OLD,
+      newKeyId: 'AKIANEW0000000000001',
+      deactivateAt: day(7).toISOString(),
+      deleteAt: day(17).toISOString(),
+    });
+    expect(result.notices).toEqual([
+      {
+        user: 'alice',
+        owner: 'alice.owner@example.com',
+        newKeyId: 'AKIANEW0000000000001',
+        secretName: 'iam-warden/access-keys/alice',
+        oldKeyId: OLD,
+        deactivateAt: day(7).toISOString(),
+        deleteAt: day(17).toISOString(),
+      },
+    ]);
     const finding = result.findings.find((f) => f.ruleId === 'access-key-not-rotated');
-    expect(finding?.details).toMatchObject({ owner: 'alice.owner@example.com', accessKeyId: OLD, rotation: { phase: 'delivered', newKeyStoredAt: 'iam-warden/access-keys/alice' } });
+    expect(finding?.details).toMatchObject({
+      owner: 'alice.owner@example.com',
+      accessKeyId: OLD,
+      rotation: { phase: 'delivered', newKeyStoredAt: 'iam-warden/access-keys/alice' },
+    });
   });
 
   it('runs the whole timeline: nothing on days 1-6, deactivate on day 7, nothing until day 17, delete on day 17', async () => {
@@ -73,9 +109,22 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
       byDay[n] = account.writes();
     }
     expect(byDay).toEqual({
-      1: [], 2: [], 3: [], 4: [], 5: [], 6: [],
+      1: [],
+      2: [],
+      3: [],
+      4: [],
+      5: [],
+      6: [],
       7: [`UpdateAccessKey alice/${OLD} Inactive`],
-      8: [], 9: [], 10: [], 11: [], 12: [], 13: [], 14: [], 15: [], 16: [],
+      8: [],
+      9: [],
+      10: [],
+      11: [],
+      12: [],
+      13: [],
+      14: [],
+      15: [],
+      16: [],
       17: [`DeleteAccessKey alice/${OLD}`],
       18: [],
     });
@@ -90,8 +139,10 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
     const alice = account.users.get('alice');
     const newKey = alice?.keys.find((k) => k.id !== OLD);
     if (newKey) newKey.lastUsed = day(1);
-    expect((await audit(1), account.writes())).toEqual([]);
-    expect((await audit(2), account.writes())).toEqual([`UpdateAccessKey alice/${OLD} Inactive`]);
+    await audit(1);
+    expect(account.writes()).toEqual([]);
+    await audit(2);
+    expect(account.writes()).toEqual([`UpdateAccessKey alice/${OLD} Inactive`]);
   });
 
   it('when PutSecretValue fails after CreateAccessKey, deletes the undelivered key; the retry creates exactly one new key', async () => {
@@ -114,10 +165,22 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
     const fresh = new FakeAccount(day(0));
     fresh.users.set('alice', account.users.get('alice')!);
     for (const [name, value] of account.secrets) fresh.secrets.set(name, value);
-    const retry = await runKeyAudit({ ...fresh.clients, iam: account.clients.iam, rotationStates: store, settings: settingsWith({ mode: 'rotate' }), now: () => day(0, 2), logger, report: account.report() });
+    const retry = await runKeyAudit({
+      ...fresh.clients,
+      iam: account.clients.iam,
+      rotationStates: store,
+      settings: settingsWith({ mode: 'rotate' }),
+      now: () => day(0, 2),
+      logger,
+      report: account.report(),
+    });
     expect(retry.outcomes).toMatchObject([{ kind: 'resume-rotation', status: 'done' }]);
     expect(account.log.filter((line) => line.startsWith('CreateAccessKey'))).toHaveLength(2); // one per run, never two in one
-    expect(fresh.log).toEqual(['CreateSecret iam-warden/access-keys/alice', 'PutResourcePolicy iam-warden/access-keys/alice', 'PutSecretValue iam-warden/access-keys/alice']);
+    expect(fresh.log).toEqual([
+      'CreateSecret iam-warden/access-keys/alice',
+      'PutResourcePolicy iam-warden/access-keys/alice',
+      'PutSecretValue iam-warden/access-keys/alice',
+    ]);
     expect(account.users.get('alice')?.keys.map((k) => k.id)).toEqual([OLD, 'AKIANEW0000000000002']);
     expect(await store.get('alice')).toMatchObject({ phase: 'delivered', newKeyId: 'AKIANEW0000000000002' });
   });
@@ -127,10 +190,20 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
     withAlice(account);
     // The dead run claimed the rotation and created a key, then vanished before recording its id.
     const dead: RotationState = {
-      user: 'alice', userArn: `arn:aws:iam::${ACCOUNT}:user/alice`, phase: 'starting', oldKeyId: OLD, newKeyId: undefined,
-      startedAt: day(0).toISOString(), deactivateAt: day(7).toISOString(), deleteAt: day(17).toISOString(),
-      leaseUntil: day(0, 0.25).toISOString(), secretName: 'iam-warden/access-keys/alice', owner: undefined,
-      updatedAt: day(0).toISOString(), note: undefined, version: 1,
+      user: 'alice',
+      userArn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+      phase: 'starting',
+      oldKeyId: OLD,
+      newKeyId: undefined,
+      startedAt: day(0).toISOString(),
+      deactivateAt: day(7).toISOString(),
+      deleteAt: day(17).toISOString(),
+      leaseUntil: day(0, 0.25).toISOString(),
+      secretName: 'iam-warden/access-keys/alice',
+      owner: undefined,
+      updatedAt: day(0).toISOString(),
+      note: undefined,
+      version: 1,
     };
     await store.putIfAbsent(dead);
     account.users.get('alice')?.keys.push({ id: 'AKIAORPHAN0000000001', status: 'Active', created: day(0, 0.01), lastUsed: undefined });
@@ -152,7 +225,8 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
   it('two overlapping runs create one key: the second loses the conditional claim', async () => {
     const { account, store } = setup();
     withAlice(account);
-    const run = () => runKeyAudit({ ...account.clients, rotationStates: store, settings: settingsWith({ mode: 'rotate' }), now: () => day(0), report: account.report() });
+    const run = () =>
+      runKeyAudit({ ...account.clients, rotationStates: store, settings: settingsWith({ mode: 'rotate' }), now: () => day(0), report: account.report() });
     const [a, b] = await Promise.all([run(), run()]);
     expect(account.log.filter((line) => line.startsWith('CreateAccessKey'))).toEqual(['CreateAccessKey alice']);
     expect([...a.outcomes, ...b.outcomes].map((o) => o.status).sort()).toEqual(['done', 'skipped']);
@@ -161,7 +235,9 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
   it('a CreateAccessKey refused at the two-key limit stops the rotation; a transient failure frees it for the next run', async () => {
     const { account, store, audit } = setup();
     withAlice(account);
-    account.iam.on(CreateAccessKeyCommand).rejectsOnce(Object.assign(new Error('Cannot exceed quota for AccessKeysPerUser: 2'), { name: 'LimitExceededException' }));
+    account.iam
+      .on(CreateAccessKeyCommand)
+      .rejectsOnce(Object.assign(new Error('Cannot exceed quota for AccessKeysPerUser: 2'), { name: 'LimitExceededException' }));
     expect((await audit(0)).outcomes).toMatchObject([{ kind: 'start-rotation', status: 'failed' }]);
     expect(await store.get('alice')).toMatchObject({ phase: 'abandoned', note: 'the user already has two keys' });
 
@@ -195,7 +271,12 @@ describe('deactivate mode, exemptions and the cap', () => {
     account.addUser('f-idle', idle('AKIAF'));
     const result = await audit(0);
     expect(account.writes()).toEqual(['UpdateAccessKey c-idle/AKIAC Inactive', 'UpdateAccessKey e-idle/AKIAE Inactive']);
-    expect(account.log.filter((line) => line.startsWith('ListAccessKeys')).map((line) => line.split(' ')[1])).toEqual(['a-exempt-tag', 'b-exempt-group', 'c-idle', 'e-idle']);
+    expect(account.log.filter((line) => line.startsWith('ListAccessKeys')).map((line) => line.split(' ')[1])).toEqual([
+      'a-exempt-tag',
+      'b-exempt-group',
+      'c-idle',
+      'e-idle',
+    ]);
     expect(result.skipped.map((s) => s.user)).toEqual(['a-exempt-tag', 'b-exempt-group']);
     expect(result.capHit).toBe(true);
     expect(result.usersListed).toBe(4);
@@ -206,7 +287,10 @@ describe('deactivate mode, exemptions and the cap', () => {
     withAlice(account);
     const result = await audit(0);
     expect(account.log).toEqual([]);
-    expect(result.findings.map((f) => (f.details['plannedAction'] as { action: string; dryRun: boolean })).at(0)).toMatchObject({ action: 'rotate', dryRun: true });
+    expect(result.findings.map((f) => f.details['plannedAction'] as { action: string; dryRun: boolean }).at(0)).toMatchObject({
+      action: 'rotate',
+      dryRun: true,
+    });
   });
 });
 

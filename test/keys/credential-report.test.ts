@@ -58,7 +58,11 @@ describe('readCredentialReport', () => {
   const setup = () => {
     const iam = mockClient(IAMClient);
     const sleep = vi.fn(async (_ms: number) => {});
-    return { iam, sleep, read: () => readCredentialReport({ iam: iam as unknown as IAMClient, sleep, now: () => NOW, initialDelayMs: 1_000, maxDelayMs: 8_000 }) };
+    return {
+      iam,
+      sleep,
+      read: () => readCredentialReport({ iam: iam as unknown as IAMClient, sleep, now: () => NOW, initialDelayMs: 1_000, maxDelayMs: 8_000 }),
+    };
   };
   const callNames = (iam: ReturnType<typeof mockClient>) => iam.calls().map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name);
 
@@ -74,35 +78,51 @@ describe('readCredentialReport', () => {
   it('generates a new report when the current one is four hours old, and polls with growing delays', async () => {
     const { iam, sleep, read } = setup();
     const fresh = new Date(NOW.getTime() - 1_000);
-    iam.on(GetCredentialReportCommand)
+    iam
+      .on(GetCredentialReportCommand)
       .resolvesOnce({ Content: content, GeneratedTime: new Date(NOW.getTime() - 4 * 3_600_000) })
       .rejectsOnce(new CredentialReportNotReadyException({ message: 'in progress', $metadata: {} }))
       .rejectsOnce(new LimitExceededException({ message: 'Rate exceeded', $metadata: {} }))
       .resolves({ Content: content, GeneratedTime: fresh });
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'STARTED', ...meta });
     const report = await read();
-    expect(callNames(iam)).toEqual(['GetCredentialReportCommand', 'GenerateCredentialReportCommand', 'GetCredentialReportCommand', 'GetCredentialReportCommand', 'GetCredentialReportCommand']);
+    expect(callNames(iam)).toEqual([
+      'GetCredentialReportCommand',
+      'GenerateCredentialReportCommand',
+      'GetCredentialReportCommand',
+      'GetCredentialReportCommand',
+      'GetCredentialReportCommand',
+    ]);
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000, 4_000]);
     expect(report.generatedTime).toBe(fresh.toISOString());
   });
 
   it('handles ReportNotPresent, a throttled generate, INPROGRESS and COMPLETE', async () => {
     const { iam, sleep, read } = setup();
-    iam.on(GetCredentialReportCommand)
+    iam
+      .on(GetCredentialReportCommand)
       .rejectsOnce(new CredentialReportNotPresentException({ message: 'none', $metadata: {} }))
       .rejectsOnce(new CredentialReportNotPresentException({ message: 'none', $metadata: {} }))
       .resolves({ Content: content, GeneratedTime: NOW });
-    iam.on(GenerateCredentialReportCommand)
+    iam
+      .on(GenerateCredentialReportCommand)
       .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'Throttling' }))
       .resolvesOnce({ State: 'INPROGRESS' });
     await read();
-    expect(callNames(iam)).toEqual(['GetCredentialReportCommand', 'GenerateCredentialReportCommand', 'GetCredentialReportCommand', 'GenerateCredentialReportCommand', 'GetCredentialReportCommand']);
+    expect(callNames(iam)).toEqual([
+      'GetCredentialReportCommand',
+      'GenerateCredentialReportCommand',
+      'GetCredentialReportCommand',
+      'GenerateCredentialReportCommand',
+      'GetCredentialReportCommand',
+    ]);
     expect(sleep.mock.calls.map(([ms]) => ms)).toEqual([1_000, 2_000]);
   });
 
   it('asks again when the report expired between generate and get; caps the delay', async () => {
     const { iam, sleep, read } = setup();
-    iam.on(GetCredentialReportCommand)
+    iam
+      .on(GetCredentialReportCommand)
       .rejectsOnce(new CredentialReportExpiredException({ message: 'expired', $metadata: {} }))
       .rejectsOnce(new CredentialReportNotReadyException({ message: 'in progress', $metadata: {} }))
       .rejectsOnce(new CredentialReportNotReadyException({ message: 'in progress', $metadata: {} }))
@@ -121,7 +141,9 @@ describe('readCredentialReport', () => {
     const { iam, sleep } = setup();
     iam.on(GetCredentialReportCommand).rejects(new CredentialReportNotReadyException({ message: 'in progress', $metadata: {} }));
     iam.on(GenerateCredentialReportCommand).resolves({ State: 'INPROGRESS' });
-    await expect(readCredentialReport({ iam: iam as unknown as IAMClient, sleep, now: () => NOW, maxWaitMs: 10_000 })).rejects.toThrow(/not ready after waiting 7 s \(in progress\)/);
+    await expect(readCredentialReport({ iam: iam as unknown as IAMClient, sleep, now: () => NOW, maxWaitMs: 10_000 })).rejects.toThrow(
+      /not ready after waiting 7 s \(in progress\)/,
+    );
 
     iam.reset();
     iam.on(GetCredentialReportCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));

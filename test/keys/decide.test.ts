@@ -6,7 +6,11 @@ import type { CredentialReportRow } from '../../shared/keys/credential-report.js
 import type { KeySettings } from '../../shared/keys/settings.js';
 import { ACCOUNT, day, factsOf, key, noKey, reportOf, rootRow, rotationState, settingsWith, userRow } from './helpers.js';
 
-function run(rows: CredentialReportRow[], now: Date, options: { settings?: Partial<KeySettings>; facts?: Record<string, UserFacts>; rotations?: RotationState[] } = {}) {
+function run(
+  rows: CredentialReportRow[],
+  now: Date,
+  options: { settings?: Partial<KeySettings>; facts?: Record<string, UserFacts>; rotations?: RotationState[] } = {},
+) {
   const input: DecideInput = {
     report: reportOf(rows, now),
     now,
@@ -86,7 +90,9 @@ describe('checks at and around their thresholds', () => {
 
   it('thresholds are settings', () => {
     const row = userRow('busy', { keys: [key(day(0), day(59)), noKey] });
-    expect(rulesOf(run([row], day(60), { settings: { rotationDays: 60, rotationHighDays: 70, hardLimitDays: 0 } }))).toEqual(['access-key-not-rotated:medium:access_key_1']);
+    expect(rulesOf(run([row], day(60), { settings: { rotationDays: 60, rotationHighDays: 70, hardLimitDays: 0 } }))).toEqual([
+      'access-key-not-rotated:medium:access_key_1',
+    ]);
   });
 });
 
@@ -112,7 +118,11 @@ describe('console and root', () => {
   it('raises root-access-key-exists per active root key and root-mfa-disabled, and never an action for root', () => {
     const root = rootRow({ mfaActive: false, consoleAccess: false, keys: [key(day(-500), day(-400)), key(day(-10))] });
     const decision = run([root], day(0), { settings: { mode: 'rotate' }, facts: { '<root_account>': factsOf([]) } });
-    expect(rulesOf(decision)).toEqual(['root-access-key-exists:critical:access_key_1', 'root-access-key-exists:critical:access_key_2', 'root-mfa-disabled:critical:']);
+    expect(rulesOf(decision)).toEqual([
+      'root-access-key-exists:critical:access_key_1',
+      'root-access-key-exists:critical:access_key_2',
+      'root-mfa-disabled:critical:',
+    ]);
     expect(decision.actions).toEqual([]);
     expect(decision.needFacts).toEqual([]);
     const keyFinding = decision.findings[0];
@@ -147,7 +157,10 @@ describe('findings fit the shared Detected shape', () => {
 
   it('names the key id once it is listed', () => {
     const row = userRow('idle', { keys: [key(day(0), day(1)), noKey] });
-    const decision = run([row], day(50), { settings: { mode: 'deactivate' }, facts: { idle: factsOf([{ accessKeyId: 'AKIAIDLE000000000001', status: 'Active', createDate: day(0) }]) } });
+    const decision = run([row], day(50), {
+      settings: { mode: 'deactivate' },
+      facts: { idle: factsOf([{ accessKeyId: 'AKIAIDLE000000000001', status: 'Active', createDate: day(0) }]) },
+    });
     expect(decision.findings[0]?.details['accessKeyId']).toBe('AKIAIDLE000000000001');
     expect(decision.findings[0]?.scope).toBe('access_key_1');
   });
@@ -162,7 +175,9 @@ describe('two active keys', () => {
     expect(rulesOf(run([row], day(10), { rotations: [rotationState({ user: 'twin', oldKeyId: 'AKIAOLD' })] }))).toEqual([]);
   });
   it('flags them again once the rotation is done', () => {
-    expect(rulesOf(run([row], day(10), { rotations: [rotationState({ user: 'twin', oldKeyId: 'AKIAOLD', phase: 'done' })] }))).toEqual(['two-active-access-keys:medium:']);
+    expect(rulesOf(run([row], day(10), { rotations: [rotationState({ user: 'twin', oldKeyId: 'AKIAOLD', phase: 'done' })] }))).toEqual([
+      'two-active-access-keys:medium:',
+    ]);
   });
 });
 
@@ -177,7 +192,11 @@ describe('actions by mode', () => {
     const decision = run([idle, old], day(100), { settings: { mode: 'report' } });
     expect(decision.actions).toEqual([]);
     expect(decision.needFacts).toEqual([]);
-    expect(decision.findings.map((f) => (f.details['plannedAction'] as { action: string; dryRun: boolean }).action)).toEqual(['deactivate', 'deactivate', 'rotate']);
+    expect(decision.findings.map((f) => (f.details['plannedAction'] as { action: string; dryRun: boolean }).action)).toEqual([
+      'deactivate',
+      'deactivate',
+      'rotate',
+    ]);
   });
 
   it('asks for facts first, then decides', () => {
@@ -199,7 +218,9 @@ describe('actions by mode', () => {
 
   it('rotate mode starts a rotation for a used key past the rotation age, with the owner', () => {
     const decision = run([old], day(100), { settings: { mode: 'rotate' }, facts: oldFacts });
-    expect(decision.actions).toEqual([{ kind: 'start-rotation', user: 'old', userArn: old.arn, oldKeyId: K1, owner: 'team-data@example.com', previous: undefined }]);
+    expect(decision.actions).toEqual([
+      { kind: 'start-rotation', user: 'old', userArn: old.arn, oldKeyId: K1, owner: 'team-data@example.com', previous: undefined },
+    ]);
   });
 
   it('rotate mode does not restart an abandoned rotation of the same key, but rotates after a finished one', () => {
@@ -208,11 +229,18 @@ describe('actions by mode', () => {
     expect(stopped.actions).toEqual([]);
     expect(stopped.findings[0]?.summary).toContain('Rotation stopped (the new key was deleted');
     const done = rotationState({ user: 'old', oldKeyId: 'AKIAPREVIOUS', phase: 'done' });
-    expect(run([old], day(100), { settings: { mode: 'rotate' }, facts: oldFacts, rotations: [done] }).actions).toMatchObject([{ kind: 'start-rotation', previous: done }]);
+    expect(run([old], day(100), { settings: { mode: 'rotate' }, facts: oldFacts, rotations: [done] }).actions).toMatchObject([
+      { kind: 'start-rotation', previous: done },
+    ]);
   });
 
   it('rotate mode never creates a key for a user who already has two', () => {
-    const facts = { old: factsOf([{ accessKeyId: K1, status: 'Active', createDate: day(0) }, { accessKeyId: 'AKIAINACTIVE00000001', status: 'Inactive', createDate: day(3) }]) };
+    const facts = {
+      old: factsOf([
+        { accessKeyId: K1, status: 'Active', createDate: day(0) },
+        { accessKeyId: 'AKIAINACTIVE00000001', status: 'Inactive', createDate: day(3) },
+      ]),
+    };
     const decision = run([old], day(100), { settings: { mode: 'rotate' }, facts });
     expect(decision.actions).toEqual([]);
     expect(decision.findings[0]?.summary).toContain('already has two keys');
@@ -259,7 +287,11 @@ describe('the cap', () => {
       { accessKeyId: 'AKIAZEDOLD', status: 'Active', createDate: day(-100) },
       { accessKeyId: 'AKIAZEDNEW', status: 'Active', createDate: day(0, 1) },
     ]);
-    const decision = run([...rows, rotating], day(8), { settings: { mode: 'rotate', maxActionsPerRun: 1 }, facts: { ...facts, zed: zedFacts }, rotations: [rotationState({ user: 'zed', oldKeyId: 'AKIAZEDOLD', newKeyId: 'AKIAZEDNEW' })] });
+    const decision = run([...rows, rotating], day(8), {
+      settings: { mode: 'rotate', maxActionsPerRun: 1 },
+      facts: { ...facts, zed: zedFacts },
+      rotations: [rotationState({ user: 'zed', oldKeyId: 'AKIAZEDOLD', newKeyId: 'AKIAZEDNEW' })],
+    });
     expect(decision.actions.map((a) => `${a.kind}:${a.user}`)).toEqual(['deactivate-old-key:zed']);
   });
 });
@@ -277,8 +309,18 @@ describe('the rotation timeline, decided day by day from the stored state', () =
       { accessKeyId: NEW, status: 'Active', createDate: day(0, 1) },
     ]),
   });
-  const step = (n: number, phaseState: RotationState, oldLastUsed: Date | undefined, newLastUsed: Date | undefined, oldStatus: 'Active' | 'Inactive' = 'Active') =>
-    run([rowAt(oldLastUsed, newLastUsed, oldStatus === 'Active')], day(n), { settings: { mode: 'rotate' }, facts: factsAt(oldStatus), rotations: [phaseState] }).actions.map((a) => a.kind);
+  const step = (
+    n: number,
+    phaseState: RotationState,
+    oldLastUsed: Date | undefined,
+    newLastUsed: Date | undefined,
+    oldStatus: 'Active' | 'Inactive' = 'Active',
+  ) =>
+    run([rowAt(oldLastUsed, newLastUsed, oldStatus === 'Active')], day(n), {
+      settings: { mode: 'rotate' },
+      facts: factsAt(oldStatus),
+      rotations: [phaseState],
+    }).actions.map((a) => a.kind);
 
   it('day 0: starts the rotation (no stored state yet)', () => {
     const decision = run([userRow('rot', { keys: [key(day(-100), day(0)), noKey] })], day(0), {
@@ -345,7 +387,11 @@ describe('the rotation timeline, decided day by day from the stored state', () =
   });
 
   it('findings during the rotation show its timeline and where the new key is', () => {
-    const decision = run([rowAt(day(2), undefined)], day(3), { settings: { mode: 'rotate' }, facts: factsAt('Active'), rotations: [{ ...state, startedAt: day(0).toISOString() }] });
+    const decision = run([rowAt(day(2), undefined)], day(3), {
+      settings: { mode: 'rotate' },
+      facts: factsAt('Active'),
+      rotations: [{ ...state, startedAt: day(0).toISOString() }],
+    });
     const old = decision.findings.find((f) => f.ruleId === 'access-key-not-rotated');
     expect(old?.details['rotation']).toMatchObject({ phase: 'delivered', newKeyStoredAt: 'iam-warden/access-keys/rot', deactivateAt: day(7).toISOString() });
   });
@@ -354,7 +400,12 @@ describe('the rotation timeline, decided day by day from the stored state', () =
 describe('rotations outside rotate mode', () => {
   it('deactivate and report modes leave a rotation in progress as it is', () => {
     const row = userRow('rot', { keys: [key(day(-100), day(6)), key(day(0, 1), day(6))] });
-    const facts = { rot: factsOf([{ accessKeyId: 'AKIAOLD', status: 'Active', createDate: day(-100) }, { accessKeyId: 'AKIANEW', status: 'Active', createDate: day(0, 1) }]) };
+    const facts = {
+      rot: factsOf([
+        { accessKeyId: 'AKIAOLD', status: 'Active', createDate: day(-100) },
+        { accessKeyId: 'AKIANEW', status: 'Active', createDate: day(0, 1) },
+      ]),
+    };
     const rotations = [rotationState({ user: 'rot', oldKeyId: 'AKIAOLD', newKeyId: 'AKIANEW' })];
     for (const mode of ['report', 'deactivate'] as const) {
       const decision = run([row], day(8), { settings: { mode }, facts, rotations });
@@ -368,7 +419,11 @@ describe('resolutions', () => {
   it('resolves open key findings the audit no longer sees, including users gone from the report', () => {
     const neo = userRow('neo', { keys: [key(day(0)), noKey] });
     const decision = run([neo], day(8));
-    const id = (ruleId: string, resource: string, scope?: string) => ({ id: findingIdOf(ruleId, resource.split(':')[4] ?? '', resource, scope), ruleId, resource });
+    const id = (ruleId: string, resource: string, scope?: string) => ({
+      id: findingIdOf(ruleId, resource.split(':')[4] ?? '', resource, scope),
+      ruleId,
+      resource,
+    });
     const open = [
       id('access-key-never-used', neo.arn, 'access_key_1'),
       id('access-key-never-used', neo.arn, 'access_key_2'),
@@ -378,6 +433,12 @@ describe('resolutions', () => {
     ];
     const resolutions = resolutionsAmong(open, { generatedTime: day(8).toISOString() }, ACCOUNT, decision.seen);
     expect(resolutions.map((r) => r.findingId)).toEqual([open[1]?.id, open[2]?.id]);
-    expect(resolutions[0]).toMatchObject({ ruleId: 'access-key-never-used', account: ACCOUNT, eventId: `audit:${day(8).toISOString()}`, eventTime: day(8).toISOString(), actor: 'iam-warden' });
+    expect(resolutions[0]).toMatchObject({
+      ruleId: 'access-key-never-used',
+      account: ACCOUNT,
+      eventId: `audit:${day(8).toISOString()}`,
+      eventTime: day(8).toISOString(),
+      actor: 'iam-warden',
+    });
   });
 });

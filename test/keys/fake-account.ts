@@ -66,7 +66,11 @@ export class FakeAccount {
     this.iam.on(ListAccessKeysCommand).callsFake((input: { UserName?: string; Marker?: string }) => {
       this.log.push(`ListAccessKeys ${input.UserName}${input.Marker ? ` marker=${input.Marker}` : ''}`);
       const { items, IsTruncated, Marker } = page(user(input.UserName).keys, input.Marker);
-      return { AccessKeyMetadata: items.map((k) => ({ UserName: input.UserName, AccessKeyId: k.id, Status: k.status, CreateDate: k.created })), IsTruncated, Marker };
+      return {
+        AccessKeyMetadata: items.map((k) => ({ UserName: input.UserName, AccessKeyId: k.id, Status: k.status, CreateDate: k.created })),
+        IsTruncated,
+        Marker,
+      };
     });
     this.iam.on(ListUserTagsCommand).callsFake((input: { UserName?: string; Marker?: string }) => {
       this.log.push(`ListUserTags ${input.UserName}`);
@@ -137,9 +141,17 @@ export class FakeAccount {
   /** The credential report as AWS would make it now: key slots in creation order. */
   report(generated: Date = this.clock): CredentialReport {
     const rows: CredentialReportRow[] = [...this.users.entries()].map(([name, user]) => {
-      const slots = [...user.keys].sort((a, b) => a.created.getTime() - b.created.getTime()).map(
-        (k): ReportKey => ({ active: k.status === 'Active', lastRotated: k.created, lastUsed: k.lastUsed, lastUsedRegion: k.lastUsed && 'us-east-1', lastUsedService: k.lastUsed && 's3' }),
-      );
+      const slots = [...user.keys]
+        .sort((a, b) => a.created.getTime() - b.created.getTime())
+        .map(
+          (k): ReportKey => ({
+            active: k.status === 'Active',
+            lastRotated: k.created,
+            lastUsed: k.lastUsed,
+            lastUsedRegion: k.lastUsed && 'us-east-1',
+            lastUsedService: k.lastUsed && 's3',
+          }),
+        );
       return {
         user: name,
         arn: `arn:aws:iam::${ACCOUNT}:user/${name}`,

@@ -17,7 +17,9 @@ let client: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
-  client = documentClient(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  client = documentClient(
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
   await ensureFindingsTable(client as unknown as DynamoDBClient, 'keys-findings');
 });
 afterAll(async () => {
@@ -38,7 +40,13 @@ describe('key audit findings in the findings table', () => {
     account.addUser('neo', [{ id: 'AKIANEO', status: 'Active', created: day(0), lastUsed: undefined }]);
     const audit = async (n: number) => {
       account.clock = day(n);
-      const result = await runKeyAudit({ ...account.clients, rotationStates: new InMemoryRotationStateStore(), settings: settingsWith({ mode: 'report' }), now: () => day(n), report: account.report() });
+      const result = await runKeyAudit({
+        ...account.clients,
+        rotationStates: new InMemoryRotationStateStore(),
+        settings: settingsWith({ mode: 'report' }),
+        now: () => day(n),
+        report: account.report(),
+      });
       return store.apply({ detected: result.findings, resolutions: result.resolutions(await openKeyFindings(store)) });
     };
 

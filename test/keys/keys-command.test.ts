@@ -19,7 +19,10 @@ describe('warden keys --credential-report', () => {
     const { io, out, err } = recorder();
     const code = await keysCommand(['--credential-report', FIXTURE, '--now', '2026-11-24T09:00:00Z', '--json'], io, {});
     expect(code).toBe(ExitCode.ok);
-    const lines = out().trim().split('\n').map((line) => JSON.parse(line));
+    const lines = out()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((l) => `${l.ruleId} ${l.user} ${l.scope ?? ''}`)).toEqual([
       'root-access-key-exists <root_account> access_key_1',
       'root-mfa-disabled <root_account> ',
@@ -47,9 +50,15 @@ describe('warden keys --credential-report', () => {
 
   it('settings come from the environment, and a wrong one is named', async () => {
     const { io, out } = recorder();
-    await keysCommand(['--credential-report', FIXTURE, '--now', '2026-11-24T09:00:00Z', '--json'], io, { WARDEN_KEYS_ROTATION_DAYS: '400', WARDEN_KEYS_ROTATION_HIGH_DAYS: '500', WARDEN_KEYS_HARD_LIMIT_DAYS: '0' });
+    await keysCommand(['--credential-report', FIXTURE, '--now', '2026-11-24T09:00:00Z', '--json'], io, {
+      WARDEN_KEYS_ROTATION_DAYS: '400',
+      WARDEN_KEYS_ROTATION_HIGH_DAYS: '500',
+      WARDEN_KEYS_HARD_LIMIT_DAYS: '0',
+    });
     expect(out()).not.toContain('"ruleId":"access-key-not-rotated","severity":"medium","user":"alice"');
-    await expect(keysCommand(['--credential-report', FIXTURE], recorder().io, { WARDEN_KEYS_UNUSED_DAYS: 'soon' })).rejects.toThrow(/WARDEN_KEYS_UNUSED_DAYS must be a whole number/);
+    await expect(keysCommand(['--credential-report', FIXTURE], recorder().io, { WARDEN_KEYS_UNUSED_DAYS: 'soon' })).rejects.toThrow(
+      /WARDEN_KEYS_UNUSED_DAYS must be a whole number/,
+    );
   });
 
   it.each([

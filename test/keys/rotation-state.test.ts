@@ -14,7 +14,9 @@ let table = 0;
 
 beforeAll(async () => {
   dynamo = await startEmbeddedDynamo();
-  client = documentClient(new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  client = documentClient(
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
 });
 afterAll(async () => {
   client.destroy();

@@ -13,7 +13,13 @@ describe('readKeySettings', () => {
 
   it('reads every setting from its variable, and overrides win', () => {
     const settings = readKeySettings(
-      { WARDEN_KEYS_MODE: 'deactivate', WARDEN_KEYS_UNUSED_DAYS: '30', WARDEN_KEYS_EXEMPT_GROUPS: 'break-glass, vendors ,', WARDEN_KEYS_SECRET_PREFIX: 'keys/', WARDEN_KEYS_MAX_ACTIONS: '0' },
+      {
+        WARDEN_KEYS_MODE: 'deactivate',
+        WARDEN_KEYS_UNUSED_DAYS: '30',
+        WARDEN_KEYS_EXEMPT_GROUPS: 'break-glass, vendors ,',
+        WARDEN_KEYS_SECRET_PREFIX: 'keys/',
+        WARDEN_KEYS_MAX_ACTIONS: '0',
+      },
       { mode: 'rotate' },
     );
     expect(settings).toMatchObject({ mode: 'rotate', unusedDays: 30, exemptGroups: ['break-glass', 'vendors'], secretPrefix: 'keys/', maxActionsPerRun: 0 });
@@ -35,7 +41,10 @@ describe('readKeySettings', () => {
 
 describe('never throws on odd input', () => {
   const header = CREDENTIAL_REPORT_COLUMNS.join(',');
-  const cell = fc.oneof(fc.constantFrom('N/A', 'no_information', 'not_supported', 'true', 'FALSE', '', '2026-01-01T00:00:00+00:00', 'x'), fc.string({ maxLength: 8 }).filter((s) => !/[",\n\r]/.test(s)));
+  const cell = fc.oneof(
+    fc.constantFrom('N/A', 'no_information', 'not_supported', 'true', 'FALSE', '', '2026-01-01T00:00:00+00:00', 'x'),
+    fc.string({ maxLength: 8 }).filter((s) => !/[",\n\r]/.test(s)),
+  );
   const row = fc.array(cell, { minLength: CREDENTIAL_REPORT_COLUMNS.length, maxLength: CREDENTIAL_REPORT_COLUMNS.length });
 
   it('the parser only ever throws a CredentialReportError (or a CSV error), and decide never throws on what it returns', () => {
@@ -50,7 +59,13 @@ describe('never throws on odd input', () => {
           return;
         }
         for (const mode of ['report', 'deactivate', 'rotate'] as const) {
-          decide({ report: { generatedTime: '2026-01-01T00:00:00.000Z', rows: parsed }, now: new Date('2026-06-01T00:00:00Z'), settings: settingsWith({ mode }), rotations: new Map(), facts: new Map() });
+          decide({
+            report: { generatedTime: '2026-01-01T00:00:00.000Z', rows: parsed },
+            now: new Date('2026-06-01T00:00:00Z'),
+            settings: settingsWith({ mode }),
+            rotations: new Map(),
+            facts: new Map(),
+          });
         }
       }),
     );

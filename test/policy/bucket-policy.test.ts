@@ -136,15 +136,27 @@ describe('what a public policy allows', () => {
   });
 
   it('treats an Allow with NotAction as able to change permissions', () => {
-    expect(analyseBucketPolicy(policy(statement({ Principal: '*', Action: undefined, NotAction: 's3:DeleteBucket' })))).toMatchObject({ access: 'permissions' });
+    expect(analyseBucketPolicy(policy(statement({ Principal: '*', Action: undefined, NotAction: 's3:DeleteBucket' })))).toMatchObject({
+      access: 'permissions',
+    });
   });
 
   it('classifies single action patterns', () => {
-    expect([s3ActionAccess('s3:GetObject'), s3ActionAccess('s3:PutObjectAcl'), s3ActionAccess('s3:RestoreObject'), s3ActionAccess('sqs:SendMessage')]).toEqual(['read', 'permissions', 'write', 'read']);
+    expect([s3ActionAccess('s3:GetObject'), s3ActionAccess('s3:PutObjectAcl'), s3ActionAccess('s3:RestoreObject'), s3ActionAccess('sqs:SendMessage')]).toEqual([
+      'read',
+      'permissions',
+      'write',
+      'read',
+    ]);
   });
 
   it('reports no access for a non-public policy and a reason for an unreadable one', () => {
-    expect(analyseBucketPolicy(policy(statement({ Principal: { AWS: '111122223333' } })))).toEqual({ ok: true, public: false, access: undefined, statements: [] });
+    expect(analyseBucketPolicy(policy(statement({ Principal: { AWS: '111122223333' } })))).toEqual({
+      ok: true,
+      public: false,
+      access: undefined,
+      statements: [],
+    });
     expect(analyseBucketPolicy('not json')).toMatchObject({ ok: false });
   });
 });

@@ -11,7 +11,10 @@ describe('parsePolicyDocument', () => {
     ['a URL-encoded (RFC 3986) JSON string', encodeURIComponent(JSON.stringify(admin))],
   ])('reads %s', (_name, input) => {
     const parsed = parsePolicyDocument(input);
-    expect(parsed).toMatchObject({ ok: true, document: { version: '2012-10-17', statements: [{ index: 0, sid: 'All', effect: 'Allow', action: ['*'], resource: ['*'] }] } });
+    expect(parsed).toMatchObject({
+      ok: true,
+      document: { version: '2012-10-17', statements: [{ index: 0, sid: 'All', effect: 'Allow', action: ['*'], resource: ['*'] }] },
+    });
   });
 
   it('keeps "%" inside a JSON string as it is, without URL-decoding', () => {
@@ -38,7 +41,9 @@ describe('parsePolicyDocument', () => {
   });
 
   it('reads every condition operator, key and value, numbers as text', () => {
-    const parsed = parsePolicyDocument({ Statement: { Effect: 'Allow', Condition: { StringEquals: { 'aws:SourceAccount': 111122223333, 'aws:SourceVpc': ['vpc-1', 'vpc-2'] } } } });
+    const parsed = parsePolicyDocument({
+      Statement: { Effect: 'Allow', Condition: { StringEquals: { 'aws:SourceAccount': 111122223333, 'aws:SourceVpc': ['vpc-1', 'vpc-2'] } } },
+    });
     expect(parsed.ok && parsed.document.statements[0]?.conditions).toEqual([
       { operator: 'StringEquals', key: 'aws:SourceAccount', values: ['111122223333'] },
       { operator: 'StringEquals', key: 'aws:SourceVpc', values: ['vpc-1', 'vpc-2'] },

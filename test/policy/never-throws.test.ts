@@ -38,17 +38,22 @@ const analyses: [string, (input: unknown) => unknown][] = [
   ['analyseBucketPolicy', analyseBucketPolicy],
   ['analyseBucketAcl', analyseBucketAcl],
   ['readPublicAccessBlock', readPublicAccessBlock],
-  ['analyseResourcePolicy', (input) => analyseResourcePolicy(input, { boundary: EXAMPLE_CONTEXT.boundary, ownAccount: '111122223333', serviceAccountKeys: ['kms:CallerAccount'] })],
+  [
+    'analyseResourcePolicy',
+    (input) => analyseResourcePolicy(input, { boundary: EXAMPLE_CONTEXT.boundary, ownAccount: '111122223333', serviceAccountKeys: ['kms:CallerAccount'] }),
+  ],
 ];
 
 describe('never throws on any JSON-like input', () => {
   it.each(analyses)('%s', (_name, analyse) => {
     fc.assert(fc.property(policyLike, (input) => analyse(input) !== null));
-    fc.assert(fc.property(policyLike, (input) => analyse(typeof input === 'object' ? JSON.stringify(input) ?? '' : input) !== null));
+    fc.assert(fc.property(policyLike, (input) => analyse(typeof input === 'object' ? (JSON.stringify(input) ?? '') : input) !== null));
   });
 
   const detections = catalogue;
-  const eventNames = detections.flatMap((detection) => detection.events.flatMap((selector) => selector.eventNames.map((name) => [selector.eventSource, name] as const)));
+  const eventNames = detections.flatMap((detection) =>
+    detection.events.flatMap((selector) => selector.eventNames.map((name) => [selector.eventSource, name] as const)),
+  );
   const record = fc.record({
     event: fc.constantFrom(...eventNames),
     userIdentity: anything,
@@ -61,7 +66,10 @@ describe('never throws on any JSON-like input', () => {
           groupName: anything,
           policyName: anything,
           policyArn: fc.oneof(fc.constant('arn:aws:iam::aws:policy/AdministratorAccess'), anything),
-          policyDocument: fc.oneof(policyLike.map((p) => JSON.stringify(p) ?? ''), anything),
+          policyDocument: fc.oneof(
+            policyLike.map((p) => JSON.stringify(p) ?? ''),
+            anything,
+          ),
           setAsDefault: anything,
           bucketName: fc.oneof(fc.constant('b'), anything),
           bucketPolicy: policyLike,

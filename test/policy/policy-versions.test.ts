@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
 import { exampleEvent } from '../../shared/detections/example-events.js';
-import { attachedPolicyVersion, POLICY_VERSION_FIELD, PolicyVersionEnricher, PolicyVersionMemory, type PolicyVersionKey, type PolicyVersionSource } from '../../shared/policy/policy-versions.js';
+import {
+  attachedPolicyVersion,
+  POLICY_VERSION_FIELD,
+  PolicyVersionEnricher,
+  PolicyVersionMemory,
+  type PolicyVersionKey,
+  type PolicyVersionSource,
+} from '../../shared/policy/policy-versions.js';
 import { memoryLogger } from '../support/memory-logger.js';
 
 const POLICY = 'arn:aws:iam::111122223333:policy/ops/OpsAccess';
@@ -11,7 +18,10 @@ const readOnly = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: '
 
 const iam = (eventName: string, fields: Record<string, unknown>) => exampleEvent('iam.amazonaws.com', eventName, fields);
 const createVersion = (versionId: string, document: string, policyArn = POLICY) =>
-  iam('CreatePolicyVersion', { requestParameters: { policyArn, policyDocument: document, setAsDefault: false }, responseElements: { policyVersion: { versionId, isDefaultVersion: false } } });
+  iam('CreatePolicyVersion', {
+    requestParameters: { policyArn, policyDocument: document, setAsDefault: false },
+    responseElements: { policyVersion: { versionId, isDefaultVersion: false } },
+  });
 const setDefault = (versionId: string, policyArn = POLICY) => iam('SetDefaultPolicyVersion', { requestParameters: { policyArn, versionId } });
 
 /** A source that answers from a table and counts the calls; a missing entry throws like IAM's NoSuchEntity. */
@@ -129,7 +139,12 @@ describe('PolicyVersionEnricher', () => {
     expect(enriched[POLICY_VERSION_FIELD]).toBeUndefined();
     expect(enriched.eventID).toBe(record.eventID);
     expect(lines()).toContainEqual(
-      expect.objectContaining({ level: 40, msg: 'could not read the policy version made default; the event is evaluated without its document', policyArn: POLICY, versionId: 'v9' }),
+      expect.objectContaining({
+        level: 40,
+        msg: 'could not read the policy version made default; the event is evaluated without its document',
+        policyArn: POLICY,
+        versionId: 'v9',
+      }),
     );
   });
 

@@ -28,9 +28,19 @@ describe('findWildcardGrants', () => {
     ['iam:Put* on Resource "*"', allow({ Action: 'iam:Put*', Resource: '*' }), 'permissions-management', 'critical'],
     ['iam:*Policy* on Resource "*"', allow({ Action: 'iam:*Policy*', Resource: '*' }), 'permissions-management', 'critical'],
     ['iam:Put* on arn:aws:iam::*', allow({ Action: 'iam:Put*', Resource: 'arn:aws:iam::*' }), 'permissions-management', 'critical'],
-    ['iam:Delete* on Resource "*" (permissions management, no self-escalation)', allow({ Action: 'iam:Delete*', Resource: '*' }), 'permissions-management', 'high'],
+    [
+      'iam:Delete* on Resource "*" (permissions management, no self-escalation)',
+      allow({ Action: 'iam:Delete*', Resource: '*' }),
+      'permissions-management',
+      'high',
+    ],
     ['s3:PutBucket* on Resource "*"', allow({ Action: 's3:PutBucket*', Resource: '*' }), 'permissions-management', 'high'],
-    ['s3:PutBucket* on every bucket (arn:aws:s3:::*)', allow({ Action: 's3:PutBucket*', Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::*'] }), 'permissions-management', 'high'],
+    [
+      's3:PutBucket* on every bucket (arn:aws:s3:::*)',
+      allow({ Action: 's3:PutBucket*', Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::*'] }),
+      'permissions-management',
+      'high',
+    ],
     ['IAM:attach?olePolicy in another case', allow({ Action: 'IAM:attach?olePolicy', Resource: ['*'] }), 'permissions-management', 'critical'],
     ['Action "*" on every IAM resource (only IAM, but enough to escalate)', allow({ Action: '*', Resource: 'arn:aws:iam::*:*' }), 'every-action', 'critical'],
     ['an Allow with NotAction s3:* on every IAM resource', allow({ NotAction: 's3:*', Resource: 'arn:aws:iam::*:*' }), 'not-action', 'critical'],
@@ -61,7 +71,12 @@ describe('findWildcardGrants', () => {
   });
 
   it('names the statement, its Sid and the matched pattern', () => {
-    const result = analyse(policy({ Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }, { Sid: 'Escalate', Effect: 'Allow', Action: ['iam:Get*', 'iam:Attach*'], Resource: '*' }));
+    const result = analyse(
+      policy(
+        { Sid: 'Read', Effect: 'Allow', Action: 's3:GetObject', Resource: '*' },
+        { Sid: 'Escalate', Effect: 'Allow', Action: ['iam:Get*', 'iam:Attach*'], Resource: '*' },
+      ),
+    );
     expect(result.grants).toHaveLength(1);
     expect(result.grants[0]).toMatchObject({ statementIndex: 1, sid: 'Escalate', pattern: 'iam:Attach*', everyResource: true });
     expect(result.grants[0]?.reaches).toEqual(expect.arrayContaining(['iam:AttachRolePolicy', 'iam:AttachUserPolicy', 'iam:AttachGroupPolicy']));
@@ -75,11 +90,13 @@ describe('findWildcardGrants', () => {
   });
 
   it('says which grants reach every resource and which let a holder make itself administrator', () => {
-    const result = analyse(policy(
-      { Effect: 'Allow', Action: '*', Resource: 'arn:aws:iam::*:*' },
-      { Effect: 'Allow', Action: 'iam:Attach*', Resource: '*' },
-      { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
-    ));
+    const result = analyse(
+      policy(
+        { Effect: 'Allow', Action: '*', Resource: 'arn:aws:iam::*:*' },
+        { Effect: 'Allow', Action: 'iam:Attach*', Resource: '*' },
+        { Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' },
+      ),
+    );
     expect(result.grants.map(({ everyResource, selfEscalation }) => ({ everyResource, selfEscalation }))).toEqual([
       { everyResource: false, selfEscalation: SELF_ESCALATION_ACTIONS },
       { everyResource: true, selfEscalation: ['iam:AttachGroupPolicy', 'iam:AttachRolePolicy', 'iam:AttachUserPolicy'] },
@@ -156,7 +173,9 @@ describe('action patterns', () => {
   it('expands a pattern against permissions-management actions only', () => {
     expect(permissionsManagementActionsMatching('iam:PutUserPolicy')).toEqual(['iam:PutUserPolicy']);
     expect(permissionsManagementActionsMatching('iam:CreateUser')).toEqual([]);
-    expect(permissionsManagementActionsMatching('s3:PutBucket*')).toEqual(expect.arrayContaining(['s3:PutBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock']));
+    expect(permissionsManagementActionsMatching('s3:PutBucket*')).toEqual(
+      expect.arrayContaining(['s3:PutBucketPolicy', 's3:PutBucketAcl', 's3:PutBucketPublicAccessBlock']),
+    );
     expect(permissionsManagementActionsMatching('s3:PutBucket*')).not.toContain('s3:PutBucketVersioning');
   });
 });

@@ -29,7 +29,11 @@ export const examples: DetectionExamples = {
     { name: 'deletion naming no analyzer', record: analyzer('DeleteAnalyzer', null) },
     {
       name: 'archive rule deleted',
-      record: analyzer('DeleteArchiveRule', { analyzerName: 'ExternalAccess', ruleName: 'ArchiveTrustedPartner', clientToken: '11111111-abcd-2222-abcd-444444444444' }),
+      record: analyzer('DeleteArchiveRule', {
+        analyzerName: 'ExternalAccess',
+        ruleName: 'ArchiveTrustedPartner',
+        clientToken: '11111111-abcd-2222-abcd-444444444444',
+      }),
     },
     { name: 'analyzer read', record: analyzer('GetAnalyzer', { analyzerName: 'ExternalAccess' }, null, { readOnly: true }) },
   ],

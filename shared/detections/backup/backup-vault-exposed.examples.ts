@@ -7,7 +7,9 @@ const statements = exposureStatements(['backup:DescribeRecoveryPoint', 'backup:S
 
 /** PutBackupVaultAccessPolicy with the request members of the API reference: the policy as a JSON string. */
 const putPolicy = (...policy: object[]) =>
-  exampleEvent('backup.amazonaws.com', 'PutBackupVaultAccessPolicy', { requestParameters: { backupVaultName: 'central-vault', policy: JSON.stringify(policyOf(...policy)) } });
+  exampleEvent('backup.amazonaws.com', 'PutBackupVaultAccessPolicy', {
+    requestParameters: { backupVaultName: 'central-vault', policy: JSON.stringify(policyOf(...policy)) },
+  });
 
 /** The policy AWS Backup documents against deleting recovery points: a Deny, which grants nothing. */
 const denyDelete = {
@@ -44,6 +46,10 @@ export const examples: DetectionExamples = {
       record: exampleEvent('backup.amazonaws.com', 'DeleteBackupVaultAccessPolicy', { requestParameters: { backupVaultName: 'central-vault' } }),
       removes: [{ resource: vaultArn }],
     },
-    { name: 'vault deleted', record: exampleEvent('backup.amazonaws.com', 'DeleteBackupVault', { requestParameters: { backupVaultName: 'central-vault' } }), removes: [{ resource: vaultArn }] },
+    {
+      name: 'vault deleted',
+      record: exampleEvent('backup.amazonaws.com', 'DeleteBackupVault', { requestParameters: { backupVaultName: 'central-vault' } }),
+      removes: [{ resource: vaultArn }],
+    },
   ],
 };

@@ -14,7 +14,9 @@ function vaultOf(record: CloudTrailRecord): ExposableResource | undefined {
 function policyChange(record: CloudTrailRecord): PolicyChange | undefined {
   const document = field(record, 'requestParameters', 'policy');
   const resource = vaultOf(record);
-  return record.eventName !== 'PutBackupVaultAccessPolicy' || resource === undefined || document === undefined || document === null || document === '' ? undefined : { resource, document };
+  return record.eventName !== 'PutBackupVaultAccessPolicy' || resource === undefined || document === undefined || document === null || document === ''
+    ? undefined
+    : { resource, document };
 }
 
 export const backupVaultExposed: Detection = {

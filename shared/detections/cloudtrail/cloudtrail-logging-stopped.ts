@@ -19,7 +19,9 @@ function managementEventsExcluded(record: CloudTrailRecord): boolean | undefined
   if (Array.isArray(advanced)) {
     // A Management selector narrowed to read-only events records no write: as excluded as none.
     const selects = (selector: unknown, name: string, value: string): boolean =>
-      asList(field(selector, 'fieldSelectors')).some((fieldSelector) => stringField(fieldSelector, 'field') === name && asList(field(fieldSelector, 'equals')).includes(value));
+      asList(field(selector, 'fieldSelectors')).some(
+        (fieldSelector) => stringField(fieldSelector, 'field') === name && asList(field(fieldSelector, 'equals')).includes(value),
+      );
     return !advanced.some((selector) => selects(selector, 'eventCategory', 'Management') && !selects(selector, 'readOnly', 'true'));
   }
   return undefined;
@@ -36,7 +38,7 @@ export const cloudtrailLoggingStopped: Detection = {
   remediation:
     'Turn logging back on at once: `aws cloudtrail start-logging --name TRAIL` (or recreate the trail, multi-region, with log file ' +
     'validation), restore management events with `aws cloudtrail put-event-selectors --trail-name TRAIL --event-selectors ' +
-    "'[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'`, then review what the actor did just before. Consider an " +
+    '\'[{"ReadWriteType":"All","IncludeManagementEvents":true}]\'`, then review what the actor did just before. Consider an ' +
     'organisation trail, which member accounts cannot stop. After a denied attempt nothing needs restoring: find out who tried ' +
     'and whether their credentials are compromised.',
   references: {
@@ -69,7 +71,11 @@ export const cloudtrailLoggingStopped: Detection = {
         resource: trail.arn,
         scope: MANAGEMENT_EVENTS,
         summary: `${actor} changed trail ${trail.name} so that it no longer records write management events.`,
-        details: { trail: trail.name, eventSelectors: field(record, 'requestParameters', 'eventSelectors'), advancedEventSelectors: field(record, 'requestParameters', 'advancedEventSelectors') },
+        details: {
+          trail: trail.name,
+          eventSelectors: field(record, 'requestParameters', 'eventSelectors'),
+          advancedEventSelectors: field(record, 'requestParameters', 'advancedEventSelectors'),
+        },
       };
     }
     return undefined;

@@ -14,7 +14,10 @@ const trailAfter = (changes: object) => ({
   ...changes,
 });
 const updateTrail = (requestParameters: object, after: object = {}) =>
-  exampleEvent('cloudtrail.amazonaws.com', 'UpdateTrail', { requestParameters: { name: 'management', ...requestParameters }, responseElements: trailAfter(after) });
+  exampleEvent('cloudtrail.amazonaws.com', 'UpdateTrail', {
+    requestParameters: { name: 'management', ...requestParameters },
+    responseElements: trailAfter(after),
+  });
 
 export const examples: DetectionExamples = {
   positive: [
@@ -44,7 +47,10 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'bucket moved and validation off in one call: filed under the bucket',
-      record: updateTrail({ s3BucketName: 'trail-archive-7f3a', enableLogFileValidation: false }, { s3BucketName: 'trail-archive-7f3a', logFileValidationEnabled: false }),
+      record: updateTrail(
+        { s3BucketName: 'trail-archive-7f3a', enableLogFileValidation: false },
+        { s3BucketName: 'trail-archive-7f3a', logFileValidationEnabled: false },
+      ),
       expect: { severity: 'medium', scope: 'log-bucket' },
     },
   ],
@@ -54,8 +60,16 @@ export const examples: DetectionExamples = {
     { name: 'only the SNS topic changed', record: updateTrail({ snsTopicName: 'trail-deliveries' }, { snsTopicName: 'trail-deliveries' }) },
     { name: 'an empty bucket name', record: updateTrail({ s3BucketName: '' }) },
     { name: 'no trail named', record: exampleEvent('cloudtrail.amazonaws.com', 'UpdateTrail', { requestParameters: { enableLogFileValidation: false } }) },
-    { name: 'trail deleted (reported by cloudtrail-logging-stopped)', record: exampleEvent('cloudtrail.amazonaws.com', 'DeleteTrail', { requestParameters: { name: 'management' } }) },
-    { name: 'a trail created single-region', record: exampleEvent('cloudtrail.amazonaws.com', 'CreateTrail', { requestParameters: { name: 'dev', s3BucketName: 'dev-trail', isMultiRegionTrail: false } }) },
+    {
+      name: 'trail deleted (reported by cloudtrail-logging-stopped)',
+      record: exampleEvent('cloudtrail.amazonaws.com', 'DeleteTrail', { requestParameters: { name: 'management' } }),
+    },
+    {
+      name: 'a trail created single-region',
+      record: exampleEvent('cloudtrail.amazonaws.com', 'CreateTrail', {
+        requestParameters: { name: 'dev', s3BucketName: 'dev-trail', isMultiRegionTrail: false },
+      }),
+    },
   ],
   resolving: [
     { name: 'multi-region again', record: updateTrail({ isMultiRegionTrail: true }), removes: [{ resource: trailArn, scope: 'multi-region' }] },
@@ -68,7 +82,15 @@ export const examples: DetectionExamples = {
         { resource: trailArn, scope: 'log-file-validation' },
       ],
     },
-    { name: 'validation turned back on', record: updateTrail({ enableLogFileValidation: true }), removes: [{ resource: trailArn, scope: 'log-file-validation' }] },
-    { name: 'trail deleted: every finding of the trail closes', record: exampleEvent('cloudtrail.amazonaws.com', 'DeleteTrail', { requestParameters: { name: 'management' } }), removes: [{ resource: trailArn }] },
+    {
+      name: 'validation turned back on',
+      record: updateTrail({ enableLogFileValidation: true }),
+      removes: [{ resource: trailArn, scope: 'log-file-validation' }],
+    },
+    {
+      name: 'trail deleted: every finding of the trail closes',
+      record: exampleEvent('cloudtrail.amazonaws.com', 'DeleteTrail', { requestParameters: { name: 'management' } }),
+      removes: [{ resource: trailArn }],
+    },
   ],
 };

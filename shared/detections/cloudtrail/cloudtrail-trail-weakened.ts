@@ -23,12 +23,15 @@ function weakeningsOf(record: CloudTrailRecord): Weakening[] {
   const set = (name: string) => field(record, 'requestParameters', name);
   const bucket = stringField(record, 'requestParameters', 's3BucketName');
   const weakenings: Weakening[] = [];
-  if (set('isMultiRegionTrail') === false) weakenings.push({ scope: MULTI_REGION, severity: 'high', what: `it now records only its home region (${regionOf(record)})` });
+  if (set('isMultiRegionTrail') === false)
+    weakenings.push({ scope: MULTI_REGION, severity: 'high', what: `it now records only its home region (${regionOf(record)})` });
   if (set('includeGlobalServiceEvents') === false) {
     weakenings.push({ scope: GLOBAL_SERVICE_EVENTS, severity: 'high', what: 'it no longer records global service events such as IAM, STS and sign-in' });
   }
-  if (bucket !== undefined && bucket !== '') weakenings.push({ scope: LOG_BUCKET, severity: 'medium', what: `its log files go to bucket ${bucket} (confirm that bucket is yours)` });
-  if (set('enableLogFileValidation') === false) weakenings.push({ scope: LOG_FILE_VALIDATION, severity: 'medium', what: 'log file validation is off, so edited or deleted log files go unnoticed' });
+  if (bucket !== undefined && bucket !== '')
+    weakenings.push({ scope: LOG_BUCKET, severity: 'medium', what: `its log files go to bucket ${bucket} (confirm that bucket is yours)` });
+  if (set('enableLogFileValidation') === false)
+    weakenings.push({ scope: LOG_FILE_VALIDATION, severity: 'medium', what: 'log file validation is off, so edited or deleted log files go unnoticed' });
   return weakenings;
 }
 
@@ -97,6 +100,10 @@ export const cloudtrailTrailWeakened: Detection = {
     if (trail === undefined) return [];
     if (record.eventName === 'DeleteTrail') return [{ resource: trail.arn, reason: 'trail deleted' }];
     if (record.eventName !== 'UpdateTrail') return [];
-    return RESTORED_BY.filter(({ parameter }) => field(record, 'requestParameters', parameter) === true).map(({ scope, reason }) => ({ resource: trail.arn, scope, reason }));
+    return RESTORED_BY.filter(({ parameter }) => field(record, 'requestParameters', parameter) === true).map(({ scope, reason }) => ({
+      resource: trail.arn,
+      scope,
+      reason,
+    }));
   },
 };

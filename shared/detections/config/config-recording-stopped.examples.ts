@@ -39,7 +39,10 @@ export const examples: DetectionExamples = {
     {
       name: 'recorder put',
       record: config('PutConfigurationRecorder', {
-        configurationRecorder: { name: 'default', roleARN: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig` },
+        configurationRecorder: {
+          name: 'default',
+          roleARN: `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig`,
+        },
       }),
     },
     { name: 'recorder status read', record: config('DescribeConfigurationRecorderStatus', null, { readOnly: true }) },
@@ -50,6 +53,10 @@ export const examples: DetectionExamples = {
       record: config('StartConfigurationRecorder', { configurationRecorderName: 'default' }),
       removes: [{ resource: recording, scope: 'recorder' }],
     },
-    { name: 'delivery channel put again', record: config('PutDeliveryChannel', { deliveryChannel }), removes: [{ resource: recording, scope: 'delivery-channel' }] },
+    {
+      name: 'delivery channel put again',
+      record: config('PutDeliveryChannel', { deliveryChannel }),
+      removes: [{ resource: recording, scope: 'delivery-channel' }],
+    },
   ],
 };

@@ -81,7 +81,8 @@ export const configRecordingStopped: Detection = {
 
   resolves(record) {
     if (record.eventName === 'StartConfigurationRecorder') return [{ resource: recordingOf(record), scope: RECORDER, reason: 'recording started again' }];
-    if (record.eventName === 'PutDeliveryChannel') return [{ resource: recordingOf(record), scope: DELIVERY_CHANNEL, reason: 'delivery channel configured again' }];
+    if (record.eventName === 'PutDeliveryChannel')
+      return [{ resource: recordingOf(record), scope: DELIVERY_CHANNEL, reason: 'delivery channel configured again' }];
     return [];
   },
 };

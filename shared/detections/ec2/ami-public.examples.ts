@@ -18,8 +18,14 @@ export const examples: DetectionExamples = {
   negative: [
     { name: 'shared with one account', record: modify('add', [{ userId: OUTSIDE_ACCOUNT }]) },
     { name: 'public sharing removed', record: modify('remove', [{ group: 'all' }]) },
-    { name: 'no image id', record: exampleEvent('ec2.amazonaws.com', 'ModifyImageAttribute', { requestParameters: { launchPermission: { add: { items: [{ group: 'all' }] } } } }) },
-    { name: 'image described', record: exampleEvent('ec2.amazonaws.com', 'DescribeImageAttribute', { requestParameters: { imageId: IMAGE, attribute: 'launchPermission' } }) },
+    {
+      name: 'no image id',
+      record: exampleEvent('ec2.amazonaws.com', 'ModifyImageAttribute', { requestParameters: { launchPermission: { add: { items: [{ group: 'all' }] } } } }),
+    },
+    {
+      name: 'image described',
+      record: exampleEvent('ec2.amazonaws.com', 'DescribeImageAttribute', { requestParameters: { imageId: IMAGE, attribute: 'launchPermission' } }),
+    },
   ],
   resolving: [
     { name: 'public sharing removed', record: modify('remove', [{ group: 'all' }]), removes: [{ resource: imageArn }] },
@@ -28,6 +34,10 @@ export const examples: DetectionExamples = {
       record: exampleEvent('ec2.amazonaws.com', 'ResetImageAttribute', { requestParameters: { imageId: IMAGE, attribute: 'launchPermission' } }),
       removes: [{ resource: imageArn }],
     },
-    { name: 'AMI deregistered', record: exampleEvent('ec2.amazonaws.com', 'DeregisterImage', { requestParameters: { imageId: IMAGE } }), removes: [{ resource: imageArn }] },
+    {
+      name: 'AMI deregistered',
+      record: exampleEvent('ec2.amazonaws.com', 'DeregisterImage', { requestParameters: { imageId: IMAGE } }),
+      removes: [{ resource: imageArn }],
+    },
   ],
 };

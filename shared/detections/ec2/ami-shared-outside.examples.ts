@@ -17,7 +17,11 @@ export const examples: DetectionExamples = {
       record: modify('add', [{ userId: OUTSIDE_ACCOUNT }]),
       expect: { severity: 'high', resource: imageArn, scope: `account/${OUTSIDE_ACCOUNT}` },
     },
-    { name: 'shared with two outside accounts: one finding each', record: modify('add', [{ userId: ANOTHER_OUTSIDER }, { userId: OUTSIDE_ACCOUNT }]), matches: 2 },
+    {
+      name: 'shared with two outside accounts: one finding each',
+      record: modify('add', [{ userId: ANOTHER_OUTSIDER }, { userId: OUTSIDE_ACCOUNT }]),
+      matches: 2,
+    },
     {
       name: 'shared with everyone and an outsider: the outsider here (ami-public raises the rest)',
       record: modify('add', [{ group: 'all' }, { userId: OUTSIDE_ACCOUNT }]),
@@ -30,16 +34,26 @@ export const examples: DetectionExamples = {
     { name: 'an outside account removed', record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }]) },
     {
       name: 'the description changed',
-      record: exampleEvent('ec2.amazonaws.com', 'ModifyImageAttribute', { requestParameters: { imageId: IMAGE, attributeType: 'description', description: { value: 'base image' } } }),
+      record: exampleEvent('ec2.amazonaws.com', 'ModifyImageAttribute', {
+        requestParameters: { imageId: IMAGE, attributeType: 'description', description: { value: 'base image' } },
+      }),
     },
   ],
   resolving: [
-    { name: 'the outside account removed', record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }]), removes: [{ resource: imageArn, scope: `account/${OUTSIDE_ACCOUNT}` }] },
+    {
+      name: 'the outside account removed',
+      record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }]),
+      removes: [{ resource: imageArn, scope: `account/${OUTSIDE_ACCOUNT}` }],
+    },
     {
       name: 'launch permissions reset',
       record: exampleEvent('ec2.amazonaws.com', 'ResetImageAttribute', { requestParameters: { imageId: IMAGE, attribute: 'launchPermission' } }),
       removes: [{ resource: imageArn }],
     },
-    { name: 'AMI deregistered', record: exampleEvent('ec2.amazonaws.com', 'DeregisterImage', { requestParameters: { imageId: IMAGE } }), removes: [{ resource: imageArn }] },
+    {
+      name: 'AMI deregistered',
+      record: exampleEvent('ec2.amazonaws.com', 'DeregisterImage', { requestParameters: { imageId: IMAGE } }),
+      removes: [{ resource: imageArn }],
+    },
   ],
 };

@@ -16,15 +16,24 @@ export const examples: DetectionExamples = {
   negative: [
     { name: 'shared with one account', record: modify('add', [{ userId: '444455556666' }]) },
     { name: 'public sharing removed', record: modify('remove', [{ group: 'all' }]) },
-    { name: 'snapshot described', record: exampleEvent('ec2.amazonaws.com', 'DescribeSnapshotAttribute', { requestParameters: { snapshotId: 'snap-0a1b2c3d4e5f60718' } }) },
+    {
+      name: 'snapshot described',
+      record: exampleEvent('ec2.amazonaws.com', 'DescribeSnapshotAttribute', { requestParameters: { snapshotId: 'snap-0a1b2c3d4e5f60718' } }),
+    },
   ],
   resolving: [
     { name: 'public sharing removed', record: modify('remove', [{ group: 'all' }]), removes: [{ resource: snapshotArn }] },
     {
       name: 'permissions reset',
-      record: exampleEvent('ec2.amazonaws.com', 'ResetSnapshotAttribute', { requestParameters: { snapshotId: 'snap-0a1b2c3d4e5f60718', attribute: 'CREATE_VOLUME_PERMISSION' } }),
+      record: exampleEvent('ec2.amazonaws.com', 'ResetSnapshotAttribute', {
+        requestParameters: { snapshotId: 'snap-0a1b2c3d4e5f60718', attribute: 'CREATE_VOLUME_PERMISSION' },
+      }),
       removes: [{ resource: snapshotArn }],
     },
-    { name: 'snapshot deleted', record: exampleEvent('ec2.amazonaws.com', 'DeleteSnapshot', { requestParameters: { snapshotId: 'snap-0a1b2c3d4e5f60718' } }), removes: [{ resource: snapshotArn }] },
+    {
+      name: 'snapshot deleted',
+      record: exampleEvent('ec2.amazonaws.com', 'DeleteSnapshot', { requestParameters: { snapshotId: 'snap-0a1b2c3d4e5f60718' } }),
+      removes: [{ resource: snapshotArn }],
+    },
   ],
 };

@@ -48,7 +48,8 @@ export const ebsSnapshotPublic: Detection = {
     if (snapshot === undefined) return [];
     if (record.eventName === 'DeleteSnapshot') return [{ resource: snapshot.arn, reason: 'snapshot deleted' }];
     if (record.eventName === 'ResetSnapshotAttribute') return [{ resource: snapshot.arn, reason: 'snapshot permissions reset to private' }];
-    if (record.eventName === 'ModifySnapshotAttribute' && changesGroupAll(record, 'remove')) return [{ resource: snapshot.arn, reason: 'public sharing removed' }];
+    if (record.eventName === 'ModifySnapshotAttribute' && changesGroupAll(record, 'remove'))
+      return [{ resource: snapshot.arn, reason: 'public sharing removed' }];
     return [];
   },
 };

@@ -43,11 +43,25 @@ export const examples: DetectionExamples = {
     { name: 'made public (ebs-snapshot-public raises that)', record: modify('add', [{ group: 'all' }]) },
     { name: 'an outside account removed', record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }]) },
     { name: 'a user id that is not an account id', record: modify('add', [{ userId: 'not-an-account' }]) },
-    { name: 'no snapshot id', record: exampleEvent('ec2.amazonaws.com', 'ModifySnapshotAttribute', { requestParameters: { createVolumePermission: { add: { items: [{ userId: OUTSIDE_ACCOUNT }] } } } }) },
-    { name: 'permissions described', record: exampleEvent('ec2.amazonaws.com', 'DescribeSnapshotAttribute', { requestParameters: { snapshotId: SNAPSHOT, attribute: 'createVolumePermission' } }) },
+    {
+      name: 'no snapshot id',
+      record: exampleEvent('ec2.amazonaws.com', 'ModifySnapshotAttribute', {
+        requestParameters: { createVolumePermission: { add: { items: [{ userId: OUTSIDE_ACCOUNT }] } } },
+      }),
+    },
+    {
+      name: 'permissions described',
+      record: exampleEvent('ec2.amazonaws.com', 'DescribeSnapshotAttribute', {
+        requestParameters: { snapshotId: SNAPSHOT, attribute: 'createVolumePermission' },
+      }),
+    },
   ],
   resolving: [
-    { name: 'the outside account removed', record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }]), removes: [{ resource: snapshotArn, scope: `account/${OUTSIDE_ACCOUNT}` }] },
+    {
+      name: 'the outside account removed',
+      record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }]),
+      removes: [{ resource: snapshotArn, scope: `account/${OUTSIDE_ACCOUNT}` }],
+    },
     {
       name: 'two accounts removed at once',
       record: modify('remove', [{ userId: OUTSIDE_ACCOUNT }, { userId: ANOTHER_OUTSIDER }]),
@@ -63,9 +77,15 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'permissions reset to private',
-      record: exampleEvent('ec2.amazonaws.com', 'ResetSnapshotAttribute', { requestParameters: { snapshotId: SNAPSHOT, attribute: 'CREATE_VOLUME_PERMISSION' } }),
+      record: exampleEvent('ec2.amazonaws.com', 'ResetSnapshotAttribute', {
+        requestParameters: { snapshotId: SNAPSHOT, attribute: 'CREATE_VOLUME_PERMISSION' },
+      }),
       removes: [{ resource: snapshotArn }],
     },
-    { name: 'snapshot deleted', record: exampleEvent('ec2.amazonaws.com', 'DeleteSnapshot', { requestParameters: { snapshotId: SNAPSHOT } }), removes: [{ resource: snapshotArn }] },
+    {
+      name: 'snapshot deleted',
+      record: exampleEvent('ec2.amazonaws.com', 'DeleteSnapshot', { requestParameters: { snapshotId: SNAPSHOT } }),
+      removes: [{ resource: snapshotArn }],
+    },
   ],
 };

@@ -58,7 +58,9 @@ const modify = (rule: Record<string, unknown>) =>
     requestParameters: {
       ModifySecurityGroupRulesRequest: { GroupId: GROUP, SecurityGroupRule: { SecurityGroupRuleId: 'sgr-0123456789abcdef0', tag: 1, SecurityGroupRule: rule } },
     },
-    responseElements: { ModifySecurityGroupRulesResponse: { requestId: 'c1d2e3f4-0000-4000-8000-000000000003', return: true, xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/' } },
+    responseElements: {
+      ModifySecurityGroupRulesResponse: { requestId: 'c1d2e3f4-0000-4000-8000-000000000003', return: true, xmlns: 'http://ec2.amazonaws.com/doc/2016-11-15/' },
+    },
   });
 
 const ssh = { protocol: 'tcp', from: 22, v4: ['0.0.0.0/0'] } as const;
@@ -82,14 +84,26 @@ export const examples: DetectionExamples = {
       record: authorize({ protocol: 'tcp', from: 22, v4: ['0.0.0.0/1'] }),
       expect: { severity: 'high', scope: 'tcp 22 from 0.0.0.0/1' },
     },
-    { name: 'all traffic (protocol -1)', record: authorize({ protocol: '-1', v4: ['0.0.0.0/0'] }), expect: { severity: 'critical', scope: 'all traffic from 0.0.0.0/0' } },
+    {
+      name: 'all traffic (protocol -1)',
+      record: authorize({ protocol: '-1', v4: ['0.0.0.0/0'] }),
+      expect: { severity: 'critical', scope: 'all traffic from 0.0.0.0/0' },
+    },
     {
       name: 'every TCP port by an assumed role',
       record: { ...authorize({ protocol: 'tcp', from: 0, to: 65535, v4: ['0.0.0.0/0'] }), userIdentity: exampleIdentities.assumedRole },
       expect: { severity: 'critical', scope: 'tcp 0-65535 from 0.0.0.0/0' },
     },
-    { name: 'a port range that includes SQL Server and Oracle', record: authorize({ protocol: 'tcp', from: 1000, to: 2000, v4: ['0.0.0.0/0'] }), expect: { scope: 'tcp 1000-2000 from 0.0.0.0/0' } },
-    { name: 'SSH over UDP (protocol number 17)', record: authorize({ protocol: '17', from: 22, v4: ['0.0.0.0/0'] }), expect: { scope: 'udp 22 from 0.0.0.0/0' } },
+    {
+      name: 'a port range that includes SQL Server and Oracle',
+      record: authorize({ protocol: 'tcp', from: 1000, to: 2000, v4: ['0.0.0.0/0'] }),
+      expect: { scope: 'tcp 1000-2000 from 0.0.0.0/0' },
+    },
+    {
+      name: 'SSH over UDP (protocol number 17)',
+      record: authorize({ protocol: '17', from: 22, v4: ['0.0.0.0/0'] }),
+      expect: { scope: 'udp 22 from 0.0.0.0/0' },
+    },
     {
       name: 'one call opening SSH to IPv4 and IPv6, and HTTPS',
       record: authorize({ protocol: 'tcp', from: 22, v4: ['0.0.0.0/0'], v6: ['::/0'] }, { protocol: 'tcp', from: 443, v4: ['0.0.0.0/0'] }),
@@ -114,7 +128,10 @@ export const examples: DetectionExamples = {
     { name: 'the open SSH rule revoked', record: revoke(ssh) },
     {
       name: 'groups described',
-      record: exampleEvent('ec2.amazonaws.com', 'DescribeSecurityGroups', { readOnly: true, requestParameters: { securityGroupIdSet: { items: [{ groupId: GROUP }] } } }),
+      record: exampleEvent('ec2.amazonaws.com', 'DescribeSecurityGroups', {
+        readOnly: true,
+        requestParameters: { securityGroupIdSet: { items: [{ groupId: GROUP }] } },
+      }),
     },
   ],
   resolving: [

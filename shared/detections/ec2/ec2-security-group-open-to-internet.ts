@@ -159,7 +159,11 @@ function exposureOf(rule: IngressRule): Exposure | undefined {
   const services = [...SENSITIVE_PORTS].filter(([port]) => fromPort <= port && port <= toPort);
   const [first] = services;
   if (first === undefined) return undefined;
-  const named = services.slice(0, 3).map(([port, name]) => `${name} ${port}`).join(', ') + (services.length > 3 ? ` and ${services.length - 3} more` : '');
+  const named =
+    services
+      .slice(0, 3)
+      .map(([port, name]) => `${name} ${port}`)
+      .join(', ') + (services.length > 3 ? ` and ${services.length - 3} more` : '');
   const opens =
     fromPort === toPort ? `${first[1]} (${first[0]})${rule.protocol === 'udp' ? ' over UDP' : ''}` : `${rule.protocol.toUpperCase()} ${ports} (${named})`;
   return { key, opens, source, critical: false, ruleId: rule.ruleId };
@@ -258,7 +262,10 @@ export const ec2SecurityGroupOpenToInternet: Detection = {
   },
   scoped: true,
   events: [
-    { eventSource: 'ec2.amazonaws.com', eventNames: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules', 'RevokeSecurityGroupIngress', 'DeleteSecurityGroup'] },
+    {
+      eventSource: 'ec2.amazonaws.com',
+      eventNames: ['AuthorizeSecurityGroupIngress', 'ModifySecurityGroupRules', 'RevokeSecurityGroupIngress', 'DeleteSecurityGroup'],
+    },
   ],
 
   evaluate(record) {

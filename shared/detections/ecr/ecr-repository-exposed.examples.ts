@@ -47,7 +47,10 @@ export const examples: DetectionExamples = {
     { name: 'policy replaced by a private one', record: setPolicy(statements.ownAccount), removes: [{ resource: repositoryArn }] },
     {
       name: 'policy deleted',
-      record: exampleEvent('ecr.amazonaws.com', 'DeleteRepositoryPolicy', { requestParameters: { repositoryName: 'community' }, responseElements: { registryId: EXAMPLE_ACCOUNT, repositoryName: 'community' } }),
+      record: exampleEvent('ecr.amazonaws.com', 'DeleteRepositoryPolicy', {
+        requestParameters: { repositoryName: 'community' },
+        responseElements: { registryId: EXAMPLE_ACCOUNT, repositoryName: 'community' },
+      }),
       removes: [{ resource: repositoryArn }],
     },
     {

@@ -15,7 +15,9 @@ function repositoryOf(record: CloudTrailRecord): ExposableResource | undefined {
 function policyChange(record: CloudTrailRecord): PolicyChange | undefined {
   const document = field(record, 'requestParameters', 'policyText');
   const resource = repositoryOf(record);
-  return record.eventName !== 'SetRepositoryPolicy' || resource === undefined || document === undefined || document === null || document === '' ? undefined : { resource, document };
+  return record.eventName !== 'SetRepositoryPolicy' || resource === undefined || document === undefined || document === null || document === ''
+    ? undefined
+    : { resource, document };
 }
 
 export const ecrRepositoryExposed: Detection = {
@@ -34,7 +36,10 @@ export const ecrRepositoryExposed: Detection = {
     'digests against your builds (`aws ecr describe-images --repository-name REPO`) and redeploy from trusted ones.',
   references: {
     mitreAttack: ['T1537', 'T1525'],
-    links: ['https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html'],
+    links: [
+      'https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policies.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html',
+    ],
   },
   scoped: false,
   events: [{ eventSource: 'ecr.amazonaws.com', eventNames: ['SetRepositoryPolicy', 'DeleteRepositoryPolicy', 'DeleteRepository'] }],

@@ -22,16 +22,29 @@ const throughMountTargets = {
   Resource: fileSystemArn,
   Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
 };
-const secureTransportOnly = { Effect: 'Deny', Principal: { AWS: '*' }, Action: '*', Resource: fileSystemArn, Condition: { Bool: { 'aws:SecureTransport': 'false' } } };
+const secureTransportOnly = {
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: '*',
+  Resource: fileSystemArn,
+  Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+};
 
 export const examples: DetectionExamples = {
   positive: [
-    { name: 'mount and write for everyone, with no condition', record: putPolicy(statements.publicAws), expect: { severity: 'critical', resource: fileSystemArn } },
+    {
+      name: 'mount and write for everyone, with no condition',
+      record: putPolicy(statements.publicAws),
+      expect: { severity: 'critical', resource: fileSystemArn },
+    },
     { name: 'mount and write for an outside account', record: putPolicy(statements.outsideAccount), expect: { severity: 'high', resource: fileSystemArn } },
     {
       name: 'root access for an outside account, file system named by ARN',
       record: exampleEvent('elasticfilesystem.amazonaws.com', 'PutFileSystemPolicy', {
-        requestParameters: { fileSystemId: fileSystemArn, policy: JSON.stringify(policyOf({ ...statements.outsideAccount, Action: 'elasticfilesystem:ClientRootAccess' })) },
+        requestParameters: {
+          fileSystemId: fileSystemArn,
+          policy: JSON.stringify(policyOf({ ...statements.outsideAccount, Action: 'elasticfilesystem:ClientRootAccess' })),
+        },
       }),
       expect: { severity: 'high', resource: fileSystemArn },
     },
@@ -51,6 +64,10 @@ export const examples: DetectionExamples = {
       record: exampleEvent('elasticfilesystem.amazonaws.com', 'DeleteFileSystemPolicy', { requestParameters: { fileSystemId } }),
       removes: [{ resource: fileSystemArn }],
     },
-    { name: 'file system deleted', record: exampleEvent('elasticfilesystem.amazonaws.com', 'DeleteFileSystem', { requestParameters: { fileSystemId } }), removes: [{ resource: fileSystemArn }] },
+    {
+      name: 'file system deleted',
+      record: exampleEvent('elasticfilesystem.amazonaws.com', 'DeleteFileSystem', { requestParameters: { fileSystemId } }),
+      removes: [{ resource: fileSystemArn }],
+    },
   ],
 };

@@ -23,7 +23,9 @@ function fileSystemOf(record: CloudTrailRecord): ExposableResource | undefined {
 function policyChange(record: CloudTrailRecord): PolicyChange | undefined {
   const document = field(record, 'requestParameters', 'policy');
   const resource = fileSystemOf(record);
-  return record.eventName !== 'PutFileSystemPolicy' || resource === undefined || document === undefined || document === null || document === '' ? undefined : { resource, document };
+  return record.eventName !== 'PutFileSystemPolicy' || resource === undefined || document === undefined || document === null || document === ''
+    ? undefined
+    : { resource, document };
 }
 
 export const efsFileSystemExposed: Detection = {
@@ -31,7 +33,7 @@ export const efsFileSystemExposed: Detection = {
   title: 'EFS file system opened to the world or to an outside account',
   severity: 'critical',
   description:
-    "A file system policy now lets anyone (critical), or AWS accounts outside the trusted ones (high), mount it, write to it or " +
+    'A file system policy now lets anyone (critical), or AWS accounts outside the trusted ones (high), mount it, write to it or ' +
     'use it as root. Read as IAM Access Analyzer does: Principal "*" is pinned only by fixed values of caller keys ' +
     '(aws:PrincipalOrgID, aws:SourceVpc...), or by elasticfilesystem:AccessedViaMountTarget "true": that is the default ' +
     "policy's own reading (anyone who reaches a mount target through the network) and what the console's policy options write, " +
@@ -40,11 +42,14 @@ export const efsFileSystemExposed: Detection = {
   remediation:
     'Put a policy limited to your accounts: `aws efs put-file-system-policy --file-system-id FS --policy file://policy.json` ' +
     '(name your roles, or pin "*" with aws:PrincipalOrgID), or remove it with `aws efs delete-file-system-policy --file-system-id ' +
-    'FS`. Check the mount targets\' security groups (`aws efs describe-mount-targets --file-system-id FS`) and the VPC peerings ' +
+    "FS`. Check the mount targets' security groups (`aws efs describe-mount-targets --file-system-id FS`) and the VPC peerings " +
     'that reach them.',
   references: {
     mitreAttack: ['T1537'],
-    links: ['https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html'],
+    links: [
+      'https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html',
+    ],
   },
   scoped: false,
   events: [{ eventSource: 'elasticfilesystem.amazonaws.com', eventNames: ['PutFileSystemPolicy', 'DeleteFileSystemPolicy', 'DeleteFileSystem'] }],

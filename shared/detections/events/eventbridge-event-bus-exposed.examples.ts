@@ -24,16 +24,35 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'any account of an untrusted organization',
-      record: putPermission({ eventBusName: 'orders', action: 'events:PutEvents', principal: '*', statementId: 'other-org', condition: { type: 'StringEquals', key: 'aws:PrincipalOrgID', value: 'o-otherorg999' } }),
+      record: putPermission({
+        eventBusName: 'orders',
+        action: 'events:PutEvents',
+        principal: '*',
+        statementId: 'other-org',
+        condition: { type: 'StringEquals', key: 'aws:PrincipalOrgID', value: 'o-otherorg999' },
+      }),
       expect: { severity: 'high', scope: 'statement/other-org' },
     },
-    { name: 'a whole policy open to everyone', record: putPolicy(statements.public), expect: { severity: 'critical', resource: ordersBusArn, scope: 'policy' } },
+    {
+      name: 'a whole policy open to everyone',
+      record: putPolicy(statements.public),
+      expect: { severity: 'critical', resource: ordersBusArn, scope: 'policy' },
+    },
   ],
   negative: [
-    { name: 'a trusted partner account', record: putPermission({ eventBusName: 'orders', action: 'events:PutEvents', principal: TRUSTED_PARTNER_ACCOUNT, statementId: 'partner' }) },
+    {
+      name: 'a trusted partner account',
+      record: putPermission({ eventBusName: 'orders', action: 'events:PutEvents', principal: TRUSTED_PARTNER_ACCOUNT, statementId: 'partner' }),
+    },
     {
       name: 'any account of the trusted organization',
-      record: putPermission({ eventBusName: 'orders', action: 'events:PutEvents', principal: '*', statementId: 'my-org', condition: { type: 'StringEquals', key: 'aws:PrincipalOrgID', value: TRUSTED_ORGANIZATION } }),
+      record: putPermission({
+        eventBusName: 'orders',
+        action: 'events:PutEvents',
+        principal: '*',
+        statementId: 'my-org',
+        condition: { type: 'StringEquals', key: 'aws:PrincipalOrgID', value: TRUSTED_ORGANIZATION },
+      }),
     },
     { name: 'a whole policy for the own account', record: putPolicy(statements.ownAccount) },
     { name: 'a whole policy pinned by aws:SourceAccount of the own account', record: putPolicy(statements.ownSource) },
@@ -53,6 +72,10 @@ export const examples: DetectionExamples = {
       removes: [{ resource: ordersBusArn }],
     },
     { name: 'a whole policy that exposes nothing', record: putPolicy(statements.trustedPartner), removes: [{ resource: ordersBusArn }] },
-    { name: 'bus deleted', record: exampleEvent('events.amazonaws.com', 'DeleteEventBus', { requestParameters: { name: 'orders' } }), removes: [{ resource: ordersBusArn }] },
+    {
+      name: 'bus deleted',
+      record: exampleEvent('events.amazonaws.com', 'DeleteEventBus', { requestParameters: { name: 'orders' } }),
+      removes: [{ resource: ordersBusArn }],
+    },
   ],
 };

@@ -60,7 +60,10 @@ export const eventbridgeEventBusExposed: Detection = {
     '--action events:PutEvents --principal "*" --statement-id my-org --condition Type=StringEquals,Key=aws:PrincipalOrgID,Value=o-xxxx`. ' +
     'Review the rules on the bus and the invocations of their targets while it was open.',
   references: {
-    links: ['https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html', 'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html'],
+    links: [
+      'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-bus-perms.html',
+      'https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutPermission.html',
+    ],
   },
   scoped: true,
   events: [{ eventSource: 'events.amazonaws.com', eventNames: ['PutPermission', 'RemovePermission', 'DeleteEventBus'] }],

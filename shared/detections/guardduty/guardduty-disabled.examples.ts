@@ -28,7 +28,11 @@ export const examples: DetectionExamples = {
       record: guardduty('UpdateDetector', { detectorId, enable: false, findingPublishingFrequency: 'SIX_HOURS' }),
       expect: { severity: 'critical', resource: detectorArn, scope: 'detector' },
     },
-    { name: 'detector suspended, enable logged as a string', record: guardduty('UpdateDetector', { detectorId, enable: 'false' }), expect: { scope: 'detector' } },
+    {
+      name: 'detector suspended, enable logged as a string',
+      record: guardduty('UpdateDetector', { detectorId, enable: 'false' }),
+      expect: { scope: 'detector' },
+    },
     {
       name: 'findings export removed',
       record: guardduty('DeletePublishingDestination', { detectorId, destinationId }),
@@ -36,7 +40,10 @@ export const examples: DetectionExamples = {
     },
   ],
   negative: [
-    { name: 'protection plan enabled, detector left as it was', record: guardduty('UpdateDetector', { detectorId, features: [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }] }) },
+    {
+      name: 'protection plan enabled, detector left as it was',
+      record: guardduty('UpdateDetector', { detectorId, features: [{ name: 'S3_DATA_EVENTS', status: 'ENABLED' }] }),
+    },
     { name: 'publishing frequency changed', record: guardduty('UpdateDetector', { detectorId, findingPublishingFrequency: 'FIFTEEN_MINUTES' }) },
     { name: 'detector enabled', record: guardduty('UpdateDetector', { detectorId, enable: true }) },
     { name: 'export moved to another bucket', record: guardduty('UpdatePublishingDestination', { detectorId, destinationId, destinationProperties }) },
@@ -45,7 +52,11 @@ export const examples: DetectionExamples = {
     { name: 'detector read', record: guardduty('GetDetector', { detectorId }) },
   ],
   resolving: [
-    { name: 'detector enabled again', record: guardduty('UpdateDetector', { detectorId, enable: true }), removes: [{ resource: detectorArn, scope: 'detector' }] },
+    {
+      name: 'detector enabled again',
+      record: guardduty('UpdateDetector', { detectorId, enable: true }),
+      removes: [{ resource: detectorArn, scope: 'detector' }],
+    },
     {
       name: 'findings export configured again',
       record: guardduty(

@@ -8,7 +8,10 @@ export const examples: DetectionExamples = {
   positive: [
     {
       name: 'a user creates an access key for another user',
-      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { requestParameters: { userName: 'bob' }, responseElements: keyFor('bob', 'AKIAEXAMPLEBOBKEY001') }),
+      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', {
+        requestParameters: { userName: 'bob' },
+        responseElements: keyFor('bob', 'AKIAEXAMPLEBOBKEY001'),
+      }),
       expect: { severity: 'medium', resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' },
     },
     {
@@ -21,18 +24,27 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'the root user creates a key for a user',
-      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { userIdentity: exampleIdentities.root, requestParameters: { userName: 'bob' }, responseElements: keyFor('bob', 'AKIAEXAMPLEBOBKEY002') }),
+      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', {
+        userIdentity: exampleIdentities.root,
+        requestParameters: { userName: 'bob' },
+        responseElements: keyFor('bob', 'AKIAEXAMPLEBOBKEY002'),
+      }),
     },
     {
       name: 'a deactivated key of another user is switched back on',
-      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', { requestParameters: { userName: 'bob', accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Active' } }),
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', {
+        requestParameters: { userName: 'bob', accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Active' },
+      }),
       expect: { severity: 'medium', resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' },
     },
   ],
   negative: [
     {
       name: 'a user creates a key for itself, naming itself',
-      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { requestParameters: { userName: 'alice' }, responseElements: keyFor('alice', 'AKIAEXAMPLEALICE0001') }),
+      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', {
+        requestParameters: { userName: 'alice' },
+        responseElements: keyFor('alice', 'AKIAEXAMPLEALICE0001'),
+      }),
     },
     {
       name: 'a user creates a key for itself, naming nobody',
@@ -65,7 +77,9 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'the key is made inactive',
-      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', { requestParameters: { userName: 'bob', accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Inactive' } }),
+      record: exampleEvent('iam.amazonaws.com', 'UpdateAccessKey', {
+        requestParameters: { userName: 'bob', accessKeyId: 'AKIAEXAMPLEBOBKEY001', status: 'Inactive' },
+      }),
       removes: [{ resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' }],
     },
     {
@@ -76,6 +90,10 @@ export const examples: DetectionExamples = {
       }),
       removes: [{ resource: bobArn, scope: 'AKIAEXAMPLEBOBKEY001' }],
     },
-    { name: 'the user is deleted', record: exampleEvent('iam.amazonaws.com', 'DeleteUser', { requestParameters: { userName: 'bob' } }), removes: [{ resource: bobArn }] },
+    {
+      name: 'the user is deleted',
+      record: exampleEvent('iam.amazonaws.com', 'DeleteUser', { requestParameters: { userName: 'bob' } }),
+      removes: [{ resource: bobArn }],
+    },
   ],
 };

@@ -52,7 +52,11 @@ export const examples: DetectionExamples = {
       name: 'the GitHub Actions OIDC provider is created',
       record: iam(
         'CreateOpenIDConnectProvider',
-        { url: 'https://token.actions.githubusercontent.com', clientIDList: ['sts.amazonaws.com'], thumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'] },
+        {
+          url: 'https://token.actions.githubusercontent.com',
+          clientIDList: ['sts.amazonaws.com'],
+          thumbprintList: ['6938fd4d98bab03faadb97b34396831e3780aea1'],
+        },
         { openIDConnectProviderArn: githubArn },
       ),
       expect: { severity: 'medium', resource: githubArn },
@@ -64,7 +68,10 @@ export const examples: DetectionExamples = {
     },
     {
       name: "an OIDC provider's thumbprints are replaced",
-      record: iam('UpdateOpenIDConnectProviderThumbprint', { openIDConnectProviderArn: githubArn, thumbprintList: ['0123456789abcdef0123456789abcdef01234567'] }),
+      record: iam('UpdateOpenIDConnectProviderThumbprint', {
+        openIDConnectProviderArn: githubArn,
+        thumbprintList: ['0123456789abcdef0123456789abcdef01234567'],
+      }),
       expect: { severity: 'medium', resource: githubArn },
     },
     {
@@ -83,13 +90,20 @@ export const examples: DetectionExamples = {
         identityCenter,
       ),
     },
-    { name: 'an audience is removed (narrower trust)', record: iam('RemoveClientIDFromOpenIDConnectProvider', { openIDConnectProviderArn: githubArn, clientID: 'my-other-app' }) },
+    {
+      name: 'an audience is removed (narrower trust)',
+      record: iam('RemoveClientIDFromOpenIDConnectProvider', { openIDConnectProviderArn: githubArn, clientID: 'my-other-app' }),
+    },
     { name: 'a provider is read', record: iam('GetSAMLProvider', { sAMLProviderArn: samlArn }) },
     { name: 'no provider named', record: iam('UpdateSAMLProvider', { sAMLMetadataDocument: metadata }) },
     { name: 'a provider is deleted', record: iam('DeleteSAMLProvider', { sAMLProviderArn: samlArn }) },
   ],
   resolving: [
     { name: 'the SAML provider is deleted', record: iam('DeleteSAMLProvider', { sAMLProviderArn: samlArn }), removes: [{ resource: samlArn }] },
-    { name: 'the OIDC provider is deleted', record: iam('DeleteOpenIDConnectProvider', { openIDConnectProviderArn: githubArn }), removes: [{ resource: githubArn }] },
+    {
+      name: 'the OIDC provider is deleted',
+      record: iam('DeleteOpenIDConnectProvider', { openIDConnectProviderArn: githubArn }),
+      removes: [{ resource: githubArn }],
+    },
   ],
 };

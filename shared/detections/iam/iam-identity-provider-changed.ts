@@ -20,7 +20,9 @@ function providerOf(record: CloudTrailRecord): { kind: ProviderKind; arn: string
     return name === undefined || name === '' ? undefined : { kind, arn: `${prefix}:saml-provider/${name}` };
   }
   if (record.eventName === 'CreateOpenIDConnectProvider') {
-    const host = stringField(record, 'requestParameters', 'url')?.replace(/^https:\/\//i, '').replace(/\/+$/, '');
+    const host = stringField(record, 'requestParameters', 'url')
+      ?.replace(/^https:\/\//i, '')
+      .replace(/\/+$/, '');
     return host === undefined || host === '' ? undefined : { kind, arn: `${prefix}:oidc-provider/${host}` };
   }
   return undefined;
@@ -31,7 +33,10 @@ const IDENTITY_CENTER_ROLE = /:assumed-role\/AWSServiceRoleForSSO\//;
 
 /** What each event changed, how bad it is, and the evidence worth keeping (never a metadata document or a key). */
 function changeOf(record: CloudTrailRecord): { severity: Severity; what: string; details: Record<string, unknown> } | undefined {
-  const strings = (name: string, limit: number) => asList(field(record, 'requestParameters', name)).filter((value) => typeof value === 'string').slice(0, limit);
+  const strings = (name: string, limit: number) =>
+    asList(field(record, 'requestParameters', name))
+      .filter((value) => typeof value === 'string')
+      .slice(0, limit);
   switch (record.eventName) {
     case 'CreateSAMLProvider':
       return { severity: 'medium', what: 'created the SAML identity provider', details: { name: stringField(record, 'requestParameters', 'name') } };
@@ -52,10 +57,18 @@ function changeOf(record: CloudTrailRecord): { severity: Severity; what: string;
         details: { url: stringField(record, 'requestParameters', 'url'), clientIds: strings('clientIDList', 10), thumbprints: strings('thumbprintList', 5) },
       };
     case 'UpdateOpenIDConnectProviderThumbprint':
-      return { severity: 'medium', what: 'changed the certificate thumbprints of the OIDC identity provider', details: { thumbprints: strings('thumbprintList', 5) } };
+      return {
+        severity: 'medium',
+        what: 'changed the certificate thumbprints of the OIDC identity provider',
+        details: { thumbprints: strings('thumbprintList', 5) },
+      };
     case 'AddClientIDToOpenIDConnectProvider': {
       const clientId = stringField(record, 'requestParameters', 'clientID');
-      return { severity: 'medium', what: `added the audience ${clientId === undefined ? '' : `"${clientId}" `}to the OIDC identity provider`, details: { clientId } };
+      return {
+        severity: 'medium',
+        what: `added the audience ${clientId === undefined ? '' : `"${clientId}" `}to the OIDC identity provider`,
+        details: { clientId },
+      };
     }
     default:
       return undefined;

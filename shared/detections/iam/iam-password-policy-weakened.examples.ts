@@ -16,7 +16,11 @@ const benchmark = {
 
 export const examples: DetectionExamples = {
   positive: [
-    { name: 'policy deleted (AWS default applies)', record: exampleEvent('iam.amazonaws.com', 'DeleteAccountPasswordPolicy'), expect: { severity: 'medium', resource: policyId } },
+    {
+      name: 'policy deleted (AWS default applies)',
+      record: exampleEvent('iam.amazonaws.com', 'DeleteAccountPasswordPolicy'),
+      expect: { severity: 'medium', resource: policyId },
+    },
     { name: 'minimum length lowered to 8', record: update({ ...benchmark, minimumPasswordLength: 8 }), expect: { severity: 'medium', resource: policyId } },
     { name: 'reuse prevention lowered to 5', record: update({ ...benchmark, passwordReusePrevention: 5 }) },
     { name: 'reuse prevention left out (reverts to none)', record: update({ minimumPasswordLength: 16, requireSymbols: true, requireNumbers: true }) },
@@ -24,7 +28,10 @@ export const examples: DetectionExamples = {
   ],
   negative: [
     { name: 'policy at the benchmark', record: update(benchmark) },
-    { name: 'policy above the benchmark, values logged as strings', record: update({ ...benchmark, minimumPasswordLength: '20', passwordReusePrevention: '24' }) },
+    {
+      name: 'policy above the benchmark, values logged as strings',
+      record: update({ ...benchmark, minimumPasswordLength: '20', passwordReusePrevention: '24' }),
+    },
     { name: 'policy read', record: exampleEvent('iam.amazonaws.com', 'GetAccountPasswordPolicy', { readOnly: true }) },
   ],
   resolving: [{ name: 'policy set back to the benchmark', record: update(benchmark), removes: [{ resource: policyId }] }],

@@ -16,7 +16,8 @@ const createRole = (assumeRolePolicyDocument: string) =>
     requestParameters: { roleName: 'vendor-access', path: '/', assumeRolePolicyDocument },
     responseElements: { role: { roleName: 'vendor-access', path: '/', arn: roleArn, roleId: 'AROAEXAMPLEVENDOR001', createDate: 'Nov 20, 2026 10:15:30 AM' } },
   });
-const updateTrust = (policyDocument: string) => exampleEvent('iam.amazonaws.com', 'UpdateAssumeRolePolicy', { requestParameters: { roleName: 'vendor-access', policyDocument } });
+const updateTrust = (policyDocument: string) =>
+  exampleEvent('iam.amazonaws.com', 'UpdateAssumeRolePolicy', { requestParameters: { roleName: 'vendor-access', policyDocument } });
 
 export const examples: DetectionExamples = {
   positive: [
@@ -30,8 +31,14 @@ export const examples: DetectionExamples = {
       name: 'an outside role with an external id (a shared string, not a limit)',
       record: createRole(trust(assume({ AWS: `arn:aws:iam::${OUTSIDE_ACCOUNT}:role/vendor-integration` }, { StringEquals: { 'sts:ExternalId': 'a1b2c3' } }))),
     },
-    { name: 'an outside user next to the own account', record: updateTrust(trust(assume({ AWS: [`arn:aws:iam::${EXAMPLE_ACCOUNT}:root`, `arn:aws:iam::${OUTSIDE_ACCOUNT}:user/bob`] }))) },
-    { name: 'any caller pinned to an unknown organization', record: updateTrust(trust(assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-otherorg99' } }))) },
+    {
+      name: 'an outside user next to the own account',
+      record: updateTrust(trust(assume({ AWS: [`arn:aws:iam::${EXAMPLE_ACCOUNT}:root`, `arn:aws:iam::${OUTSIDE_ACCOUNT}:user/bob`] }))),
+    },
+    {
+      name: 'any caller pinned to an unknown organization',
+      record: updateTrust(trust(assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': 'o-otherorg99' } }))),
+    },
     {
       name: 'the partner account when no account is trusted',
       record: createRole(trust(assume({ AWS: `arn:aws:iam::${TRUSTED_PARTNER_ACCOUNT}:root` }))),
@@ -42,15 +49,26 @@ export const examples: DetectionExamples = {
   negative: [
     { name: 'the own account', record: createRole(trust(assume({ AWS: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` }))) },
     { name: 'a trusted partner role', record: createRole(trust(assume({ AWS: `arn:aws:iam::${TRUSTED_PARTNER_ACCOUNT}:role/auditor` }))) },
-    { name: 'any caller pinned to the trusted organization', record: createRole(trust(assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': TRUSTED_ORGANIZATION } }))) },
+    {
+      name: 'any caller pinned to the trusted organization',
+      record: createRole(trust(assume({ AWS: '*' }, { StringEquals: { 'aws:PrincipalOrgID': TRUSTED_ORGANIZATION } }))),
+    },
     { name: 'open to anyone (iam-role-trust-public raises that)', record: createRole(trust(assume({ AWS: '*' }))) },
     { name: 'a service principal', record: createRole(trust(assume({ Service: 'lambda.amazonaws.com' }))) },
     { name: 'a Deny naming an outside account', record: createRole(trust({ Effect: 'Deny', Principal: { AWS: OUTSIDE_ACCOUNT }, Action: 'sts:AssumeRole' })) },
     { name: 'an unparseable trust policy', record: createRole('{not json') },
   ],
   resolving: [
-    { name: 'the outside account removed', record: updateTrust(trust(assume({ AWS: `arn:aws:iam::${TRUSTED_PARTNER_ACCOUNT}:root` }))), removes: [{ resource: roleArn }] },
+    {
+      name: 'the outside account removed',
+      record: updateTrust(trust(assume({ AWS: `arn:aws:iam::${TRUSTED_PARTNER_ACCOUNT}:root` }))),
+      removes: [{ resource: roleArn }],
+    },
     { name: 'an unreadable trust policy closes nothing', record: updateTrust('{not json'), removes: [] },
-    { name: 'the role deleted', record: exampleEvent('iam.amazonaws.com', 'DeleteRole', { requestParameters: { roleName: 'vendor-access' } }), removes: [{ resource: roleArn }] },
+    {
+      name: 'the role deleted',
+      record: exampleEvent('iam.amazonaws.com', 'DeleteRole', { requestParameters: { roleName: 'vendor-access' } }),
+      removes: [{ resource: roleArn }],
+    },
   ],
 };

@@ -85,6 +85,8 @@ export const iamRoleTrustOutside: Detection = {
     if (record.eventName !== 'UpdateAssumeRolePolicy') return [];
     // An unreadable document closes nothing: an unrecognised shape must never close a finding.
     const statements = outsideStatements(record, context, role.document);
-    return statements !== undefined && statements.length === 0 ? [{ resource: role.arn, reason: 'trust policy no longer names an account outside the trusted accounts' }] : [];
+    return statements !== undefined && statements.length === 0
+      ? [{ resource: role.arn, reason: 'trust policy no longer names an account outside the trusted accounts' }]
+      : [];
   },
 };

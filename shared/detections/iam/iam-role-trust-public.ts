@@ -19,7 +19,7 @@ export const iamRoleTrustPublic: Detection = {
   title: 'IAM role can be assumed by anyone',
   severity: 'critical',
   description:
-    "A role's trust policy lets anyone assume it: any AWS account (Principal \"*\" not pinned to your organisation or accounts), " +
+    'A role\'s trust policy lets anyone assume it: any AWS account (Principal "*" not pinned to your organisation or accounts), ' +
     'any GitHub repository (GitHub Actions OIDC without a sub condition naming your organisation), or any Cognito identity pool. ' +
     'Whoever assumes it gets every permission the role has. This is a favourite backdoor: it survives password and key resets.',
   remediation:

@@ -28,12 +28,20 @@ const login = (identity: object, outcome: string, additionalEventData: object) =
     eventType: 'AwsConsoleSignIn',
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36',
     responseElements: { ConsoleLogin: outcome },
-    additionalEventData: { LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true', MobileVersion: 'No', ...additionalEventData },
+    additionalEventData: {
+      LoginTo: 'https://console.aws.amazon.com/console/home?state=hashArgs%23&isauthcode=true',
+      MobileVersion: 'No',
+      ...additionalEventData,
+    },
   });
 
 export const examples: DetectionExamples = {
   positive: [
-    { name: 'an IAM user signs in with a password alone', record: login(alice, 'Success', { MFAUsed: 'No' }), expect: { severity: 'medium', resource: aliceArn } },
+    {
+      name: 'an IAM user signs in with a password alone',
+      record: login(alice, 'Success', { MFAUsed: 'No' }),
+      expect: { severity: 'medium', resource: aliceArn },
+    },
     {
       name: 'an IAM user with a path signs in without MFA (the finding is addressed by name)',
       record: login({ ...alice, arn: `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/engineering/alice` }, 'Success', { MFAUsed: 'No' }),
@@ -59,7 +67,10 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'the console password is removed',
-      record: exampleEvent('iam.amazonaws.com', 'DeleteLoginProfile', { userIdentity: exampleIdentities.assumedRole, requestParameters: { userName: 'alice' } }),
+      record: exampleEvent('iam.amazonaws.com', 'DeleteLoginProfile', {
+        userIdentity: exampleIdentities.assumedRole,
+        requestParameters: { userName: 'alice' },
+      }),
       removes: [{ resource: aliceArn }],
     },
     {

@@ -63,7 +63,12 @@ export const iamUserConsoleLoginWithoutMfa: Detection = {
       severity: 'medium',
       resource: user.arn,
       summary: `IAM user ${user.name} signed in to the console without MFA from ${from}; confirm it was them and assign an MFA device.`,
-      details: { user: user.name, mfaUsed: 'No', sourceIPAddress: stringField(record, 'sourceIPAddress'), loginTo: stringField(record, 'additionalEventData', 'LoginTo') },
+      details: {
+        user: user.name,
+        mfaUsed: 'No',
+        sourceIPAddress: stringField(record, 'sourceIPAddress'),
+        loginTo: stringField(record, 'additionalEventData', 'LoginTo'),
+      },
     };
   },
 

@@ -9,7 +9,12 @@ const iam = (eventName: string, requestParameters: Record<string, unknown>, rest
 const doc = (...statements: Record<string, unknown>[]) => JSON.stringify({ Version: '2012-10-17', Statement: statements }, null, 4);
 
 const adminDocument = doc({ Sid: 'FullAdmin', Effect: 'Allow', Action: '*', Resource: '*' });
-const readOnlyDocument = doc({ Sid: 'ReadReports', Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket'], Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'] });
+const readOnlyDocument = doc({
+  Sid: 'ReadReports',
+  Effect: 'Allow',
+  Action: ['s3:GetObject', 's3:ListBucket'],
+  Resource: ['arn:aws:s3:::reports', 'arn:aws:s3:::reports/*'],
+});
 
 const bob = `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/bob`;
 const ciRole = `arn:aws:iam::${EXAMPLE_ACCOUNT}:role/ci-deploy`;
@@ -30,14 +35,20 @@ const createPolicyResponse = {
     updateDate: 'Nov 20, 2026 10:15:30 AM',
   },
 };
-const policyVersion = (versionId: string, isDefaultVersion: boolean) => ({ policyVersion: { versionId, isDefaultVersion, createDate: 'Nov 20, 2026 10:15:30 AM' } });
+const policyVersion = (versionId: string, isDefaultVersion: boolean) => ({
+  policyVersion: { versionId, isDefaultVersion, createDate: 'Nov 20, 2026 10:15:30 AM' },
+});
 
 /**
  * SetDefaultPolicyVersion as CloudTrail records it (only the policy ARN and the version id), with the
  * version's document as the enrichment attaches it before the engine runs (shared/policy/policy-versions.ts).
  */
 const setDefault = (versionId: string, attached?: { document: unknown; source: string; versionId?: string }) =>
-  iam('SetDefaultPolicyVersion', { policyArn: customerPolicy, versionId }, attached === undefined ? {} : { [POLICY_VERSION_FIELD]: { policyArn: customerPolicy, versionId, ...attached } });
+  iam(
+    'SetDefaultPolicyVersion',
+    { policyArn: customerPolicy, versionId },
+    attached === undefined ? {} : { [POLICY_VERSION_FIELD]: { policyArn: customerPolicy, versionId, ...attached } },
+  );
 
 export const examples: DetectionExamples = {
   positive: [
@@ -50,29 +61,49 @@ export const examples: DetectionExamples = {
       name: 'inline role policy with a single Statement object and mixed-case IAM:*',
       record: iam(
         'PutRolePolicy',
-        { roleName: 'ci-deploy', policyName: 'iam-management', policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'IAM:*', Resource: '*' } }) },
+        {
+          roleName: 'ci-deploy',
+          policyName: 'iam-management',
+          policyDocument: JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 'IAM:*', Resource: '*' } }),
+        },
         { userIdentity: exampleIdentities.assumedRole },
       ),
       expect: { severity: 'critical', resource: ciRole, scope: 'inline:iam-management' },
     },
     {
       name: 'inline group policy with NotAction (everything except IAM) on every resource',
-      record: iam('PutGroupPolicy', { groupName: 'developers', policyName: 'PowerUser', policyDocument: doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }) }),
+      record: iam('PutGroupPolicy', {
+        groupName: 'developers',
+        policyName: 'PowerUser',
+        policyDocument: doc({ Effect: 'Allow', NotAction: ['iam:*', 'organizations:*'], Resource: '*' }),
+      }),
       expect: { severity: 'critical', resource: devsGroup, scope: 'inline:PowerUser' },
     },
     {
       name: 'partial pattern iam:*Policy* on every resource reaches permissions management',
-      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'policy-editor', policyDocument: doc({ Sid: 'EditPolicies', Effect: 'Allow', Action: ['iam:Get*', 'iam:*Policy*'], Resource: '*' }) }),
+      record: iam('PutUserPolicy', {
+        userName: 'bob',
+        policyName: 'policy-editor',
+        policyDocument: doc({ Sid: 'EditPolicies', Effect: 'Allow', Action: ['iam:Get*', 'iam:*Policy*'], Resource: '*' }),
+      }),
       expect: { severity: 'critical', resource: bob, scope: 'inline:policy-editor' },
     },
     {
       name: 'partial pattern s3:PutBucket* on every bucket written as an ARN (arn:aws:s3:::*)',
-      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'bucket-admin', policyDocument: doc({ Effect: 'Allow', Action: 's3:PutBucket*', Resource: 'arn:aws:s3:::*' }) }),
+      record: iam('PutUserPolicy', {
+        userName: 'bob',
+        policyName: 'bucket-admin',
+        policyDocument: doc({ Effect: 'Allow', Action: 's3:PutBucket*', Resource: 'arn:aws:s3:::*' }),
+      }),
       expect: { severity: 'high', resource: bob, scope: 'inline:bucket-admin' },
     },
     {
       name: 'iam:* on every IAM resource written as an ARN (arn:aws:iam::*:*)',
-      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'iam-admin', policyDocument: doc({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:*' }) }),
+      record: iam('PutUserPolicy', {
+        userName: 'bob',
+        policyName: 'iam-admin',
+        policyDocument: doc({ Effect: 'Allow', Action: 'iam:*', Resource: 'arn:aws:iam::*:*' }),
+      }),
       expect: { severity: 'critical', resource: bob, scope: 'inline:iam-admin' },
     },
     {
@@ -87,7 +118,11 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'IAMFullAccess attached to a role',
-      record: iam('AttachRolePolicy', { roleName: 'ci-deploy', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' }, { userIdentity: exampleIdentities.assumedRole }),
+      record: iam(
+        'AttachRolePolicy',
+        { roleName: 'ci-deploy', policyArn: 'arn:aws:iam::aws:policy/IAMFullAccess' },
+        { userIdentity: exampleIdentities.assumedRole },
+      ),
       expect: { severity: 'critical', resource: ciRole, scope: 'attached:arn:aws:iam::aws:policy/IAMFullAccess' },
     },
     {
@@ -99,19 +134,31 @@ export const examples: DetectionExamples = {
       name: 'customer-managed policy created with s3:* and * on one bucket',
       record: iam(
         'CreatePolicy',
-        { policyName: 'OpsAccess', path: '/ops/', policyDocument: doc({ Effect: 'Allow', Action: ['s3:*'], Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::ops-data' }) },
+        {
+          policyName: 'OpsAccess',
+          path: '/ops/',
+          policyDocument: doc({ Effect: 'Allow', Action: ['s3:*'], Resource: '*' }, { Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::ops-data' }),
+        },
         { responseElements: createPolicyResponse },
       ),
       expect: { severity: 'high', resource: customerPolicy, scope: 'document' },
     },
     {
       name: 'new default policy version granting everything (privilege escalation by CreatePolicyVersion)',
-      record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: adminDocument, setAsDefault: true }, { responseElements: policyVersion('v2', true) }),
+      record: iam(
+        'CreatePolicyVersion',
+        { policyArn: customerPolicy, policyDocument: adminDocument, setAsDefault: true },
+        { responseElements: policyVersion('v2', true) },
+      ),
       expect: { severity: 'critical', resource: customerPolicy, scope: 'document' },
     },
     {
       name: 'a version granting everything stored but not made the default (one severity lower, its own finding)',
-      record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: adminDocument, setAsDefault: false }, { responseElements: policyVersion('v2', false) }),
+      record: iam(
+        'CreatePolicyVersion',
+        { policyArn: customerPolicy, policyDocument: adminDocument, setAsDefault: false },
+        { responseElements: policyVersion('v2', false) },
+      ),
       expect: { severity: 'high', resource: customerPolicy, scope: 'version:v2' },
     },
     {
@@ -136,11 +183,19 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'partial pattern on a specific resource only',
-      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'own-keys', policyDocument: doc({ Effect: 'Allow', Action: 'iam:*AccessKey*', Resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/bob` }) }),
+      record: iam('PutUserPolicy', {
+        userName: 'bob',
+        policyName: 'own-keys',
+        policyDocument: doc({ Effect: 'Allow', Action: 'iam:*AccessKey*', Resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/bob` }),
+      }),
     },
     {
       name: 'partial pattern that reaches no permissions-management action',
-      record: iam('PutUserPolicy', { userName: 'bob', policyName: 'readers', policyDocument: doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 's3:Get*'], Resource: '*' }) }),
+      record: iam('PutUserPolicy', {
+        userName: 'bob',
+        policyName: 'readers',
+        policyDocument: doc({ Effect: 'Allow', Action: ['iam:Get*', 'iam:List*', 's3:Get*'], Resource: '*' }),
+      }),
     },
     {
       name: 'read-only AWS-managed policy attached',
@@ -164,7 +219,11 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'a least-privilege version stored but not made the default',
-      record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: readOnlyDocument, setAsDefault: false }, { responseElements: policyVersion('v3', false) }),
+      record: iam(
+        'CreatePolicyVersion',
+        { policyArn: customerPolicy, policyDocument: readOnlyDocument, setAsDefault: false },
+        { responseElements: policyVersion('v3', false) },
+      ),
     },
     {
       name: 'SetDefaultPolicyVersion whose document is not known (nothing seen, nothing read)',
@@ -213,7 +272,11 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'new default version without wildcards',
-      record: iam('CreatePolicyVersion', { policyArn: customerPolicy, policyDocument: readOnlyDocument, setAsDefault: true }, { responseElements: policyVersion('v3', true) }),
+      record: iam(
+        'CreatePolicyVersion',
+        { policyArn: customerPolicy, policyDocument: readOnlyDocument, setAsDefault: true },
+        { responseElements: policyVersion('v3', true) },
+      ),
       removes: [{ resource: customerPolicy, scope: 'document' }],
     },
     {

@@ -193,7 +193,7 @@ export const iamWildcardGrant: Detection = {
     '"arn:aws:iam::*:*"), or a NotResource that leaves some out ("NotResource": "*" grants nothing). ' +
     'AWS-managed policies are judged from their real documents (AdministratorAccess, PowerUserAccess, IAMFullAccess...). ' +
     'A customer-managed policy version stored without being made the default is raised one severity lower, as its own finding ' +
-    '(scope version:ID), until it is deleted; SetDefaultPolicyVersion is judged when the version\'s document is known (seen ' +
+    "(scope version:ID), until it is deleted; SetDefaultPolicyVersion is judged when the version's document is known (seen " +
     'earlier by the same process, or read with iam:GetPolicyVersion by the deployed function) and skipped otherwise. ' +
     'Not caught: exact actions on "*" (iam:PutUserPolicy without a wildcard), a named account or resource type in the ' +
     'ARN ("arn:aws:iam::111122223333:*", "user/*", read as listed resources), and Conditions, which are reported but not evaluated.',
@@ -278,7 +278,8 @@ export const iamWildcardGrant: Detection = {
       case 'DeleteUserPolicy':
       case 'DeleteGroupPolicy':
       case 'DeleteRolePolicy':
-        if (identity !== undefined && policyName !== undefined) removals.push({ resource: identity.arn, scope: `inline:${policyName}`, reason: 'inline policy deleted' });
+        if (identity !== undefined && policyName !== undefined)
+          removals.push({ resource: identity.arn, scope: `inline:${policyName}`, reason: 'inline policy deleted' });
         break;
       case 'PutUserPolicy':
       case 'PutGroupPolicy':
@@ -305,7 +306,8 @@ export const iamWildcardGrant: Detection = {
         break;
       case 'DeletePolicyVersion': {
         const versionId = stringField(record, 'requestParameters', 'versionId');
-        if (policyArn !== undefined && versionId !== undefined) removals.push({ resource: policyArn, scope: versionScope(versionId), reason: 'policy version deleted' });
+        if (policyArn !== undefined && versionId !== undefined)
+          removals.push({ resource: policyArn, scope: versionScope(versionId), reason: 'policy version deleted' });
         break;
       }
       case 'CreatePolicyVersion': {

@@ -48,7 +48,10 @@ export const examples: DetectionExamples = {
     {
       // IAM refuses to delete an assigned device (DeleteConflict): a deletion removes nobody's MFA.
       name: 'a virtual device that was never enabled is deleted',
-      record: exampleEvent('iam.amazonaws.com', 'DeleteVirtualMFADevice', { userIdentity: exampleIdentities.assumedRole, requestParameters: { serialNumber: bobDevice } }),
+      record: exampleEvent('iam.amazonaws.com', 'DeleteVirtualMFADevice', {
+        userIdentity: exampleIdentities.assumedRole,
+        requestParameters: { serialNumber: bobDevice },
+      }),
     },
     {
       name: 'requestParameters missing entirely',
@@ -72,7 +75,10 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'the user enables a new device itself, naming nobody',
-      record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', { userIdentity: bob, requestParameters: { serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/bob-new-phone` } }),
+      record: exampleEvent('iam.amazonaws.com', 'EnableMFADevice', {
+        userIdentity: bob,
+        requestParameters: { serialNumber: `arn:aws:iam::${EXAMPLE_ACCOUNT}:mfa/bob-new-phone` },
+      }),
       removes: [{ resource: bobArn }],
     },
     {

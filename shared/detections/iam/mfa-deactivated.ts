@@ -13,7 +13,8 @@ function ownerOf(record: CloudTrailRecord): { resource: string; label: string; i
   const userName = stringField(record, 'requestParameters', 'userName');
   const serialNumber = stringField(record, 'requestParameters', 'serialNumber');
   const rootDevice = serialNumber !== undefined && ROOT_DEVICE.test(serialNumber);
-  if (rootDevice || userName === ROOT_USER_NAME || isRootActingOnItself(record)) return { resource: rootArn(record, account), label: 'the root user', isRoot: true };
+  if (rootDevice || userName === ROOT_USER_NAME || isRootActingOnItself(record))
+    return { resource: rootArn(record, account), label: 'the root user', isRoot: true };
   const owner = userName ?? (stringField(record, 'userIdentity', 'type') === 'IAMUser' ? stringField(record, 'userIdentity', 'userName') : undefined);
   if (owner === undefined || owner === '') return undefined;
   return { resource: iamUserArn(record, account, owner), label: `IAM user ${owner}`, isRoot: false };
@@ -28,7 +29,7 @@ export const mfaDeactivated: Detection = {
     'enough to sign in; attackers who gain a foothold remove MFA to keep their access and to lock the owner out of recovery. ' +
     'Critical for the root user, high for an IAM user. Deleting a virtual MFA device is not raised: IAM deletes only a device ' +
     'that protects nobody (one still assigned must be deactivated first, DeleteConflict otherwise), so a deleted device that ' +
-    'was never enabled removes nobody\'s MFA, and one that was enabled was raised on its owner when it was deactivated. ' +
+    "was never enabled removes nobody's MFA, and one that was enabled was raised on its owner when it was deactivated. " +
     'A user may hold several devices: deactivating one is raised even when another remains. Resolved when the owner enables ' +
     'an MFA device again, or the user is deleted.',
   remediation:

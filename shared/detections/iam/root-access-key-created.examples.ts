@@ -12,7 +12,11 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'root creates a key for itself (empty requestParameters)',
-      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', { userIdentity: exampleIdentities.root, requestParameters: {}, responseElements: { accessKey: rootKey } }),
+      record: exampleEvent('iam.amazonaws.com', 'CreateAccessKey', {
+        userIdentity: exampleIdentities.root,
+        requestParameters: {},
+        responseElements: { accessKey: rootKey },
+      }),
       expect: { severity: 'critical' },
     },
     {
@@ -41,13 +45,19 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'root deletes its key',
-      record: exampleEvent('iam.amazonaws.com', 'DeleteAccessKey', { userIdentity: exampleIdentities.root, requestParameters: { accessKeyId: 'AKIAEXAMPLEROOTKEY01' } }),
+      record: exampleEvent('iam.amazonaws.com', 'DeleteAccessKey', {
+        userIdentity: exampleIdentities.root,
+        requestParameters: { accessKeyId: 'AKIAEXAMPLEROOTKEY01' },
+      }),
     },
   ],
   resolving: [
     {
       name: 'root deletes the key',
-      record: exampleEvent('iam.amazonaws.com', 'DeleteAccessKey', { userIdentity: exampleIdentities.root, requestParameters: { accessKeyId: 'AKIAEXAMPLEROOTKEY01' } }),
+      record: exampleEvent('iam.amazonaws.com', 'DeleteAccessKey', {
+        userIdentity: exampleIdentities.root,
+        requestParameters: { accessKeyId: 'AKIAEXAMPLEROOTKEY01' },
+      }),
       removes: [{ resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root`, scope: 'AKIAEXAMPLEROOTKEY01' }],
     },
     {

@@ -39,6 +39,8 @@ export const rootConsoleLoginWithoutMfa: Detection = {
   },
 
   resolves(record) {
-    return record.eventName === 'EnableMFADevice' && isRootActingOnItself(record) ? [{ resource: rootArn(record, accountOf(record)), reason: 'MFA device assigned to the root user' }] : [];
+    return record.eventName === 'EnableMFADevice' && isRootActingOnItself(record)
+      ? [{ resource: rootArn(record, accountOf(record)), reason: 'MFA device assigned to the root user' }]
+      : [];
   },
 };

@@ -11,16 +11,29 @@ const kms = (eventName: string, requestParameters: object, responseElements: obj
 
 export const examples: DetectionExamples = {
   positive: [
-    { name: 'key disabled by key id (older records have no response)', record: kms('DisableKey', { keyId }), expect: { severity: 'high', resource: keyArn, scope: 'disabled' } },
+    {
+      name: 'key disabled by key id (older records have no response)',
+      record: kms('DisableKey', { keyId }),
+      expect: { severity: 'high', resource: keyArn, scope: 'disabled' },
+    },
     { name: 'key disabled by key ARN', record: kms('DisableKey', { keyId: keyArn }, { keyId: keyArn }), expect: { resource: keyArn, scope: 'disabled' } },
     {
       name: 'deletion scheduled with the shortest window',
-      record: kms('ScheduleKeyDeletion', { pendingWindowInDays: 7, keyId }, { keyId: keyArn, keyState: 'PendingDeletion', deletionDate: 'Nov 27, 2026, 10:15:30 AM' }),
+      record: kms(
+        'ScheduleKeyDeletion',
+        { pendingWindowInDays: 7, keyId },
+        { keyId: keyArn, keyState: 'PendingDeletion', deletionDate: 'Nov 27, 2026, 10:15:30 AM' },
+      ),
       expect: { severity: 'high', resource: keyArn, scope: 'deletion-scheduled' },
     },
     {
       name: 'deletion of a multi-Region primary key waits for its replicas',
-      record: kms('ScheduleKeyDeletion', { pendingWindowInDays: 30, keyId: 'mrk-1234abcd12ab34cd56ef1234567890ab' }, { keyId: multiRegionKeyArn, keyState: 'PendingReplicaDeletion', pendingWindowInDays: 30 }, multiRegionKeyArn),
+      record: kms(
+        'ScheduleKeyDeletion',
+        { pendingWindowInDays: 30, keyId: 'mrk-1234abcd12ab34cd56ef1234567890ab' },
+        { keyId: multiRegionKeyArn, keyState: 'PendingReplicaDeletion', pendingWindowInDays: 30 },
+        multiRegionKeyArn,
+      ),
       expect: { resource: multiRegionKeyArn, scope: 'deletion-scheduled' },
     },
     {
@@ -50,7 +63,15 @@ export const examples: DetectionExamples = {
         { resource: keyArn, scope: 'deletion-scheduled' },
       ],
     },
-    { name: 'deletion cancelled', record: kms('CancelKeyDeletion', { keyId }, { keyId: keyArn }), removes: [{ resource: keyArn, scope: 'deletion-scheduled' }] },
-    { name: 'deletion cancelled by key ARN', record: kms('CancelKeyDeletion', { keyId: keyArn }, { keyId: keyArn }), removes: [{ resource: keyArn, scope: 'deletion-scheduled' }] },
+    {
+      name: 'deletion cancelled',
+      record: kms('CancelKeyDeletion', { keyId }, { keyId: keyArn }),
+      removes: [{ resource: keyArn, scope: 'deletion-scheduled' }],
+    },
+    {
+      name: 'deletion cancelled by key ARN',
+      record: kms('CancelKeyDeletion', { keyId: keyArn }, { keyId: keyArn }),
+      removes: [{ resource: keyArn, scope: 'deletion-scheduled' }],
+    },
   ],
 };

@@ -18,7 +18,9 @@ function keyOf(record: CloudTrailRecord): { id: string; arn: string } | undefine
   if (given.startsWith('arn:') && given.includes(':key/')) return { id: given.slice(given.lastIndexOf('/') + 1), arn: given };
   if (given.startsWith('alias/') || given.startsWith('arn:')) {
     const answered = stringField(record, 'responseElements', 'keyId');
-    return answered?.startsWith('arn:') === true && answered.includes(':key/') ? { id: answered.slice(answered.lastIndexOf('/') + 1), arn: answered } : undefined;
+    return answered?.startsWith('arn:') === true && answered.includes(':key/')
+      ? { id: answered.slice(answered.lastIndexOf('/') + 1), arn: answered }
+      : undefined;
   }
   return { id: given, arn: `arn:${partitionOf(record)}:kms:${regionOf(record)}:${accountOf(record)}:key/${given}` };
 }
@@ -93,7 +95,8 @@ export const kmsKeyDisabledOrScheduledForDeletion: Detection = {
         { resource: key.arn, scope: DELETION_SCHEDULED, reason: 'key enabled again' },
       ];
     }
-    if (record.eventName === 'CancelKeyDeletion') return [{ resource: key.arn, scope: DELETION_SCHEDULED, reason: 'key deletion cancelled (the key stays disabled until enabled)' }];
+    if (record.eventName === 'CancelKeyDeletion')
+      return [{ resource: key.arn, scope: DELETION_SCHEDULED, reason: 'key deletion cancelled (the key stays disabled until enabled)' }];
     return [];
   },
 };

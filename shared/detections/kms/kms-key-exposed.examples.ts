@@ -14,7 +14,13 @@ const putKeyPolicy = (...policy: object[]) =>
   });
 
 /** The default key policy: the account itself, which then delegates to IAM policies. */
-const defaultStatement = { Sid: 'Enable IAM User Permissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' };
+const defaultStatement = {
+  Sid: 'Enable IAM User Permissions',
+  Effect: 'Allow',
+  Principal: { AWS: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` },
+  Action: 'kms:*',
+  Resource: '*',
+};
 /** What AWS managed keys use: anyone, but only through one service and only from the own account. */
 const viaServiceForOwnAccount = {
   Sid: 'Allow access through EBS for all principals in the account',
@@ -28,10 +34,17 @@ const viaServiceForOwnAccount = {
 export const examples: DetectionExamples = {
   positive: [
     { name: 'policy open to everyone', record: putKeyPolicy(defaultStatement, statements.public), expect: { severity: 'critical', resource: keyArn } },
-    { name: 'policy granting an outside account', record: putKeyPolicy(defaultStatement, statements.outsideAccount), expect: { severity: 'high', resource: keyArn } },
+    {
+      name: 'policy granting an outside account',
+      record: putKeyPolicy(defaultStatement, statements.outsideAccount),
+      expect: { severity: 'high', resource: keyArn },
+    },
     {
       name: '"*" pinned by kms:CallerAccount to an outside account',
-      record: putKeyPolicy({ ...viaServiceForOwnAccount, Condition: { StringEquals: { 'kms:CallerAccount': OUTSIDE_ACCOUNT, 'kms:ViaService': 'ec2.eu-west-1.amazonaws.com' } } }),
+      record: putKeyPolicy({
+        ...viaServiceForOwnAccount,
+        Condition: { StringEquals: { 'kms:CallerAccount': OUTSIDE_ACCOUNT, 'kms:ViaService': 'ec2.eu-west-1.amazonaws.com' } },
+      }),
       expect: { severity: 'high' },
     },
     {
@@ -42,7 +55,13 @@ export const examples: DetectionExamples = {
     {
       name: 'key created with a public policy',
       record: exampleEvent('kms.amazonaws.com', 'CreateKey', {
-        requestParameters: { description: '', policy: JSON.stringify(policyOf(defaultStatement, statements.publicAws)), bypassPolicyLockoutSafetyCheck: false, keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT' },
+        requestParameters: {
+          description: '',
+          policy: JSON.stringify(policyOf(defaultStatement, statements.publicAws)),
+          bypassPolicyLockoutSafetyCheck: false,
+          keySpec: 'SYMMETRIC_DEFAULT',
+          keyUsage: 'ENCRYPT_DECRYPT',
+        },
         responseElements: { keyMetadata: { AWSAccountId: EXAMPLE_ACCOUNT, keyId, arn: keyArn, keyState: 'Enabled', keyManager: 'CUSTOMER' } },
       }),
       expect: { severity: 'critical', resource: keyArn },

@@ -18,7 +18,9 @@ const isKeyArn = (value: string | undefined): value is string => value?.startsWi
  * account and region.
  */
 function keyOf(record: CloudTrailRecord): ExposableResource | undefined {
-  const listed = asList(record['resources']).map((resource) => stringField(resource, 'ARN')).find(isKeyArn);
+  const listed = asList(record['resources'])
+    .map((resource) => stringField(resource, 'ARN'))
+    .find(isKeyArn);
   const created = stringField(record, 'responseElements', 'keyMetadata', 'arn');
   const given = stringField(record, 'requestParameters', 'keyId');
   const arn = listed ?? (isKeyArn(created) ? created : undefined) ?? (isKeyArn(given) ? given : undefined);
@@ -39,7 +41,7 @@ export const kmsKeyExposed: Detection = {
   title: 'KMS key opened to the world or to an outside account',
   severity: 'critical',
   description:
-    "A key policy now lets anyone (critical), or AWS accounts outside the trusted ones (high), use or manage the key: decrypt " +
+    'A key policy now lets anyone (critical), or AWS accounts outside the trusted ones (high), use or manage the key: decrypt ' +
     'what it protects wherever the ciphertext has leaked (snapshots, backups, objects), or change the policy itself. Read as IAM ' +
     'Access Analyzer does: Principal "*" is pinned only by fixed values of caller keys (aws:PrincipalOrgID, aws:SourceAccount...) ' +
     'or kms:CallerAccount; kms:ViaService alone is not a pin, as any account may call through the same service. ' +
@@ -52,7 +54,10 @@ export const kmsKeyExposed: Detection = {
     'data under a new key if ciphertext may have left the account.',
   references: {
     mitreAttack: ['T1537'],
-    links: ['https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html'],
+    links: [
+      'https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html',
+    ],
   },
   scoped: false,
   events: [{ eventSource: 'kms.amazonaws.com', eventNames: ['CreateKey', 'PutKeyPolicy', 'DeleteKey'] }],

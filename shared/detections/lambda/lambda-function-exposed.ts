@@ -167,11 +167,11 @@ export const lambdaFunctionExposed: Detection = {
   title: 'Lambda function opened to anyone or to an outside account',
   severity: 'critical',
   description:
-    "A Lambda function was opened beyond the trusted accounts, in one of two ways. (1) A permission added to its resource policy " +
+    'A Lambda function was opened beyond the trusted accounts, in one of two ways. (1) A permission added to its resource policy ' +
     '(AddPermission) lets anyone, or an account outside the trusted accounts, call it: principal "*" or an outside account, not ' +
     'pinned by sourceArn, sourceAccount or principalOrgID to a trusted account or organization (the statement is read the way IAM ' +
     'Access Analyzer reads it; lambda:FunctionUrlAuthType pins nobody). Invoking is not reading data, but a public function runs ' +
-    'with its role on anyone\'s input: high when anyone may invoke it, medium for one outside account; any other action ' +
+    "with its role on anyone's input: high when anyone may invoke it, medium for one outside account; any other action " +
     '(lambda:GetFunction returns the code and its environment variables, lambda:*) reads the function itself: critical when ' +
     'public, high for an outside account. (2) A function URL was created or changed to auth type NONE (high): Lambda no ' +
     'longer authenticates callers, so anyone on the internet can call the URL if the resource policy allows it, which the ' +
@@ -187,10 +187,7 @@ export const lambdaFunctionExposed: Detection = {
   references: {
     securityHub: ['Lambda.1'],
     mitreAttack: ['T1133', 'T1578.005'],
-    links: [
-      'https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html',
-      'https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html',
-    ],
+    links: ['https://docs.aws.amazon.com/lambda/latest/dg/access-control-resource-based.html', 'https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html'],
   },
   scoped: true,
   events: [{ eventSource: 'lambda.amazonaws.com', eventNames: EVENT_NAMES }],

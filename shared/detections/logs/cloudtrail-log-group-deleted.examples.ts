@@ -22,8 +22,16 @@ export const examples: DetectionExamples = {
   ],
   negative: [
     { name: 'a Lambda function’s log group', record: deleteLogGroup('/aws/lambda/orders-api') },
-    { name: 'a CloudTrail log group created', record: exampleEvent('logs.amazonaws.com', 'CreateLogGroup', { requestParameters: { logGroupName: 'aws-cloudtrail-logs-main' } }) },
-    { name: 'a log stream of a CloudTrail group deleted', record: exampleEvent('logs.amazonaws.com', 'DeleteLogStream', { requestParameters: { logGroupName: 'aws-cloudtrail-logs-main', logStreamName: `${EXAMPLE_ACCOUNT}_CloudTrail_eu-west-1` } }) },
+    {
+      name: 'a CloudTrail log group created',
+      record: exampleEvent('logs.amazonaws.com', 'CreateLogGroup', { requestParameters: { logGroupName: 'aws-cloudtrail-logs-main' } }),
+    },
+    {
+      name: 'a log stream of a CloudTrail group deleted',
+      record: exampleEvent('logs.amazonaws.com', 'DeleteLogStream', {
+        requestParameters: { logGroupName: 'aws-cloudtrail-logs-main', logStreamName: `${EXAMPLE_ACCOUNT}_CloudTrail_eu-west-1` },
+      }),
+    },
     { name: 'no group named', record: exampleEvent('logs.amazonaws.com', 'DeleteLogGroup', { requestParameters: {} }) },
   ],
 };

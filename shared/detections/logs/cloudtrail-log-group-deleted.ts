@@ -26,7 +26,7 @@ export const cloudtrailLogGroupDeleted: Detection = {
     'Recreate the group and point the trail at it: `aws logs create-log-group --log-group-name NAME`, then `aws cloudtrail ' +
     'update-trail --name TRAIL --cloud-watch-logs-log-group-arn arn:aws:logs:REGION:ACCOUNT:log-group:NAME:* ' +
     '--cloud-watch-logs-role-arn ROLE_ARN`; check its metric filters and alarms (`aws logs describe-metric-filters ' +
-    '--log-group-name NAME`), recreate the missing ones, and read the lost period from the trail\'s S3 ' +
+    "--log-group-name NAME`), recreate the missing ones, and read the lost period from the trail's S3 " +
     'log files. Deny logs:DeleteLogGroup on CloudTrail groups to everyone but a break-glass role.',
   references: {
     securityHub: ['CloudTrail.5'],

@@ -22,7 +22,11 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'the management account removes a member',
-      record: organizations('RemoveAccountFromOrganization', { accountId: EXAMPLE_ACCOUNT }, { userIdentity: managementAdmin, recipientAccountId: MANAGEMENT_ACCOUNT }),
+      record: organizations(
+        'RemoveAccountFromOrganization',
+        { accountId: EXAMPLE_ACCOUNT },
+        { userIdentity: managementAdmin, recipientAccountId: MANAGEMENT_ACCOUNT },
+      ),
       expect: { severity: 'high', resource: `arn:aws:iam::${EXAMPLE_ACCOUNT}:root` },
     },
   ],

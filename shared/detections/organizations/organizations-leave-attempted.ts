@@ -30,7 +30,7 @@ export const organizationsLeaveAttempted: Detection = {
     'finding: joining again (AcceptHandshake) does not say which organization was joined, so close it once the account is back.',
   remediation:
     'If it was not intended, invite the account back from the management account: `aws organizations invite-account-to-organization ' +
-    "--target Id=ACCOUNT_ID,Type=ACCOUNT`, then accept in the account: `aws organizations accept-handshake --handshake-id HANDSHAKE_ID`. " +
+    '--target Id=ACCOUNT_ID,Type=ACCOUNT`, then accept in the account: `aws organizations accept-handshake --handshake-id HANDSHAKE_ID`. ' +
     'Review what the actor did before and after, and attach a service control policy that denies `organizations:LeaveOrganization` ' +
     'to every organizational unit so that members cannot leave on their own.',
   references: {

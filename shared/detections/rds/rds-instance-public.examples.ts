@@ -63,8 +63,16 @@ const modifyCluster = (publiclyAccessible: boolean) =>
 
 export const examples: DetectionExamples = {
   positive: [
-    { name: 'instance created publicly accessible', record: createInstance(true, true, 'app-public'), expect: { severity: 'high', resource: instanceArn('orders-db') } },
-    { name: 'instance created public by default (no setting, default subnet group)', record: createInstance(undefined, true), expect: { resource: instanceArn('orders-db') } },
+    {
+      name: 'instance created publicly accessible',
+      record: createInstance(true, true, 'app-public'),
+      expect: { severity: 'high', resource: instanceArn('orders-db') },
+    },
+    {
+      name: 'instance created public by default (no setting, default subnet group)',
+      record: createInstance(undefined, true),
+      expect: { resource: instanceArn('orders-db') },
+    },
     {
       name: 'instance made public, named in mixed case',
       record: modifyInstance('Orders-DB', { publiclyAccessible: true, applyImmediately: false }, true),
@@ -82,7 +90,12 @@ export const examples: DetectionExamples = {
     {
       name: 'point-in-time restore into a public instance',
       record: exampleEvent('rds.amazonaws.com', 'RestoreDBInstanceToPointInTime', {
-        requestParameters: { sourceDBInstanceIdentifier: 'orders-db', targetDBInstanceIdentifier: 'orders-db-pitr', useLatestRestorableTime: true, publiclyAccessible: true },
+        requestParameters: {
+          sourceDBInstanceIdentifier: 'orders-db',
+          targetDBInstanceIdentifier: 'orders-db-pitr',
+          useLatestRestorableTime: true,
+          publiclyAccessible: true,
+        },
         responseElements: dbInstance('orders-db-pitr', true),
       }),
       expect: { resource: instanceArn('orders-db-pitr') },
@@ -118,16 +131,27 @@ export const examples: DetectionExamples = {
   negative: [
     { name: 'instance created private', record: createInstance(false, false, 'app-private') },
     { name: 'instance created private by default (no setting, VPC without internet gateway)', record: createInstance(undefined, false, 'app-private') },
-    { name: 'instance resized, public access untouched', record: modifyInstance('orders-db', { dBInstanceClass: 'db.t3.small', applyImmediately: true }, true) },
+    {
+      name: 'instance resized, public access untouched',
+      record: modifyInstance('orders-db', { dBInstanceClass: 'db.t3.small', applyImmediately: true }, true),
+    },
     { name: 'public access turned off', record: modifyInstance('orders-db', { publiclyAccessible: false, applyImmediately: true }, false) },
     {
       name: 'Aurora cluster created (public access is set on its instances)',
       record: exampleEvent('rds.amazonaws.com', 'CreateDBCluster', {
-        requestParameters: { dBClusterIdentifier: 'ledger', engine: 'aurora-postgresql', masterUsername: 'app', masterUserPassword: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+        requestParameters: {
+          dBClusterIdentifier: 'ledger',
+          engine: 'aurora-postgresql',
+          masterUsername: 'app',
+          masterUserPassword: 'HIDDEN_DUE_TO_SECURITY_REASONS',
+        },
         responseElements: dbCluster('ledger', undefined, 'aurora-postgresql'),
       }),
     },
-    { name: 'instance deleted', record: exampleEvent('rds.amazonaws.com', 'DeleteDBInstance', { requestParameters: { dBInstanceIdentifier: 'orders-db', skipFinalSnapshot: true } }) },
+    {
+      name: 'instance deleted',
+      record: exampleEvent('rds.amazonaws.com', 'DeleteDBInstance', { requestParameters: { dBInstanceIdentifier: 'orders-db', skipFinalSnapshot: true } }),
+    },
   ],
   resolving: [
     {

@@ -3,7 +3,13 @@ import { partitionOf } from '../../cloudtrail/arn.js';
 import type { Detection } from '../detection.js';
 
 /** Calls that create a DB instance or a Multi-AZ DB cluster: their response tells whether it came out public. */
-const CREATE_INSTANCE = ['CreateDBInstance', 'CreateDBInstanceReadReplica', 'RestoreDBInstanceFromDBSnapshot', 'RestoreDBInstanceToPointInTime', 'RestoreDBInstanceFromS3'];
+const CREATE_INSTANCE = [
+  'CreateDBInstance',
+  'CreateDBInstanceReadReplica',
+  'RestoreDBInstanceFromDBSnapshot',
+  'RestoreDBInstanceToPointInTime',
+  'RestoreDBInstanceFromS3',
+];
 const CREATE_CLUSTER = ['CreateDBCluster', 'RestoreDBClusterFromSnapshot', 'RestoreDBClusterToPointInTime'];
 const CLUSTER_EVENTS = [...CREATE_CLUSTER, 'ModifyDBCluster', 'DeleteDBCluster'];
 
@@ -85,12 +91,20 @@ export const rdsInstancePublic: Detection = {
     const { value, requested } = publiclyAccessible(record);
     if (database === undefined || value !== true) return undefined;
     const verb = record.eventName.startsWith('Modify') ? 'made' : record.eventName.startsWith('Restore') ? 'restored' : 'created';
-    const how = record.eventName.startsWith('Modify') ? 'publicly accessible' : requested === true ? 'as publicly accessible' : 'publicly accessible by default';
+    const how = record.eventName.startsWith('Modify')
+      ? 'publicly accessible'
+      : requested === true
+        ? 'as publicly accessible'
+        : 'publicly accessible by default';
     return {
       severity: 'high',
       resource: database.arn,
       summary: `${actorOf(record).arn} ${verb} RDS ${database.kind} ${database.id} ${how}, giving its endpoint a public address; turn the setting off unless it must face the internet.`,
-      details: { [database.kind === 'DB instance' ? 'dbInstanceIdentifier' : 'dbClusterIdentifier']: database.id, publiclyAccessible: true, setByRequest: requested === true },
+      details: {
+        [database.kind === 'DB instance' ? 'dbInstanceIdentifier' : 'dbClusterIdentifier']: database.id,
+        publiclyAccessible: true,
+        setByRequest: requested === true,
+      },
     };
   },
 

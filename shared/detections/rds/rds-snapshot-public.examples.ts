@@ -18,8 +18,14 @@ export const examples: DetectionExamples = {
     },
   ],
   negative: [
-    { name: 'shared with one account', record: rds('ModifyDBSnapshotAttribute', { dBSnapshotIdentifier: 'orders-2026-11-20', attributeName: 'restore', valuesToAdd: ['444455556666'] }) },
-    { name: 'public sharing removed', record: rds('ModifyDBSnapshotAttribute', { dBSnapshotIdentifier: 'orders-2026-11-20', attributeName: 'restore', valuesToRemove: ['all'] }) },
+    {
+      name: 'shared with one account',
+      record: rds('ModifyDBSnapshotAttribute', { dBSnapshotIdentifier: 'orders-2026-11-20', attributeName: 'restore', valuesToAdd: ['444455556666'] }),
+    },
+    {
+      name: 'public sharing removed',
+      record: rds('ModifyDBSnapshotAttribute', { dBSnapshotIdentifier: 'orders-2026-11-20', attributeName: 'restore', valuesToRemove: ['all'] }),
+    },
     { name: 'snapshot created', record: rds('CreateDBSnapshot', { dBSnapshotIdentifier: 'orders-2026-11-20', dBInstanceIdentifier: 'orders' }) },
   ],
   resolving: [

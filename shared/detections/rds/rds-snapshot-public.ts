@@ -22,8 +22,7 @@ export const rdsSnapshotPublic: Detection = {
   id: 'rds-snapshot-public',
   title: 'RDS snapshot made public',
   severity: 'critical',
-  description:
-    'A database snapshot was shared with every AWS account. Anyone can restore it into their own account and read every table.',
+  description: 'A database snapshot was shared with every AWS account. Anyone can restore it into their own account and read every table.',
   remediation:
     'Make it private again: `aws rds modify-db-snapshot-attribute --db-snapshot-identifier SNAPSHOT --attribute-name restore ' +
     '--values-to-remove all` (for Aurora: `aws rds modify-db-cluster-snapshot-attribute --db-cluster-snapshot-identifier SNAPSHOT ' +

@@ -42,19 +42,30 @@ export const examples: DetectionExamples = {
   positive: [
     {
       name: 'a trust anchor is created from an uploaded CA certificate',
-      record: rolesanywhere('CreateTrustAnchor', { enabled: true, name: 'partner-ca', source: bundle, tags: [{ key: 'HIDDEN_DUE_TO_SECURITY_REASONS', value: 'HIDDEN_DUE_TO_SECURITY_REASONS' }] }, anchor(true)),
+      record: rolesanywhere(
+        'CreateTrustAnchor',
+        { enabled: true, name: 'partner-ca', source: bundle, tags: [{ key: 'HIDDEN_DUE_TO_SECURITY_REASONS', value: 'HIDDEN_DUE_TO_SECURITY_REASONS' }] },
+        anchor(true),
+      ),
       expect: { severity: 'high', resource: anchorArn },
     },
     {
       name: "a trust anchor's CA is replaced by a private CA",
       record: rolesanywhere(
         'UpdateTrustAnchor',
-        { trustAnchorId: anchorId, source: { sourceType: 'AWS_ACM_PCA', sourceData: { acmPcaArn: `arn:aws:acm-pca:eu-west-1:999988887777:certificate-authority/0a1b2c3d` } } },
+        {
+          trustAnchorId: anchorId,
+          source: { sourceType: 'AWS_ACM_PCA', sourceData: { acmPcaArn: `arn:aws:acm-pca:eu-west-1:999988887777:certificate-authority/0a1b2c3d` } },
+        },
         anchor(true, { sourceType: 'AWS_ACM_PCA', sourceData: { acmPcaArn: `arn:aws:acm-pca:eu-west-1:999988887777:certificate-authority/0a1b2c3d` } }),
       ),
       expect: { severity: 'high', resource: anchorArn },
     },
-    { name: 'a disabled trust anchor is enabled', record: rolesanywhere('EnableTrustAnchor', { trustAnchorId: anchorId }, anchor(true)), expect: { severity: 'high', resource: anchorArn } },
+    {
+      name: 'a disabled trust anchor is enabled',
+      record: rolesanywhere('EnableTrustAnchor', { trustAnchorId: anchorId }, anchor(true)),
+      expect: { severity: 'high', resource: anchorArn },
+    },
     {
       name: 'a trust anchor is enabled, its response not recorded (ARN rebuilt from the id)',
       record: rolesanywhere('EnableTrustAnchor', { trustAnchorId: anchorId }, null),
@@ -65,11 +76,18 @@ export const examples: DetectionExamples = {
       record: rolesanywhere('CreateProfile', { durationSeconds: 3600, enabled: true, name: 'backup-profile', roleArns: [roleArn] }, profile(true)),
       expect: { severity: 'medium', resource: profileArn },
     },
-    { name: "a profile's roles are changed", record: rolesanywhere('UpdateProfile', { profileId, roleArns: [roleArn] }, profile(true)), expect: { severity: 'medium', resource: profileArn } },
+    {
+      name: "a profile's roles are changed",
+      record: rolesanywhere('UpdateProfile', { profileId, roleArns: [roleArn] }, profile(true)),
+      expect: { severity: 'medium', resource: profileArn },
+    },
     { name: 'a disabled profile is enabled', record: rolesanywhere('EnableProfile', { profileId }, profile(true)), expect: { resource: profileArn } },
   ],
   negative: [
-    { name: 'a trust anchor created disabled', record: rolesanywhere('CreateTrustAnchor', { enabled: false, name: 'partner-ca', source: bundle }, anchor(false)) },
+    {
+      name: 'a trust anchor created disabled',
+      record: rolesanywhere('CreateTrustAnchor', { enabled: false, name: 'partner-ca', source: bundle }, anchor(false)),
+    },
     { name: 'a trust anchor renamed only', record: rolesanywhere('UpdateTrustAnchor', { trustAnchorId: anchorId, name: 'partner-ca-2024' }, anchor(true)) },
     { name: 'a disabled trust anchor given a new CA', record: rolesanywhere('UpdateTrustAnchor', { trustAnchorId: anchorId, source: bundle }, anchor(false)) },
     { name: "a profile's session duration changed", record: rolesanywhere('UpdateProfile', { profileId, durationSeconds: 900 }, profile(true)) },
@@ -78,9 +96,21 @@ export const examples: DetectionExamples = {
     { name: 'no id and no response', record: rolesanywhere('EnableProfile', {}, null) },
   ],
   resolving: [
-    { name: 'the trust anchor is disabled', record: rolesanywhere('DisableTrustAnchor', { trustAnchorId: anchorId }, anchor(false)), removes: [{ resource: anchorArn }] },
-    { name: 'the trust anchor is deleted', record: rolesanywhere('DeleteTrustAnchor', { trustAnchorId: anchorId }, anchor(true)), removes: [{ resource: anchorArn }] },
+    {
+      name: 'the trust anchor is disabled',
+      record: rolesanywhere('DisableTrustAnchor', { trustAnchorId: anchorId }, anchor(false)),
+      removes: [{ resource: anchorArn }],
+    },
+    {
+      name: 'the trust anchor is deleted',
+      record: rolesanywhere('DeleteTrustAnchor', { trustAnchorId: anchorId }, anchor(true)),
+      removes: [{ resource: anchorArn }],
+    },
     { name: 'the profile is disabled', record: rolesanywhere('DisableProfile', { profileId }, profile(false)), removes: [{ resource: profileArn }] },
-    { name: 'the profile is deleted, its response not recorded', record: rolesanywhere('DeleteProfile', { profileId }, null), removes: [{ resource: profileArn }] },
+    {
+      name: 'the profile is deleted, its response not recorded',
+      record: rolesanywhere('DeleteProfile', { profileId }, null),
+      removes: [{ resource: profileArn }],
+    },
   ],
 };

@@ -32,7 +32,11 @@ function targetOf(record: CloudTrailRecord): Target | undefined {
   const response = objectField(record, 'responseElements', shape.object);
   const request = objectField(record, 'requestParameters');
   const id = stringField(response, shape.id) ?? stringField(request, shape.id);
-  const arn = stringField(response, shape.arn) ?? (id === undefined || id === '' ? undefined : `arn:${partitionOf(record)}:rolesanywhere:${regionOf(record)}:${accountOf(record)}:${shape.resourceType}/${id}`);
+  const arn =
+    stringField(response, shape.arn) ??
+    (id === undefined || id === ''
+      ? undefined
+      : `arn:${partitionOf(record)}:rolesanywhere:${regionOf(record)}:${accountOf(record)}:${shape.resourceType}/${id}`);
   if (arn === undefined || arn === '') return undefined;
   const enabled = field(response, 'enabled') ?? field(request, 'enabled');
   return {
@@ -52,7 +56,10 @@ function anchorDetails(target: Target): Record<string, unknown> {
   };
 }
 
-const strings = (value: unknown): string[] => asList(value).filter((item): item is string => typeof item === 'string').slice(0, 10);
+const strings = (value: unknown): string[] =>
+  asList(value)
+    .filter((item): item is string => typeof item === 'string')
+    .slice(0, 10);
 
 /** Evidence about a profile: the roles it hands out and what narrows them. */
 function profileDetails(target: Target): { roleArns: string[] } & Record<string, unknown> {

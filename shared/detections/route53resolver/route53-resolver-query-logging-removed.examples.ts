@@ -10,7 +10,15 @@ const association = (eventName: string, status: string, config = configId, vpc =
   exampleEvent('route53resolver.amazonaws.com', eventName, {
     requestParameters: { resolverQueryLogConfigId: config, resourceId: vpc },
     responseElements: {
-      resolverQueryLogConfigAssociation: { id: 'rqlca-0f1e2d3c4b5a6978', resolverQueryLogConfigId: config, resourceId: vpc, status, error: 'NONE', errorMessage: '', creationTime: '2026-11-01T08:00:00.000Z' },
+      resolverQueryLogConfigAssociation: {
+        id: 'rqlca-0f1e2d3c4b5a6978',
+        resolverQueryLogConfigId: config,
+        resourceId: vpc,
+        status,
+        error: 'NONE',
+        errorMessage: '',
+        creationTime: '2026-11-01T08:00:00.000Z',
+      },
     },
   });
 
@@ -57,8 +65,18 @@ export const examples: DetectionExamples = {
         requestParameters: { name: 'vpc-dns-queries', destinationArn: 'arn:aws:s3:::example-dns-query-logs', creatorRequestId: 'console-2026-11-01' },
       }),
     },
-    { name: 'a disassociation naming no VPC', record: exampleEvent('route53resolver.amazonaws.com', 'DisassociateResolverQueryLogConfig', { requestParameters: { resolverQueryLogConfigId: configId } }) },
-    { name: 'a Resolver rule disassociated (not query logging)', record: exampleEvent('route53resolver.amazonaws.com', 'DisassociateResolverRule', { requestParameters: { vPCId: vpcId, resolverRuleId: 'rslvr-rr-5328a0899aexample' } }) },
+    {
+      name: 'a disassociation naming no VPC',
+      record: exampleEvent('route53resolver.amazonaws.com', 'DisassociateResolverQueryLogConfig', {
+        requestParameters: { resolverQueryLogConfigId: configId },
+      }),
+    },
+    {
+      name: 'a Resolver rule disassociated (not query logging)',
+      record: exampleEvent('route53resolver.amazonaws.com', 'DisassociateResolverRule', {
+        requestParameters: { vPCId: vpcId, resolverRuleId: 'rslvr-rr-5328a0899aexample' },
+      }),
+    },
   ],
   resolving: [
     {

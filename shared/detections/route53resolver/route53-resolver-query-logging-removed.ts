@@ -27,7 +27,10 @@ function deletedConfigurationOf(record: CloudTrailRecord): { id: string; arn: st
   const id = stringField(record, 'requestParameters', 'resolverQueryLogConfigId') ?? stringField(record, 'responseElements', 'resolverQueryLogConfig', 'id');
   if (id === undefined || id === '') return undefined;
   const answered = stringField(record, 'responseElements', 'resolverQueryLogConfig', 'arn');
-  const arn = answered?.startsWith('arn:') === true ? answered : `arn:${partitionOf(record)}:route53resolver:${regionOf(record)}:${accountOf(record)}:resolver-query-log-config/${id}`;
+  const arn =
+    answered?.startsWith('arn:') === true
+      ? answered
+      : `arn:${partitionOf(record)}:route53resolver:${regionOf(record)}:${accountOf(record)}:resolver-query-log-config/${id}`;
   return { id, arn };
 }
 
@@ -97,6 +100,8 @@ export const route53ResolverQueryLoggingRemoved: Detection = {
     if (record.eventName !== 'AssociateResolverQueryLogConfig') return [];
     const association = associationOf(record);
     if (association === undefined) return [];
-    return [{ resource: association.vpcArn, scope: associationScope(association.configId), reason: 'VPC associated with the query logging configuration again' }];
+    return [
+      { resource: association.vpcArn, scope: associationScope(association.configId), reason: 'VPC associated with the query logging configuration again' },
+    ];
   },
 };

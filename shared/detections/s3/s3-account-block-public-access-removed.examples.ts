@@ -47,13 +47,16 @@ export const examples: DetectionExamples = {
   ],
   negative: [
     { name: 'all four settings on', record: put(allOn) },
-    { name: 'all four settings on, recorded as strings', record: put({ BlockPublicAcls: 'true', IgnorePublicAcls: 'true', BlockPublicPolicy: 'true', RestrictPublicBuckets: 'true' }) },
+    {
+      name: 'all four settings on, recorded as strings',
+      record: put({ BlockPublicAcls: 'true', IgnorePublicAcls: 'true', BlockPublicPolicy: 'true', RestrictPublicBuckets: 'true' }),
+    },
     {
       name: "a bucket's own configuration deleted (the bucket-level rule's event)",
-      record: exampleEvent('s3.amazonaws.com', 'DeleteBucketPublicAccessBlock', { requestParameters: { bucketName: 'acme-invoices', publicAccessBlock: [''] } }),
+      record: exampleEvent('s3.amazonaws.com', 'DeleteBucketPublicAccessBlock', {
+        requestParameters: { bucketName: 'acme-invoices', publicAccessBlock: [''] },
+      }),
     },
   ],
-  resolving: [
-    { name: 'all four settings turned back on', record: put(allOn), removes: [{ resource: SETTING }] },
-  ],
+  resolving: [{ name: 'all four settings turned back on', record: put(allOn), removes: [{ resource: SETTING }] }],
 };

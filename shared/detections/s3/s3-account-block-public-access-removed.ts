@@ -29,7 +29,7 @@ export const s3AccountBlockPublicAccessRemoved: Detection = {
   title: 'S3 Block Public Access weakened for the whole account',
   severity: 'high',
   description:
-    "The account-level S3 Block Public Access configuration was deleted, or replaced by one with a setting turned off. It is the guard " +
+    'The account-level S3 Block Public Access configuration was deleted, or replaced by one with a setting turned off. It is the guard ' +
     'that overrides every bucket in the account, in every region: with it gone, a bucket whose own settings are off can be made ' +
     'public, and public ACLs or policies already on such buckets take effect at once when IgnorePublicAcls or RestrictPublicBuckets ' +
     'is turned off. High rather than critical because the change exposes no data by itself (that takes a bucket that is or ' +
@@ -41,7 +41,7 @@ export const s3AccountBlockPublicAccessRemoved: Detection = {
     'Turn all four settings back on unless the account must host public buckets: `aws s3control put-public-access-block ' +
     '--account-id ACCOUNT --public-access-block-configuration ' +
     'BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`. Then look for buckets made ' +
-    'public in the meantime: `aws s3api get-bucket-policy-status --bucket BUCKET` per bucket, or IAM Access Analyzer\'s findings ' +
+    "public in the meantime: `aws s3api get-bucket-policy-status --bucket BUCKET` per bucket, or IAM Access Analyzer's findings " +
     'for S3. Consider a service control policy denying s3:PutAccountPublicAccessBlock to everyone but a break-glass role.',
   references: {
     cis: ['2.1.4'],

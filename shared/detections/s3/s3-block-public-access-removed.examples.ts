@@ -41,7 +41,10 @@ export const examples: DetectionExamples = {
   ],
   negative: [
     { name: 'all four settings on', record: put(allOn) },
-    { name: 'all four settings on, recorded as strings', record: put({ BlockPublicAcls: 'true', IgnorePublicAcls: 'true', BlockPublicPolicy: 'true', RestrictPublicBuckets: 'true' }) },
+    {
+      name: 'all four settings on, recorded as strings',
+      record: put({ BlockPublicAcls: 'true', IgnorePublicAcls: 'true', BlockPublicPolicy: 'true', RestrictPublicBuckets: 'true' }),
+    },
     { name: 'bucket deleted', record: s3('DeleteBucket', {}) },
   ],
   resolving: [

@@ -21,7 +21,10 @@ export const s3BucketEncryptionDeleted: Detection = {
     'makes the choice stick.',
   references: {
     securityHub: ['S3.17'],
-    links: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html'],
+    links: [
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-encryption-faq.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-encryption.html',
+    ],
   },
   scoped: false,
   events: [{ eventSource: 's3.amazonaws.com', eventNames: ['DeleteBucketEncryption', 'PutBucketEncryption', 'DeleteBucket'] }],

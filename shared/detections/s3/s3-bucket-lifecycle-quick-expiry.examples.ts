@@ -15,9 +15,16 @@ const s3 = (eventName: string, requestParameters: Record<string, unknown> = {}) 
     resources: [{ ARN, accountId: EXAMPLE_ACCOUNT, type: 'AWS::S3::Bucket' }],
   });
 
-const putLifecycle = (rule: unknown) => s3('PutBucketLifecycle', { lifecycle: '', LifecycleConfiguration: { Rule: rule, xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } });
+const putLifecycle = (rule: unknown) =>
+  s3('PutBucketLifecycle', { lifecycle: '', LifecycleConfiguration: { Rule: rule, xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } });
 
-const archiveAfterAQuarter = { ID: 'archive', Status: 'Enabled', Filter: { Prefix: '' }, Transition: { Days: 90, StorageClass: 'GLACIER' }, Expiration: { Days: 400 } };
+const archiveAfterAQuarter = {
+  ID: 'archive',
+  Status: 'Enabled',
+  Filter: { Prefix: '' },
+  Transition: { Days: 90, StorageClass: 'GLACIER' },
+  Expiration: { Days: 400 },
+};
 
 export const examples: DetectionExamples = {
   positive: [
@@ -50,7 +57,13 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'only incomplete multipart uploads and expired delete markers cleaned up',
-      record: putLifecycle({ ID: 'tidy', Status: 'Enabled', Filter: {}, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 }, Expiration: { ExpiredObjectDeleteMarker: true } }),
+      record: putLifecycle({
+        ID: 'tidy',
+        Status: 'Enabled',
+        Filter: {},
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+        Expiration: { ExpiredObjectDeleteMarker: true },
+      }),
     },
     {
       name: 'expiration on a date a month after the change',

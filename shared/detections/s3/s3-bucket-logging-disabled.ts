@@ -52,7 +52,12 @@ export const s3BucketLoggingDisabled: Detection = {
     if (record.eventName === 'DeleteBucket') return [{ resource: bucket.arn, reason: 'bucket deleted' }];
     if (record.eventName === 'PutBucketLogging' && loggingState(record) === 'on') {
       const target = stringField(record, 'requestParameters', 'BucketLoggingStatus', 'LoggingEnabled', 'TargetBucket');
-      return [{ resource: bucket.arn, reason: target === undefined ? 'server access logging turned on again' : `server access logging turned on again, to ${target}` }];
+      return [
+        {
+          resource: bucket.arn,
+          reason: target === undefined ? 'server access logging turned on again' : `server access logging turned on again, to ${target}`,
+        },
+      ];
     }
     return [];
   },

@@ -16,7 +16,8 @@ const s3 = (eventName: string, requestParameters: Record<string, unknown>) =>
   });
 
 // S3 PutBucketPolicy: CloudTrail records the policy as an object, beside an empty "policy" subresource marker.
-const putPolicy = (...statements: Record<string, unknown>[]) => s3('PutBucketPolicy', { policy: [''], bucketPolicy: { Version: '2012-10-17', Statement: statements } });
+const putPolicy = (...statements: Record<string, unknown>[]) =>
+  s3('PutBucketPolicy', { policy: [''], bucketPolicy: { Version: '2012-10-17', Statement: statements } });
 
 const putAcl = (grants: unknown) =>
   s3('PutBucketAcl', {
@@ -28,11 +29,20 @@ const putAcl = (grants: unknown) =>
     },
   });
 
-const ownerGrant = { Grantee: { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:type': 'CanonicalUser', ID: OWNER_ID }, Permission: 'FULL_CONTROL' };
-const groupGrant = (uri: string, permission: string) => ({ Grantee: { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:type': 'Group', URI: uri }, Permission: permission });
+const ownerGrant = {
+  Grantee: { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:type': 'CanonicalUser', ID: OWNER_ID },
+  Permission: 'FULL_CONTROL',
+};
+const groupGrant = (uri: string, permission: string) => ({
+  Grantee: { 'xmlns:xsi': 'http://www.w3.org/2001/XMLSchema-instance', 'xsi:type': 'Group', URI: uri },
+  Permission: permission,
+});
 
 const publicAccessBlock = (settings: Record<string, boolean>) =>
-  s3('PutBucketPublicAccessBlock', { publicAccessBlock: [''], PublicAccessBlockConfiguration: { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/', ...settings } });
+  s3('PutBucketPublicAccessBlock', {
+    publicAccessBlock: [''],
+    PublicAccessBlockConfiguration: { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/', ...settings },
+  });
 
 export const examples: DetectionExamples = {
   positive: [
@@ -48,17 +58,31 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'policy lets anyone do s3:* behind a /7 source-IP range',
-      record: putPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:*', Resource: [ARN, `${ARN}/*`], Condition: { IpAddress: { 'aws:SourceIp': '52.0.0.0/7' } } }),
+      record: putPolicy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [ARN, `${ARN}/*`],
+        Condition: { IpAddress: { 'aws:SourceIp': '52.0.0.0/7' } },
+      }),
       expect: { severity: 'critical', resource: ARN, scope: 'policy' },
     },
     {
       name: 'policy with a wildcard aws:SourceVpce value',
-      record: putPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/*`, Condition: { StringLike: { 'aws:SourceVpce': 'vpce-*' } } }),
+      record: putPolicy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `${ARN}/*`,
+        Condition: { StringLike: { 'aws:SourceVpce': 'vpce-*' } },
+      }),
       expect: { severity: 'high', resource: ARN, scope: 'policy' },
     },
     {
       name: 'bucket policy arriving as a JSON string',
-      record: s3('PutBucketPolicy', { bucketPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:PutBucketPolicy', Resource: ARN }] }) }),
+      record: s3('PutBucketPolicy', {
+        bucketPolicy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:PutBucketPolicy', Resource: ARN }] }),
+      }),
       expect: { severity: 'critical', scope: 'policy' },
     },
     {
@@ -83,7 +107,10 @@ export const examples: DetectionExamples = {
     },
     {
       name: 'bucket created with canned ACL public-read',
-      record: s3('CreateBucket', { 'x-amz-acl': ['public-read'], CreateBucketConfiguration: { LocationConstraint: 'eu-west-1', xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' } }),
+      record: s3('CreateBucket', {
+        'x-amz-acl': ['public-read'],
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1', xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' },
+      }),
       expect: { severity: 'high', resource: ARN, scope: 'acl' },
     },
   ],
@@ -102,25 +129,50 @@ export const examples: DetectionExamples = {
           Principal: { Service: 'cloudtrail.amazonaws.com' },
           Action: 's3:PutObject',
           Resource: `${ARN}/AWSLogs/${EXAMPLE_ACCOUNT}/*`,
-          Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${EXAMPLE_ACCOUNT}:trail/org-trail` } },
+          Condition: {
+            StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': `arn:aws:cloudtrail:eu-west-1:${EXAMPLE_ACCOUNT}:trail/org-trail` },
+          },
         },
       ),
     },
     {
       name: 'Principal "*" limited to one VPC endpoint',
-      record: putPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/*`, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }),
+      record: putPolicy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `${ARN}/*`,
+        Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } },
+      }),
     },
     {
       name: 'Principal "*" limited to the organisation',
-      record: putPolicy({ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${ARN}/*`, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } }),
+      record: putPolicy({
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 's3:GetObject',
+        Resource: `${ARN}/*`,
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      }),
     },
     {
       name: 'Deny for everyone without TLS (grants nothing)',
-      record: putPolicy({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [ARN, `${ARN}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      record: putPolicy({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [ARN, `${ARN}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      }),
     },
     {
       name: 'ACL grants LogDelivery WRITE (server access logging target)',
-      record: putAcl([ownerGrant, groupGrant('http://acs.amazonaws.com/groups/s3/LogDelivery', 'WRITE'), groupGrant('http://acs.amazonaws.com/groups/s3/LogDelivery', 'READ_ACP')]),
+      record: putAcl([
+        ownerGrant,
+        groupGrant('http://acs.amazonaws.com/groups/s3/LogDelivery', 'WRITE'),
+        groupGrant('http://acs.amazonaws.com/groups/s3/LogDelivery', 'READ_ACP'),
+      ]),
     },
     {
       name: 'canned ACL private',

@@ -53,7 +53,10 @@ export const s3BucketVersioningSuspended: Detection = {
     cis: ['2.1.2'],
     securityHub: ['S3.14', 'S3.20'],
     mitreAttack: ['T1490', 'T1485'],
-    links: ['https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html', 'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMFADelete.html'],
+    links: [
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html',
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingMFADelete.html',
+    ],
   },
   scoped: true,
   events: [{ eventSource: 's3.amazonaws.com', eventNames: ['PutBucketVersioning', 'DeleteBucket'] }],

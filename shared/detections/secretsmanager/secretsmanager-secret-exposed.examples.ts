@@ -41,7 +41,10 @@ export const examples: DetectionExamples = {
     { name: 'policy replaced by a private one', record: putPolicy(statements.ownAccount), removes: [{ resource: secretArn }] },
     {
       name: 'policy deleted',
-      record: exampleEvent('secretsmanager.amazonaws.com', 'DeleteResourcePolicy', { requestParameters: { secretId: 'prod/db-password' }, responseElements: { arn: secretArn, name: 'prod/db-password' } }),
+      record: exampleEvent('secretsmanager.amazonaws.com', 'DeleteResourcePolicy', {
+        requestParameters: { secretId: 'prod/db-password' },
+        responseElements: { arn: secretArn, name: 'prod/db-password' },
+      }),
       removes: [{ resource: secretArn }],
     },
     {

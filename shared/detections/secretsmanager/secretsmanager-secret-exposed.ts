@@ -10,7 +10,8 @@ import { exposureMatch, removalWhenContained, type ExposableResource, type Polic
  * else secretId when it is an ARN. A bare name without a response gives a partial ARN (name only).
  */
 function secretOf(record: CloudTrailRecord): ExposableResource | undefined {
-  const answered = stringField(record, 'responseElements', 'arn') ?? stringField(record, 'responseElements', 'aRN') ?? stringField(record, 'responseElements', 'ARN');
+  const answered =
+    stringField(record, 'responseElements', 'arn') ?? stringField(record, 'responseElements', 'aRN') ?? stringField(record, 'responseElements', 'ARN');
   const given = stringField(record, 'requestParameters', 'secretId');
   const arn = answered?.startsWith('arn:') === true ? answered : given?.startsWith('arn:') === true ? given : undefined;
   const name = stringField(record, 'responseElements', 'name') ?? (arn === undefined ? given : undefined);
@@ -22,7 +23,9 @@ function secretOf(record: CloudTrailRecord): ExposableResource | undefined {
 function policyChange(record: CloudTrailRecord): PolicyChange | undefined {
   const document = field(record, 'requestParameters', 'resourcePolicy');
   const resource = secretOf(record);
-  return record.eventName !== 'PutResourcePolicy' || resource === undefined || document === undefined || document === null || document === '' ? undefined : { resource, document };
+  return record.eventName !== 'PutResourcePolicy' || resource === undefined || document === undefined || document === null || document === ''
+    ? undefined
+    : { resource, document };
 }
 
 export const secretsmanagerSecretExposed: Detection = {
@@ -41,7 +44,10 @@ export const secretsmanagerSecretExposed: Detection = {
     'Then rotate the secret (`aws secretsmanager rotate-secret --secret-id SECRET`): assume its value was read while it was open.',
   references: {
     mitreAttack: ['T1537', 'T1555.006'],
-    links: ['https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html'],
+    links: [
+      'https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resource-policies.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html',
+    ],
   },
   scoped: false,
   events: [{ eventSource: 'secretsmanager.amazonaws.com', eventNames: ['PutResourcePolicy', 'DeleteResourcePolicy', 'DeleteSecret'] }],

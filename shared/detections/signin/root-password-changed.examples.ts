@@ -23,7 +23,10 @@ export const examples: DetectionExamples = {
     { name: 'a root password change that failed', record: signIn('PasswordUpdated', 'Failure') },
     { name: 'a reset link request that failed', record: signIn('PasswordRecoveryRequested', 'Failure') },
     { name: 'an IAM user event of the same name', record: signIn('PasswordUpdated', 'Success', exampleIdentities.iamUser) },
-    { name: 'an outcome that is not logged', record: exampleEvent('signin.amazonaws.com', 'PasswordUpdated', { userIdentity: rootAtSignIn, eventType: 'AwsConsoleSignIn' }) },
+    {
+      name: 'an outcome that is not logged',
+      record: exampleEvent('signin.amazonaws.com', 'PasswordUpdated', { userIdentity: rootAtSignIn, eventType: 'AwsConsoleSignIn' }),
+    },
     { name: 'a root console sign-in', record: signIn('ConsoleLogin', 'Success') },
   ],
 };

@@ -10,7 +10,10 @@ import type { Detection, Severity } from '../detection.js';
  */
 const EVENTS: ReadonlyMap<string, { readonly severity: Severity; readonly what: (account: string) => string }> = new Map([
   ['PasswordUpdated', { severity: 'high', what: (account: string) => `The root user password of account ${account} was changed` }],
-  ['PasswordRecoveryCompleted', { severity: 'high', what: (account: string) => `The root user password of account ${account} was reset through account recovery` }],
+  [
+    'PasswordRecoveryCompleted',
+    { severity: 'high', what: (account: string) => `The root user password of account ${account} was reset through account recovery` },
+  ],
   // Anyone who knows the root e-mail address can ask for a reset link; the link goes to that inbox.
   ['PasswordRecoveryRequested', { severity: 'medium', what: (account: string) => `Someone asked for a root user password reset link for account ${account}` }],
 ] as const);
@@ -29,7 +32,7 @@ export const rootPasswordChanged: Detection = {
     'Ask the owner of the root credentials whether they did it. If not: reset the root password at once from the sign-in page ' +
     '("Forgot password?"), secure the root e-mail inbox (password and MFA), check the root MFA device, and contact AWS Support if ' +
     'you cannot sign in. Review CloudTrail for root activity since the event (userIdentity.type Root). In an organization, remove ' +
-    'member accounts\' root credentials altogether: `aws iam enable-organizations-root-credentials-management` from the management account.',
+    "member accounts' root credentials altogether: `aws iam enable-organizations-root-credentials-management` from the management account.",
   references: {
     mitreAttack: ['T1098', 'T1078.004'],
     links: [

@@ -17,7 +17,16 @@ const defaultPolicy = {
   Sid: '__default_statement_ID',
   Effect: 'Allow',
   Principal: { AWS: '*' },
-  Action: ['SNS:GetTopicAttributes', 'SNS:SetTopicAttributes', 'SNS:AddPermission', 'SNS:RemovePermission', 'SNS:DeleteTopic', 'SNS:Subscribe', 'SNS:ListSubscriptionsByTopic', 'SNS:Publish'],
+  Action: [
+    'SNS:GetTopicAttributes',
+    'SNS:SetTopicAttributes',
+    'SNS:AddPermission',
+    'SNS:RemovePermission',
+    'SNS:DeleteTopic',
+    'SNS:Subscribe',
+    'SNS:ListSubscriptionsByTopic',
+    'SNS:Publish',
+  ],
   Resource: topicArn,
   Condition: { StringEquals: { 'AWS:SourceOwner': EXAMPLE_ACCOUNT } },
 };
@@ -25,7 +34,11 @@ const defaultPolicy = {
 export const examples: DetectionExamples = {
   positive: [
     { name: 'policy open to everyone', record: setPolicy(statements.public), expect: { severity: 'critical', resource: topicArn } },
-    { name: 'policy open to {"AWS": "*"} next to the default statement', record: setPolicy(defaultPolicy, statements.publicAws), expect: { severity: 'critical' } },
+    {
+      name: 'policy open to {"AWS": "*"} next to the default statement',
+      record: setPolicy(defaultPolicy, statements.publicAws),
+      expect: { severity: 'critical' },
+    },
     { name: 'policy granting an outside account', record: setPolicy(statements.outsideAccount), expect: { severity: 'high', resource: topicArn } },
     {
       name: 'a partner role, where the deployment trusts no other account',
@@ -54,13 +67,25 @@ export const examples: DetectionExamples = {
     { name: 'public Allow narrowed by a Deny outside the organization', record: setPolicy(statements.public, statements.denyOutsideOrganization) },
     {
       name: 'subscriptions limited to a fixed endpoint',
-      record: setPolicy({ Sid: 'Pager', Effect: 'Allow', Principal: '*', Action: 'SNS:Subscribe', Resource: topicArn, Condition: { StringEquals: { 'sns:Endpoint': 'https://pager.example.com/hook' } } }),
+      record: setPolicy({
+        Sid: 'Pager',
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'SNS:Subscribe',
+        Resource: topicArn,
+        Condition: { StringEquals: { 'sns:Endpoint': 'https://pager.example.com/hook' } },
+      }),
     },
     {
       name: 'another attribute changed',
-      record: exampleEvent('sns.amazonaws.com', 'SetTopicAttributes', { requestParameters: { topicArn, attributeName: 'DisplayName', attributeValue: 'Build alerts' } }),
+      record: exampleEvent('sns.amazonaws.com', 'SetTopicAttributes', {
+        requestParameters: { topicArn, attributeName: 'DisplayName', attributeValue: 'Build alerts' },
+      }),
     },
-    { name: 'topic created without a policy', record: exampleEvent('sns.amazonaws.com', 'CreateTopic', { requestParameters: { name: 'build-alerts' }, responseElements: { topicArn } }) },
+    {
+      name: 'topic created without a policy',
+      record: exampleEvent('sns.amazonaws.com', 'CreateTopic', { requestParameters: { name: 'build-alerts' }, responseElements: { topicArn } }),
+    },
   ],
   resolving: [
     { name: 'policy replaced by the default one', record: setPolicy(defaultPolicy), removes: [{ resource: topicArn }] },

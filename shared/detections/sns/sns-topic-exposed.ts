@@ -41,7 +41,7 @@ export const snsTopicExposed: Detection = {
     'to it or change it. Subscribing lets them receive every message sent to the topic, alerts included; publishing lets them feed ' +
     'forged messages to every subscriber. Read as IAM Access Analyzer does: Principal "*" is pinned only by fixed values of ' +
     'caller keys (aws:SourceOwner, aws:SourceAccount, aws:SourceArn, aws:PrincipalOrgID...) or sns:Endpoint, so the default ' +
-    'policy (everyone, limited by aws:SourceOwner to the topic\'s own account) is fine. Not caught: grants made with AddPermission.',
+    "policy (everyone, limited by aws:SourceOwner to the topic's own account) is fine. Not caught: grants made with AddPermission.",
   remediation:
     'Put back a policy limited to your accounts: `aws sns set-topic-attributes --topic-arn TOPIC --attribute-name Policy ' +
     '--attribute-value file://policy.json`, with named principals or a condition such as `"StringEquals": {"aws:SourceOwner": ' +
@@ -49,7 +49,10 @@ export const snsTopicExposed: Detection = {
     'with `aws sns unsubscribe`.',
   references: {
     mitreAttack: ['T1537'],
-    links: ['https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html'],
+    links: [
+      'https://docs.aws.amazon.com/sns/latest/dg/sns-access-policy-use-cases.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html',
+    ],
   },
   scoped: false,
   events: [{ eventSource: 'sns.amazonaws.com', eventNames: ['CreateTopic', 'SetTopicAttributes', 'DeleteTopic'] }],

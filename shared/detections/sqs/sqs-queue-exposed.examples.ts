@@ -7,18 +7,27 @@ const queueArn = `arn:aws:sqs:eu-west-1:${EXAMPLE_ACCOUNT}:orders`;
 const statements = exposureStatements(['SQS:SendMessage', 'SQS:ReceiveMessage'], queueArn);
 
 /** SetQueueAttributes as CloudTrail records it: attributes.Policy is the policy as a JSON string ("" removes it). */
-const setPolicy = (policy: string) => exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { Policy: policy } } });
+const setPolicy = (policy: string) =>
+  exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { Policy: policy } } });
 const setStatements = (...policy: object[]) => setPolicy(JSON.stringify(policyOf(...policy)));
 const addPermission = (accounts: string[], label = 'vendor-read') =>
-  exampleEvent('sqs.amazonaws.com', 'AddPermission', { requestParameters: { actions: ['ReceiveMessage', 'DeleteMessage'], AWSAccountIds: accounts, label, queueUrl } });
+  exampleEvent('sqs.amazonaws.com', 'AddPermission', {
+    requestParameters: { actions: ['ReceiveMessage', 'DeleteMessage'], AWSAccountIds: accounts, label, queueUrl },
+  });
 
 export const examples: DetectionExamples = {
   positive: [
     { name: 'policy open to everyone', record: setStatements(statements.public), expect: { severity: 'critical', resource: queueArn, scope: 'policy' } },
-    { name: 'policy granting an outside account', record: setStatements(statements.ownAccount, statements.outsideAccount), expect: { severity: 'high', scope: 'policy' } },
+    {
+      name: 'policy granting an outside account',
+      record: setStatements(statements.ownAccount, statements.outsideAccount),
+      expect: { severity: 'high', scope: 'policy' },
+    },
     {
       name: 'policy given as an object',
-      record: exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { Policy: policyOf(statements.publicAws) } } }),
+      record: exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', {
+        requestParameters: { queueUrl, attributes: { Policy: policyOf(statements.publicAws) } },
+      }),
       expect: { severity: 'critical' },
     },
     {
@@ -29,7 +38,11 @@ export const examples: DetectionExamples = {
       }),
       expect: { severity: 'critical', resource: queueArn, scope: 'policy' },
     },
-    { name: 'an outside account added by label', record: addPermission([OUTSIDE_ACCOUNT]), expect: { severity: 'high', resource: queueArn, scope: 'permission/vendor-read' } },
+    {
+      name: 'an outside account added by label',
+      record: addPermission([OUTSIDE_ACCOUNT]),
+      expect: { severity: 'high', resource: queueArn, scope: 'permission/vendor-read' },
+    },
   ],
   negative: [
     { name: 'own account only', record: setStatements(statements.ownAccount) },
@@ -43,8 +56,14 @@ export const examples: DetectionExamples = {
     { name: 'a service principal', record: setStatements(statements.service('s3.amazonaws.com')) },
     { name: 'public Allow narrowed by a Deny outside the organization', record: setStatements(statements.public, statements.denyOutsideOrganization) },
     { name: 'a trusted partner added by label', record: addPermission([TRUSTED_PARTNER_ACCOUNT], 'partner') },
-    { name: 'other attributes changed', record: exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { VisibilityTimeout: '100' } } }) },
-    { name: 'queue created without a policy', record: exampleEvent('sqs.amazonaws.com', 'CreateQueue', { requestParameters: { queueName: 'orders' }, responseElements: { queueUrl } }) },
+    {
+      name: 'other attributes changed',
+      record: exampleEvent('sqs.amazonaws.com', 'SetQueueAttributes', { requestParameters: { queueUrl, attributes: { VisibilityTimeout: '100' } } }),
+    },
+    {
+      name: 'queue created without a policy',
+      record: exampleEvent('sqs.amazonaws.com', 'CreateQueue', { requestParameters: { queueName: 'orders' }, responseElements: { queueUrl } }),
+    },
   ],
   resolving: [
     { name: 'policy replaced by a private one', record: setStatements(statements.ownAccount), removes: [{ resource: queueArn }] },

@@ -31,7 +31,13 @@ function policyChange(record: CloudTrailRecord): PolicyChange | undefined {
     const label = stringField(record, 'requestParameters', 'label');
     if (label === undefined || label === '') return undefined;
     const actions = asList(field(record, 'requestParameters', 'actions')).flatMap((action) => (typeof action === 'string' ? [`SQS:${action}`] : []));
-    const statement = { Sid: label, Effect: 'Allow', Principal: { AWS: asList(field(record, 'requestParameters', 'AWSAccountIds')) }, Action: actions, Resource: resource.arn };
+    const statement = {
+      Sid: label,
+      Effect: 'Allow',
+      Principal: { AWS: asList(field(record, 'requestParameters', 'AWSAccountIds')) },
+      Action: actions,
+      Resource: resource.arn,
+    };
     return { resource, document: { Statement: [statement] }, scope: permissionScope(label), addedStatement: label };
   }
   const document = policyAttribute(record);
@@ -56,7 +62,10 @@ export const sqsQueueExposed: Detection = {
     'Check CloudTrail data events or the consumers for messages read or sent while it was open.',
   references: {
     mitreAttack: ['T1537'],
-    links: ['https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html', 'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html'],
+    links: [
+      'https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-basic-examples-of-sqs-policies.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-resources.html',
+    ],
   },
   scoped: true,
   events: [{ eventSource: 'sqs.amazonaws.com', eventNames: ['CreateQueue', 'SetQueueAttributes', 'AddPermission', 'RemovePermission', 'DeleteQueue'] }],

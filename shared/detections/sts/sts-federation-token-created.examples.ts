@@ -3,7 +3,14 @@ import { EXAMPLE_ACCOUNT, exampleEvent, exampleIdentities } from '../example-eve
 
 const aliceArn = `arn:aws:iam::${EXAMPLE_ACCOUNT}:user/alice`;
 // A long-term key, as GetFederationToken requires: no session context.
-const alice = { type: 'IAMUser', principalId: 'AIDAEXAMPLEUSERID0001', arn: aliceArn, accountId: EXAMPLE_ACCOUNT, accessKeyId: 'AKIAEXAMPLEALICE0001', userName: 'alice' };
+const alice = {
+  type: 'IAMUser',
+  principalId: 'AIDAEXAMPLEUSERID0001',
+  arn: aliceArn,
+  accountId: EXAMPLE_ACCOUNT,
+  accessKeyId: 'AKIAEXAMPLEALICE0001',
+  userName: 'alice',
+};
 const allowEverything = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] });
 
 // Shaped like the call Stratus Red Team's aws.persistence.sts-federation-token records.
@@ -39,9 +46,15 @@ export const examples: DetectionExamples = {
   ],
   negative: [
     { name: 'the root user (not an IAM user)', record: federationToken('backup', { policy: allowEverything }, exampleIdentities.root) },
-    { name: 'a session token for the user itself', record: exampleEvent('sts.amazonaws.com', 'GetSessionToken', { userIdentity: alice, requestParameters: { durationSeconds: 3600 } }) },
+    {
+      name: 'a session token for the user itself',
+      record: exampleEvent('sts.amazonaws.com', 'GetSessionToken', { userIdentity: alice, requestParameters: { durationSeconds: 3600 } }),
+    },
     { name: 'no user name in the identity', record: federationToken('backup', {}, { ...alice, userName: undefined }) },
-    { name: 'a user is deleted', record: exampleEvent('iam.amazonaws.com', 'DeleteUser', { userIdentity: exampleIdentities.assumedRole, requestParameters: { userName: 'alice' } }) },
+    {
+      name: 'a user is deleted',
+      record: exampleEvent('iam.amazonaws.com', 'DeleteUser', { userIdentity: exampleIdentities.assumedRole, requestParameters: { userName: 'alice' } }),
+    },
   ],
   resolving: [
     {

@@ -17,7 +17,9 @@ function callerOf(record: CloudTrailRecord): { name: string; arn: string } | und
  * Without any session policy the federated session has no permissions at all (except what a
  * resource policy naming the federated user grants).
  */
-function sessionPolicyOf(record: CloudTrailRecord): { inline: boolean; allowStatements?: number; wildcards?: string[]; managedPolicyArns: string[] } | undefined {
+function sessionPolicyOf(
+  record: CloudTrailRecord,
+): { inline: boolean; allowStatements?: number; wildcards?: string[]; managedPolicyArns: string[] } | undefined {
   const inline = field(record, 'requestParameters', 'policy');
   const managedPolicyArns = asList(field(record, 'requestParameters', 'policyArns'))
     .map((descriptor) => stringField(descriptor, 'arn'))
@@ -61,9 +63,9 @@ export const stsFederationTokenCreated: Detection = {
     'Ask the owner of the user whether they called it. If not, treat the access key as stolen: deactivate it ' +
     '(`aws iam update-access-key --user-name USER --access-key-id KEY --status Inactive`), then cut off the federation ' +
     'session, which deleting the key does not do: attach to the user an inline policy that denies everything to sessions issued ' +
-    "before now, `aws iam put-user-policy --user-name USER --policy-name RevokeOlderSessions --policy-document '{\"Version\":" +
+    'before now, `aws iam put-user-policy --user-name USER --policy-name RevokeOlderSessions --policy-document \'{"Version":' +
     '"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"DateLessThan":' +
-    "{\"aws:TokenIssueTime\":\"NOW-IN-ISO-8601\"}}}]}'`, and keep it at least 36 hours (or delete the user). Review CloudTrail " +
+    '{"aws:TokenIssueTime":"NOW-IN-ISO-8601"}}}]}\'`, and keep it at least 36 hours (or delete the user). Review CloudTrail ' +
     'for what the federated user (arn:aws:sts::ACCOUNT:federated-user/NAME) did, including GetSigninToken and ConsoleLogin. ' +
     'Then close the finding by hand (`warden findings resolve ID --reason ...`): a token cannot be revoked, only outlived.',
   references: {
