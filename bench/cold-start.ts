@@ -2,7 +2,7 @@
 // (dist/lambda/<function>/index.mjs, as Lambda would) and handles one event, then a second (warm).
 // Local emulators stand in for AWS: dynalite for the findings table, fauxqs for the alert topic, and
 // for the audit a stub of IAM's query API (GetCredentialReport and the List calls; no emulator
-// implements them, TOOLCHAIN.md) serving a 100-user report. Lambda's own init (runtime start, code
+// implements them) serving a 100-user report. Lambda's own init (runtime start, code
 // download) is not included; the import and first-event figures are what our code adds to it.
 //
 //   node bin/run-ts.js bench/cold-start.ts [--runs N]

@@ -24,7 +24,7 @@ export const BUILD_DIR = join(root, 'dist', 'lambda');
 export const artifactPath = (name: FunctionName): string => join(BUILD_DIR, `${name}.zip`);
 export const bundlePath = (name: FunctionName): string => join(BUILD_DIR, name, 'index.mjs');
 
-/** pino (through its CommonJS dependencies) calls require(): ESM bundles need one (TOOLCHAIN.md). */
+/** pino (through its CommonJS dependencies) calls require(): ESM bundles need one (esbuild's documentation on bundling CommonJS into ESM, "require is not defined"). */
 const BANNER = "import { createRequire as __wardenCreateRequire } from 'module'; const require = __wardenCreateRequire(import.meta.url);";
 
 /**

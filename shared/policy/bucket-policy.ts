@@ -19,7 +19,7 @@ export type BucketPolicyAnalysis =
   | { readonly ok: false; readonly reason: string };
 
 /**
- * Whether a bucket policy is public in S3's own sense ("The meaning of public", see FACTS.md): an
+ * Whether a bucket policy is public in S3's own sense ("The meaning of 'public'", https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status): an
  * Allow statement is not public only when its principal is fixed, or when it is limited by a fixed
  * value of one of the keys below under a non-negated operator. One public statement makes the
  * policy public; Deny statements grant nothing.

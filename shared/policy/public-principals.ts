@@ -3,7 +3,7 @@ import { isObject } from '../cloudtrail/record.js';
 import type { ConditionEntry, PolicyStatement } from './document.js';
 
 /**
- * "Is this statement public?" for resource policies, after S3's "meaning of public" (FACTS.md): an
+ * "Is this statement public?" for resource policies, after S3's "The meaning of 'public'" (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status): an
  * Allow statement is not public when its principal is fixed, or when a non-negated condition limits
  * it to fixed values of a key from the caller's list (each policy type has its own keys).
  * Undefined when the statement grants only to fixed principals or fixed condition values.
