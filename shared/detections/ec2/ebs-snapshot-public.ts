@@ -1,15 +1,11 @@
-import { accountOf, actorOf, asList, field, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { ebsSnapshotOf } from '../../cloudtrail/snapshots.js';
+import { actorOf, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import type { Detection } from '../detection.js';
+import { includesGroupAll, permissionItems } from '../ec2-sharing.js';
 
 /** Whether the request adds (or removes) the group "all" to the snapshot's create-volume permissions. */
 function changesGroupAll(record: CloudTrailRecord, operation: 'add' | 'remove'): boolean {
-  return asList(field(record, 'requestParameters', 'createVolumePermission', operation, 'items')).some((item) => stringField(item, 'group') === 'all');
-}
-
-function snapshotOf(record: CloudTrailRecord): { id: string; arn: string } | undefined {
-  const id = stringField(record, 'requestParameters', 'snapshotId');
-  return id === undefined || id === '' ? undefined : { id, arn: `arn:${partitionOf(record)}:ec2:${regionOf(record)}:${accountOf(record)}:snapshot/${id}` };
+  return includesGroupAll(permissionItems(record, 'createVolumePermission', operation));
 }
 
 export const ebsSnapshotPublic: Detection = {
@@ -33,7 +29,7 @@ export const ebsSnapshotPublic: Detection = {
 
   evaluate(record) {
     if (record.eventName !== 'ModifySnapshotAttribute' || !changesGroupAll(record, 'add')) return undefined;
-    const snapshot = snapshotOf(record);
+    const snapshot = ebsSnapshotOf(record);
     if (snapshot === undefined) return undefined;
     return {
       severity: 'critical',
@@ -44,7 +40,7 @@ export const ebsSnapshotPublic: Detection = {
   },
 
   resolves(record) {
-    const snapshot = snapshotOf(record);
+    const snapshot = ebsSnapshotOf(record);
     if (snapshot === undefined) return [];
     if (record.eventName === 'DeleteSnapshot') return [{ resource: snapshot.arn, reason: 'snapshot deleted' }];
     if (record.eventName === 'ResetSnapshotAttribute') return [{ resource: snapshot.arn, reason: 'snapshot permissions reset to private' }];

@@ -1,15 +1,7 @@
-import { accountOf, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
-import { sharedOutsideMatches, unsharedRemovals, type SharedResource } from '../account-sharing.js';
+import { ebsSnapshotOf } from '../../cloudtrail/snapshots.js';
+import { sharedOutsideMatches, unsharedRemovals } from '../account-sharing.js';
 import type { Detection } from '../detection.js';
 import { permissionItems, userIdsIn } from '../ec2-sharing.js';
-
-/** The snapshot a request names, with the ARN ebs-snapshot-public builds, so both rules address the same snapshot. */
-function snapshotOf(record: CloudTrailRecord): (SharedResource & { readonly id: string }) | undefined {
-  const id = stringField(record, 'requestParameters', 'snapshotId');
-  if (id === undefined || id === '') return undefined;
-  return { id, arn: `arn:${partitionOf(record)}:ec2:${regionOf(record)}:${accountOf(record)}:snapshot/${id}`, label: `EBS snapshot ${id}` };
-}
 
 export const ebsSnapshotSharedOutside: Detection = {
   id: 'ebs-snapshot-shared-outside',
@@ -36,14 +28,14 @@ export const ebsSnapshotSharedOutside: Detection = {
 
   evaluate(record, context) {
     if (record.eventName !== 'ModifySnapshotAttribute') return undefined;
-    const snapshot = snapshotOf(record);
+    const snapshot = ebsSnapshotOf(record);
     if (snapshot === undefined) return undefined;
     const added = userIdsIn(permissionItems(record, 'createVolumePermission', 'add'));
     return sharedOutsideMatches(record, context, snapshot, added, 'create a volume from it and read the whole disk', { snapshotId: snapshot.id });
   },
 
   resolves(record) {
-    const snapshot = snapshotOf(record);
+    const snapshot = ebsSnapshotOf(record);
     if (snapshot === undefined) return [];
     if (record.eventName === 'DeleteSnapshot') return [{ resource: snapshot.arn, reason: 'snapshot deleted' }];
     if (record.eventName === 'ResetSnapshotAttribute') return [{ resource: snapshot.arn, reason: 'snapshot permissions reset to private' }];

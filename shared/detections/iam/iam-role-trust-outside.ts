@@ -1,17 +1,7 @@
-import { accountOf, actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { roleTrustChangeOf } from '../../cloudtrail/role-trust.js';
+import { accountOf, actorOf, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import { analyseResourcePolicy, type ExposedStatement } from '../../policy/resource-policy.js';
 import type { Detection, DetectionContext } from '../detection.js';
-
-/** The role and its trust policy, from CreateRole or UpdateAssumeRolePolicy. */
-function roleChange(record: CloudTrailRecord): { name: string; arn: string; document: unknown } | undefined {
-  const name = stringField(record, 'requestParameters', 'roleName');
-  if (name === undefined || name === '') return undefined;
-  // Built from the name alone, as iam-role-trust-public builds it, so both rules address the same role.
-  const arn = `arn:${partitionOf(record)}:iam::${accountOf(record)}:role/${name}`;
-  const document = field(record, 'requestParameters', record.eventName === 'CreateRole' ? 'assumeRolePolicyDocument' : 'policyDocument');
-  return { name, arn, document };
-}
 
 const MAX_NAMES = 10;
 
@@ -58,7 +48,7 @@ export const iamRoleTrustOutside: Detection = {
 
   evaluate(record, context) {
     if (record.eventName !== 'CreateRole' && record.eventName !== 'UpdateAssumeRolePolicy') return undefined;
-    const role = roleChange(record);
+    const role = roleTrustChangeOf(record);
     if (role === undefined) return undefined;
     const statements = outsideStatements(record, context, role.document);
     if (statements === undefined || statements.length === 0) return undefined;
@@ -79,7 +69,7 @@ export const iamRoleTrustOutside: Detection = {
   },
 
   resolves(record, context) {
-    const role = roleChange(record);
+    const role = roleTrustChangeOf(record);
     if (role === undefined) return [];
     if (record.eventName === 'DeleteRole') return [{ resource: role.arn, reason: 'role deleted' }];
     if (record.eventName !== 'UpdateAssumeRolePolicy') return [];

@@ -1,18 +1,7 @@
-import { accountOf, actorOf, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { roleTrustChangeOf } from '../../cloudtrail/role-trust.js';
+import { actorOf } from '../../cloudtrail/record.js';
 import { analyseTrustPolicy } from '../../policy/trust-policy.js';
 import type { Detection } from '../detection.js';
-
-/** The role and its trust policy, from CreateRole or UpdateAssumeRolePolicy. */
-function roleChange(record: CloudTrailRecord): { name: string; arn: string; document: unknown } | undefined {
-  const name = stringField(record, 'requestParameters', 'roleName');
-  if (name === undefined || name === '') return undefined;
-  // Built from the name alone (role names are unique in an account), so CreateRole and later
-  // UpdateAssumeRolePolicy events of a role with a path address the same finding.
-  const arn = `arn:${partitionOf(record)}:iam::${accountOf(record)}:role/${name}`;
-  const document = field(record, 'requestParameters', record.eventName === 'CreateRole' ? 'assumeRolePolicyDocument' : 'policyDocument');
-  return { name, arn, document };
-}
 
 export const iamRoleTrustPublic: Detection = {
   id: 'iam-role-trust-public',
@@ -41,7 +30,7 @@ export const iamRoleTrustPublic: Detection = {
 
   evaluate(record) {
     if (record.eventName !== 'CreateRole' && record.eventName !== 'UpdateAssumeRolePolicy') return undefined;
-    const role = roleChange(record);
+    const role = roleTrustChangeOf(record);
     if (role === undefined) return undefined;
     const analysis = analyseTrustPolicy(role.document);
     if (!analysis.ok || !analysis.public) return undefined;
@@ -56,7 +45,7 @@ export const iamRoleTrustPublic: Detection = {
   },
 
   resolves(record) {
-    const role = roleChange(record);
+    const role = roleTrustChangeOf(record);
     if (role === undefined) return [];
     if (record.eventName === 'DeleteRole') return [{ resource: role.arn, reason: 'role deleted' }];
     if (record.eventName !== 'UpdateAssumeRolePolicy') return [];

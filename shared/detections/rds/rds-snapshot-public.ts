@@ -1,17 +1,6 @@
-import { accountOf, actorOf, asList, field, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
+import { rdsSnapshotOf } from '../../cloudtrail/snapshots.js';
+import { actorOf, asList, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
 import type { Detection } from '../detection.js';
-
-/** A DB snapshot or DB cluster snapshot named by the request, with its ARN. */
-function snapshotOf(record: CloudTrailRecord): { id: string; arn: string } | undefined {
-  const instance = stringField(record, 'requestParameters', 'dBSnapshotIdentifier');
-  const cluster = stringField(record, 'requestParameters', 'dBClusterSnapshotIdentifier');
-  const id = instance ?? cluster;
-  if (id === undefined || id === '') return undefined;
-  if (id.startsWith('arn:')) return { id, arn: id };
-  const kind = instance !== undefined ? 'snapshot' : 'cluster-snapshot';
-  return { id, arn: `arn:${partitionOf(record)}:rds:${regionOf(record)}:${accountOf(record)}:${kind}:${id}` };
-}
 
 const changesRestoreToAll = (record: CloudTrailRecord, list: 'valuesToAdd' | 'valuesToRemove'): boolean =>
   stringField(record, 'requestParameters', 'attributeName') === 'restore' && asList(field(record, 'requestParameters', list)).includes('all');
@@ -37,7 +26,7 @@ export const rdsSnapshotPublic: Detection = {
 
   evaluate(record) {
     if (!MODIFY.includes(record.eventName) || !changesRestoreToAll(record, 'valuesToAdd')) return undefined;
-    const snapshot = snapshotOf(record);
+    const snapshot = rdsSnapshotOf(record);
     if (snapshot === undefined) return undefined;
     return {
       severity: 'critical',
@@ -48,7 +37,7 @@ export const rdsSnapshotPublic: Detection = {
   },
 
   resolves(record) {
-    const snapshot = snapshotOf(record);
+    const snapshot = rdsSnapshotOf(record);
     if (snapshot === undefined) return [];
     if (record.eventName.startsWith('Delete')) return [{ resource: snapshot.arn, reason: 'snapshot deleted' }];
     return changesRestoreToAll(record, 'valuesToRemove') ? [{ resource: snapshot.arn, reason: 'public sharing removed' }] : [];

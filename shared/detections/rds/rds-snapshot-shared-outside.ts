@@ -1,19 +1,7 @@
-import { accountOf, asList, field, regionOf, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
-import { partitionOf } from '../../cloudtrail/arn.js';
-import { sharedOutsideMatches, unsharedRemovals, type SharedResource } from '../account-sharing.js';
+import { rdsSnapshotOf } from '../../cloudtrail/snapshots.js';
+import { asList, field, stringField, type CloudTrailRecord } from '../../cloudtrail/record.js';
+import { sharedOutsideMatches, unsharedRemovals } from '../account-sharing.js';
 import type { Detection } from '../detection.js';
-
-/** A DB snapshot or DB cluster snapshot, with the ARN rds-snapshot-public builds, so both rules address the same snapshot. */
-function snapshotOf(record: CloudTrailRecord): (SharedResource & { readonly id: string }) | undefined {
-  const instance = stringField(record, 'requestParameters', 'dBSnapshotIdentifier');
-  const cluster = stringField(record, 'requestParameters', 'dBClusterSnapshotIdentifier');
-  const id = instance ?? cluster;
-  if (id === undefined || id === '') return undefined;
-  const label = `${instance !== undefined ? 'database snapshot' : 'database cluster snapshot'} ${id}`;
-  if (id.startsWith('arn:')) return { id, arn: id, label };
-  const kind = instance !== undefined ? 'snapshot' : 'cluster-snapshot';
-  return { id, arn: `arn:${partitionOf(record)}:rds:${regionOf(record)}:${accountOf(record)}:${kind}:${id}`, label };
-}
 
 /** The values a change to the "restore" attribute adds or removes (other attributes share nothing). */
 function restoreValues(record: CloudTrailRecord, list: 'valuesToAdd' | 'valuesToRemove'): string[] {
@@ -47,7 +35,7 @@ export const rdsSnapshotSharedOutside: Detection = {
 
   evaluate(record, context) {
     if (!MODIFY.includes(record.eventName)) return undefined;
-    const snapshot = snapshotOf(record);
+    const snapshot = rdsSnapshotOf(record);
     if (snapshot === undefined) return undefined;
     return sharedOutsideMatches(record, context, snapshot, restoreValues(record, 'valuesToAdd'), 'restore or copy it and read every table', {
       snapshot: snapshot.id,
@@ -55,7 +43,7 @@ export const rdsSnapshotSharedOutside: Detection = {
   },
 
   resolves(record) {
-    const snapshot = snapshotOf(record);
+    const snapshot = rdsSnapshotOf(record);
     if (snapshot === undefined) return [];
     if (record.eventName.startsWith('Delete')) return [{ resource: snapshot.arn, reason: 'snapshot deleted' }];
     return unsharedRemovals(snapshot, restoreValues(record, 'valuesToRemove'), 'account can no longer restore the snapshot');
