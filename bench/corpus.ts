@@ -31,7 +31,7 @@ export interface Corpus {
 }
 
 /** Bumped whenever the mix changes, so a corpus cached by an older version is written again. */
-export const CORPUS_VERSION = 2;
+export const CORPUS_VERSION = 3;
 
 const ACCOUNTS = ['111122223333', '444455556666'] as const;
 const REGIONS = ['us-east-1', 'eu-west-1', 'us-west-2'] as const;
@@ -111,6 +111,8 @@ interface Template {
 
 const USERS = ['alice', 'bob', 'carol', 'deploy-bot', 'ci-runner', 'dave'];
 const ROLES = ['Deployer', 'ReadOnly', 'LambdaExecution', 'EcsTaskRole', 'Admin', 'DataPipeline'];
+/** A handful of keys, as in a real account: their policies change, the keys stay. */
+const KEY_IDS = ['1234abcd-12ab-34cd-56ef-1234567890ab', '0987dcba-09fe-87dc-65ba-ab0987654321', 'aaaabbbb-cccc-dddd-eeee-ffff00001111'];
 const BUCKETS = ['app-assets-prod', 'logs-archive', 'data-lake-raw', 'build-artifacts', 'website-static'];
 const policy = (action: string, resource: string) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: resource }] });
@@ -349,7 +351,7 @@ const TEMPLATES: readonly Template[] = [
     name: 'PutKeyPolicy',
     readOnly: false,
     request: (r, account) => ({
-      keyId: uuid(r),
+      keyId: pick(r, KEY_IDS),
       policyName: 'default',
       policy: JSON.stringify({
         Version: '2012-10-17',
