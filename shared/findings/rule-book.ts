@@ -1,9 +1,9 @@
 import { catalogue } from '../detections/catalogue.js';
 import type { RuleDescription } from '../detections/detection.js';
-import { KEY_RULES } from '../keys/rules.js';
+import { keyAuditRules } from '../keys/rules/catalogue.js';
 
 /** Every rule that raises findings: the CloudTrail detections and the key-audit checks. */
-export const ruleBook: readonly RuleDescription[] = [...catalogue, ...Object.values(KEY_RULES)];
+export const ruleBook: readonly RuleDescription[] = [...catalogue, ...keyAuditRules];
 
 const byId: ReadonlyMap<string, RuleDescription> = new Map(ruleBook.map((rule) => [rule.id, rule]));
 

@@ -20,10 +20,11 @@ import {
 import { CreateSecretCommand, PutResourcePolicyCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { redactString } from '../findings/redact.js';
 import { ROOT_USER } from './credential-report.js';
-import { DAY_MS, type KeyAction, type ListedKey, type UserFacts } from './decide.js';
+import type { KeyAction } from './rotation-planner.js';
 import type { FieldLogger as Logger } from '../logging/logger.js';
 import type { RotationPhase, RotationState, RotationStateStore } from './rotation-state.js';
 import type { KeySettings } from './settings.js';
+import { DAY_MS, type ListedKey, type UserFacts } from './user-view.js';
 
 export interface ActContext {
   readonly iam: IAMClient;

@@ -11,10 +11,12 @@ import type { Resolution } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import { KeyActor, listUserFacts, type ActionOutcome, type RotationNotice } from './act.js';
 import { readCredentialReport, type CredentialReport } from './credential-report.js';
-import { accountOfArn, auditEventId, changesIam, decide, resolutionsAmong, type KeyAction, type OpenFinding, type UserFacts } from './decide.js';
+import { accountOfArn, auditEventId, decide, resolutionsAmong, type OpenFinding } from './decide.js';
 import { silentLogger, type FieldLogger as Logger } from '../logging/logger.js';
 import { isRotationInProgress, type RotationState, type RotationStateStore } from './rotation-state.js';
+import { changesIam, type KeyAction } from './rotation-planner.js';
 import type { KeySettings } from './settings.js';
+import type { UserFacts } from './user-view.js';
 
 export interface KeyAuditOptions {
   readonly iam: IAMClient;

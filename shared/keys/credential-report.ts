@@ -2,7 +2,10 @@ import { parse } from 'csv-parse/sync';
 import { GenerateCredentialReportCommand, GetCredentialReportCommand, type IAMClient } from '@aws-sdk/client-iam';
 import type { FieldLogger as Logger } from '../logging/logger.js';
 
-/** The columns of the IAM credential report, in order (shared/FACTS.md). */
+/**
+ * The columns of the IAM credential report, in order
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_getting-report.html#id_credentials_understanding_the_report_format).
+ */
 export const CREDENTIAL_REPORT_COLUMNS = [
   'user',
   'arn',

@@ -1,5 +1,5 @@
 /**
- * Rotation states in the findings table (same table, same DocumentClient as shared/findings/store.ts).
+ * Rotation states in the findings table (same table, same DocumentClient as shared/findings/dynamodb/store.ts).
  * Every rotation lives in one partition, `pk = ROTATIONS`, `sk = USER#<user name>`: one Query lists
  * them all (a few hundred items at most, written a few times per rotation), and no key can collide
  * with a finding (`F#...`) or a suppression (`SUPPRESSIONS`). The items carry no GSI attribute, so

@@ -1,6 +1,7 @@
 /**
  * A small simulated account behind aws-sdk-client-mock: IAM users with keys, tags and groups, and
- * Secrets Manager secrets. No emulator implements these IAM calls (TOOLCHAIN.md), so the mocks keep
+ * Secrets Manager secrets. What these tests check is the exact sequence of calls a rotation makes, so a
+ * mock (aws-sdk-client-mock) stands in for the account where an emulator would hide the order; it keeps
  * just enough state to run several audits in a row, and every call is recorded in order.
  */
 import { mockClient } from 'aws-sdk-client-mock';

@@ -1,30 +1,20 @@
 // The audit's findings go to the same table as event detections, a re-run of the same report changes
 // nothing, and a later audit that no longer sees a risk resolves its finding.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/findings/embedded.js';
-import { documentClient, FindingsStore } from '../../shared/findings/store.js';
-import { ensureFindingsTable } from '../../shared/findings/table.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
 import { runKeyAudit } from '../../shared/keys/audit.js';
 import { InMemoryRotationStateStore } from '../../shared/keys/rotation-state.js';
-import { KEY_RULE_IDS } from '../../shared/keys/rules.js';
+import { KEY_RULE_IDS } from '../../shared/keys/rules/catalogue.js';
 import { FakeAccount } from './fake-account.js';
+import { useDynalite } from '../support/emulators.js';
 import { day, settingsWith } from './helpers.js';
 
-let dynamo: EmbeddedDynamo;
-let client: DynamoDBDocumentClient;
+const dynamo = useDynalite();
+let table: string;
 
 beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  client = documentClient(
-    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
-  await ensureFindingsTable(client as unknown as DynamoDBClient, 'keys-findings');
-});
-afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
+  table = await dynamo.createTable('keys-findings');
 });
 
 async function openKeyFindings(store: FindingsStore) {
@@ -35,7 +25,7 @@ async function openKeyFindings(store: FindingsStore) {
 
 describe('key audit findings in the findings table', () => {
   it('opens, stays idempotent on the same report, and resolves what a later audit no longer sees', async () => {
-    const store = new FindingsStore(client, 'keys-findings', { now: () => day(9) });
+    const store = new DynamoFindingsStore(dynamo.client, table, { now: () => day(9) });
     const account = new FakeAccount(day(8));
     account.addUser('neo', [{ id: 'AKIANEO', status: 'Active', created: day(0), lastUsed: undefined }]);
     const audit = async (n: number) => {

@@ -2,8 +2,13 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { keysCommand } from '../../shared/cli/keys-command.js';
+import { keysCommand as keys } from '../../shared/cli/commands/keys.js';
+import { cliDependencies } from '../../shared/cli/dependencies.js';
 import { ExitCode, UsageError, type CliIO } from '../../shared/cli/io.js';
+import type { Environment } from '../../shared/config/settings.js';
+
+/** `warden keys ...` with the dependencies main.ts would build, but this test's environment. */
+const keysCommand = (argv: string[], io: CliIO, env: Environment): Promise<number> => keys.run(argv, cliDependencies(io, { env }));
 
 const FIXTURE = fileURLToPath(new URL('../events/credential-reports/realistic.csv', import.meta.url));
 

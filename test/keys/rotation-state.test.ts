@@ -1,38 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { startEmbeddedDynamo, type EmbeddedDynamo } from '../../shared/findings/embedded.js';
-import { documentClient } from '../../shared/findings/store.js';
-import { ensureFindingsTable } from '../../shared/findings/table.js';
+import { describe, expect, it } from 'vitest';
 import { DynamoRotationStateStore } from '../../shared/keys/rotation-state-dynamodb.js';
 import { InMemoryRotationStateStore, type RotationStateStore } from '../../shared/keys/rotation-state.js';
+import { useDynalite } from '../support/emulators.js';
 import { rotationState } from './helpers.js';
 
-let dynamo: EmbeddedDynamo;
-let client: DynamoDBDocumentClient;
-let table = 0;
-
-beforeAll(async () => {
-  dynamo = await startEmbeddedDynamo();
-  client = documentClient(
-    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
-  );
-});
-afterAll(async () => {
-  client.destroy();
-  await dynamo.close();
-});
+const dynamo = useDynalite();
 
 const stores: [string, () => Promise<RotationStateStore>][] = [
   ['in memory', async () => new InMemoryRotationStateStore()],
-  [
-    'DynamoDB (dynalite, the findings table)',
-    async () => {
-      const name = `rotations-${(table += 1)}`;
-      await ensureFindingsTable(client as unknown as DynamoDBClient, name);
-      return new DynamoRotationStateStore(client, name);
-    },
-  ],
+  ['DynamoDB (dynalite, the findings table)', async () => new DynamoRotationStateStore(dynamo.client, await dynamo.createTable('rotations'))],
 ];
 
 describe.each(stores)('rotation state store: %s', (_name, open) => {
