@@ -17,16 +17,16 @@ import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { startFauxqs } from 'fauxqs';
 import { buildBundles, bundlePath, type FunctionName } from '../scripts/build.js';
 import { examples as rootKeyExamples } from '../shared/detections/iam/root-access-key-created.examples.js';
-import { startEmbeddedDynamo } from '../shared/findings/embedded.js';
-import { ensureFindingsTable } from '../shared/findings/table.js';
+import { ensureFindingsTable } from '../shared/findings/dynamodb/table.js';
 import { CREDENTIAL_REPORT_COLUMNS } from '../shared/keys/credential-report.js';
+import { runDynalite } from '../test/support/dynalite.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Math.max(1, Number(values.runs));
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 
 // ---- emulators --------------------------------------------------------------------------------------
-const dynamo = await startEmbeddedDynamo();
+const dynamo = await runDynalite();
 const dynamoClient = new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials });
 const fauxqs = await startFauxqs({ port: 0, logger: false, host: '127.0.0.1' });
 const snsEndpoint = `http://127.0.0.1:${fauxqs.port}`;

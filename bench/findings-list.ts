@@ -1,15 +1,23 @@
-// Listing open findings as the table grows: DynamoDB calls and items read per page must stay flat.
+// Listing open findings as the store grows: queries and items read per page must stay flat, in the
+// deployed table (dynalite over HTTP standing in) and in the embedded SQLite store.
 // Run: node bin/run-ts.js bench/findings-list.ts [--pages N] [--page-size N]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { SEVERITIES, type Severity } from '../shared/detections/detection.js';
-import { startEmbeddedDynamo } from '../shared/findings/embedded.js';
+import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
+import { ensureFindingsTable, findingItem } from '../shared/findings/dynamodb/table.js';
 import { findingIdOf } from '../shared/findings/finding.js';
 import type { FindingState } from '../shared/findings/lifecycle.js';
 import type { Finding, FindingStatus } from '../shared/findings/model.js';
-import { documentClient, FindingsStore } from '../shared/findings/store.js';
-import { ensureFindingsTable, findingItem } from '../shared/findings/table.js';
+import { DATABASE_FILE, openEmbeddedStore } from '../shared/findings/sqlite/open.js';
+import { columnsOf, FINDING_STATE, FINDINGS, toRow } from '../shared/findings/sqlite/tables.js';
+import type { FindingsReader, ListQuery } from '../shared/findings/store.js';
+import { runDynalite } from '../test/support/dynalite.js';
 
 const { values } = parseArgs({ options: { pages: { type: 'string', default: '5' }, 'page-size': { type: 'string', default: '50' } } });
 const pages = Number(values.pages);
@@ -58,59 +66,113 @@ function syntheticFinding(n: number): { id: string; state: FindingState } {
   return { id, state: { version: 1, seen: { [`e-${n}`]: time }, finding } };
 }
 
-async function seed(client: ReturnType<typeof documentClient>, table: string, from: number, to: number): Promise<void> {
-  const chunks: Promise<void>[] = [];
-  for (let start = from; start < to; start += 25) {
-    const items = [];
-    for (let n = start; n < Math.min(start + 25, to); n += 1) {
-      const { id, state } = syntheticFinding(n);
-      items.push({ PutRequest: { Item: findingItem(id, state) } });
-    }
-    chunks.push(
-      (async () => {
-        let requests = items;
-        while (requests.length > 0) {
-          const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
-          requests = (result.UnprocessedItems?.[table] ?? []) as typeof items;
-        }
-      })(),
-    );
-    if (chunks.length >= 8) await Promise.all(chunks.splice(0));
-  }
-  await Promise.all(chunks);
+/** A store to measure, and how to add findings n in [from, to) to it without going through the fold. */
+interface Bench {
+  readonly label: string;
+  readonly store: FindingsReader;
+  seed(from: number, to: number): Promise<void>;
+  close(): Promise<void>;
 }
 
-async function measure(store: FindingsStore, label: string, query: Parameters<FindingsStore['list']>[0]): Promise<void> {
+async function dynamoBench(): Promise<Bench> {
+  const dynamo = await runDynalite();
+  const client = documentClient(
+    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
+  );
+  const table = 'bench-findings';
+  await ensureFindingsTable(client as unknown as DynamoDBClient, table);
+  return {
+    label: 'DynamoDB table (in-memory dynalite over HTTP)',
+    store: new DynamoFindingsStore(client, table),
+    async seed(from, to) {
+      const chunks: Promise<void>[] = [];
+      for (let start = from; start < to; start += 25) {
+        const items = [];
+        for (let n = start; n < Math.min(start + 25, to); n += 1) {
+          const { id, state } = syntheticFinding(n);
+          items.push({ PutRequest: { Item: findingItem(id, state) } });
+        }
+        chunks.push(
+          (async () => {
+            let requests = items;
+            while (requests.length > 0) {
+              const result = await client.send(new BatchWriteCommand({ RequestItems: { [table]: requests } }));
+              requests = (result.UnprocessedItems?.[table] ?? []) as typeof items;
+            }
+          })(),
+        );
+        if (chunks.length >= 8) await Promise.all(chunks.splice(0));
+      }
+      await Promise.all(chunks);
+    },
+    async close() {
+      client.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+async function sqliteBench(): Promise<Bench> {
+  const dir = await mkdtemp(join(tmpdir(), 'warden-bench-list-'));
+  const opened = await openEmbeddedStore(dir);
+  // A second connection writes rows directly (the store's own lock is for other processes).
+  const db = new Database(join(dir, DATABASE_FILE));
+  const insert = (table: typeof FINDINGS) =>
+    db.prepare(
+      `INSERT INTO ${table.name} (${columnsOf(table).join(', ')}) VALUES (${columnsOf(table)
+        .map((name) => `@${name}`)
+        .join(', ')})`,
+    );
+  const putFinding = insert(FINDINGS);
+  const putState = insert(FINDING_STATE);
+  return {
+    label: 'embedded SQLite store',
+    store: opened.store,
+    async seed(from, to) {
+      db.transaction(() => {
+        for (let n = from; n < to; n += 1) {
+          const { id, state } = syntheticFinding(n);
+          const { finding, ...memory } = state;
+          putState.run(toRow(FINDING_STATE, memory, { id }));
+          putFinding.run(toRow(FINDINGS, finding ?? {}));
+        }
+      })();
+    },
+    async close() {
+      db.close();
+      await opened.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measure(store: FindingsReader, label: string, query: ListQuery): Promise<void> {
   let cursor: string | undefined;
   const rows: string[] = [];
   for (let page = 1; page <= pages; page += 1) {
     const started = performance.now();
     const result = await store.list({ ...query, limit: pageSize, ...(cursor === undefined ? {} : { cursor }) });
     const ms = performance.now() - started;
-    rows.push(`    page ${page}: ${result.findings.length} findings, ${result.stats.calls} calls, ${result.stats.itemsRead} items read, ${ms.toFixed(1)} ms`);
+    rows.push(`    page ${page}: ${result.findings.length} findings, ${result.stats.calls} queries, ${result.stats.itemsRead} items read, ${ms.toFixed(1)} ms`);
     cursor = result.cursor;
     if (cursor === undefined) break;
   }
   process.stdout.write(`  ${label}\n${rows.join('\n')}\n`);
 }
 
-const dynamo = await startEmbeddedDynamo();
-const client = documentClient(
-  new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } }),
-);
-const table = 'bench-findings';
-await ensureFindingsTable(client as unknown as DynamoDBClient, table);
-const store = new FindingsStore(client, table);
-process.stdout.write(`Listing open findings, ${pageSize} per page (in-memory dynalite over HTTP; severities: ${SEVERITIES.join(', ')})\n`);
-let seeded = 0;
-for (const size of SIZES) {
-  const started = performance.now();
-  await seed(client, table, seeded, size);
-  seeded = size;
-  process.stdout.write(`\n${size.toLocaleString('en')} findings in the table (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
-  await measure(store, 'open, all severities', { statuses: ['open'] });
-  await measure(store, 'open, --min-severity high', { statuses: ['open'], minSeverity: 'high' });
-  await measure(store, 'open, --rule iam-wildcard-grant', { statuses: ['open'], ruleId: 'iam-wildcard-grant' });
+process.stdout.write(`Listing open findings, ${pageSize} per page (severities: ${SEVERITIES.join(', ')})\n`);
+for (const open of [dynamoBench, sqliteBench]) {
+  const bench = await open();
+  process.stdout.write(`\n== ${bench.label}\n`);
+  let seeded = 0;
+  for (const size of SIZES) {
+    const started = performance.now();
+    await bench.seed(seeded, size);
+    seeded = size;
+    process.stdout.write(`\n${size.toLocaleString('en')} findings stored (seeded in ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+    await measure(bench.store, 'open, all severities', { statuses: ['open'] });
+    await measure(bench.store, 'open, --min-severity high', { statuses: ['open'], minSeverity: 'high' });
+    await measure(bench.store, 'open, --rule iam-wildcard-grant', { statuses: ['open'], ruleId: 'iam-wildcard-grant' });
+  }
+  await bench.close();
 }
-client.destroy();
-await dynamo.close();

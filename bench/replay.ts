@@ -35,7 +35,7 @@ async function measure(mode: 'floor' | 'replay', directory: string): Promise<Mea
   const { replay } = await import('../shared/replay/replay.js');
   const { DetectionEngine } = await import('../shared/detections/engine.js');
   const { catalogue } = await import('../shared/detections/catalogue.js');
-  const { openFindingsStore } = await import('../shared/findings/store.js');
+  const { openFindingsStore } = await import('../shared/findings/open.js');
   const storeDir = await mkdtemp(join(tmpdir(), 'warden-bench-store-'));
   const opened = await openFindingsStore({ storeDir });
   try {

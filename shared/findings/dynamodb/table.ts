@@ -5,9 +5,19 @@ import {
   type CreateTableCommandInput,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { Severity } from '../detections/detection.js';
-import type { EarlyResolution, FindingState } from './lifecycle.js';
-import type { Finding, FindingStatus, Occurrence, Suppression } from './model.js';
+import type { Severity } from '../../detections/detection.js';
+import type { FindingState } from '../lifecycle.js';
+import type { Finding, FindingStatus, Occurrence, Suppression } from '../model.js';
+import {
+  FINDING_SCHEMA,
+  MEMORY_SCHEMA,
+  OCCURRENCE_SCHEMA,
+  readRecord,
+  SUMMARY_FIELDS,
+  SUMMARY_SCHEMA,
+  SUPPRESSION_SCHEMA,
+  type FindingSummary,
+} from '../schema.js';
 
 /**
  * The findings table: one table, keys `pk`/`sk`, three GSIs. Described in TABLE.md, which must be
@@ -19,25 +29,8 @@ export const INDEX = {
   byResource: 'byResource',
 } as const;
 
-/** Attributes the list indexes carry (INCLUDE projection), enough for `findings list` and the alerter's queue. */
-export const LISTED_ATTRIBUTES = [
-  'id',
-  'ruleId',
-  'severity',
-  'title',
-  'account',
-  'region',
-  'resource',
-  'status',
-  'statusChangedAt',
-  'firstSeen',
-  'lastSeen',
-  'count',
-  'summary',
-  'alertState',
-  'suppressionId',
-  'latestActor',
-] as const;
+/** Attributes the list indexes carry (INCLUDE projection): a finding summary. */
+export const LISTED_ATTRIBUTES = [...SUMMARY_FIELDS, 'latestActor'] as const;
 
 export function tableDefinition(tableName: string): CreateTableCommandInput {
   const index = (name: string, pk: string, sk: string) => ({
@@ -63,7 +56,7 @@ export function tableDefinition(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Creates the table when it does not exist and waits until it is active (embedded store, tests). */
+/** Creates the table when it does not exist and waits until it is active (tests and benchmarks; the stack creates the real one). */
 export async function ensureFindingsTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     const described = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -120,94 +113,32 @@ export function findingItem(findingId: string, state: FindingState): Item {
   };
 }
 
-const FINDING_FIELDS = [
-  'id',
-  'ruleId',
-  'severity',
-  'title',
-  'account',
-  'region',
-  'resource',
-  'scope',
-  'summary',
-  'details',
-  'status',
-  'statusChangedAt',
-  'firstSeen',
-  'lastSeen',
-  'count',
-  'recentOccurrences',
-  'history',
-  'alertState',
-  'alertError',
-  'alertedAt',
-  'resolvedAt',
-  'suppressionId',
-  'expiresAt',
-] as const;
-
-export function stateFromItem(item: Item | undefined): FindingState | undefined {
+/** A finding item read back, checked against the schemas (an item holding only an early resolution has no finding). */
+export function stateFromItem(item: Item | undefined, tableName: string): FindingState | undefined {
   if (item === undefined) return undefined;
-  const state: { -readonly [K in keyof FindingState]: FindingState[K] } = {
-    version: Number(item.version ?? 0),
-    seen: (item.seen as Record<string, string> | undefined) ?? {},
-  };
-  if (typeof item.seenFloor === 'string') state.seenFloor = item.seenFloor;
-  if (item.earlyResolution !== undefined) state.earlyResolution = item.earlyResolution as EarlyResolution;
-  if (typeof item.status === 'string') state.finding = findingFromItem(item);
-  else if (typeof item.expiresAt === 'number') state.expiresAt = item.expiresAt;
-  return state;
+  const what = `finding ${findingIdOfKey(String(item.pk))} in table ${tableName}`;
+  const { expiresAt, ...memory } = readRecord(MEMORY_SCHEMA, item, what);
+  // A finding item's expiresAt is the finding's own (resolved findings); the memory's is only for early resolutions.
+  if (item.status === undefined) return expiresAt === undefined ? memory : { ...memory, expiresAt };
+  return { ...memory, finding: readRecord(FINDING_SCHEMA, item, what) };
 }
 
-export function findingFromItem(item: Item): Finding {
-  const finding: Record<string, unknown> = {};
-  for (const field of FINDING_FIELDS) if (item[field] !== undefined) finding[field] = item[field];
-  finding.recentOccurrences ??= [];
-  finding.history ??= [];
-  finding.details ??= {};
-  return finding as unknown as Finding;
-}
-
-/** What the list indexes return: the listed attributes only. */
-export interface FindingSummary {
-  readonly id: string;
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly title: string;
-  readonly account: string;
-  readonly region: string;
-  readonly resource: string;
-  readonly status: FindingStatus;
-  readonly statusChangedAt: string;
-  readonly firstSeen: string;
-  readonly lastSeen: string;
-  readonly count: number;
-  readonly summary: string;
-  readonly alertState: Finding['alertState'];
-  readonly suppressionId?: string;
-  readonly latestActor?: string;
-}
-
-export function summaryFromItem(item: Item): FindingSummary {
-  const summary: Record<string, unknown> = {};
-  for (const field of LISTED_ATTRIBUTES) if (item[field] !== undefined) summary[field] = item[field];
-  return summary as unknown as FindingSummary;
+export function summaryFromItem(item: Item, tableName: string): FindingSummary {
+  return readRecord(SUMMARY_SCHEMA, item, `finding ${String(item.id)} in an index of table ${tableName}`);
 }
 
 export function occurrenceItem(findingId: string, occurrence: Occurrence): Item {
   return { ...occurrenceKey(findingId, occurrence.eventTime, occurrence.eventId), kind: 'occurrence', ...occurrence };
 }
 
-export function occurrenceFromItem(item: Item): Occurrence {
-  const { pk: _pk, sk: _sk, kind: _kind, ...occurrence } = item;
-  return occurrence as unknown as Occurrence;
+export function occurrenceFromItem(item: Item, tableName: string): Occurrence {
+  return readRecord(OCCURRENCE_SCHEMA, item, `occurrence ${String(item.sk)} of ${String(item.pk)} in table ${tableName}`);
 }
 
 export function suppressionItem(suppression: Suppression): Item {
   return { ...suppressionKey(suppression.id), kind: 'suppression', ...suppression };
 }
 
-export function suppressionFromItem(item: Item): Suppression {
-  const { pk: _pk, sk: _sk, kind: _kind, ...suppression } = item;
-  return suppression as unknown as Suppression;
+export function suppressionFromItem(item: Item, tableName: string): Suppression {
+  return readRecord(SUPPRESSION_SCHEMA, item, `suppression ${String(item.sk)} in table ${tableName}`);
 }

@@ -1,39 +1,8 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { SEVERITIES, severityRank, type Severity } from '../detections/detection.js';
-import { FINDING_STATUSES, type FindingStatus } from './model.js';
-import { INDEX, rulePartition, statusPartition, summaryFromItem, type FindingSummary, type Item } from './table.js';
-
-export interface ListQuery {
-  /** Default: open. */
-  readonly statuses?: readonly FindingStatus[];
-  readonly minSeverity?: Severity;
-  readonly ruleId?: string;
-  /** Exact resource (served by the byResource index). */
-  readonly resource?: string;
-  /** Part of the resource (a filter on the pages read; prefer `resource` when you know the ARN). */
-  readonly resourceContains?: string;
-  /** ISO time: only findings last seen at or after it. */
-  readonly since?: string;
-  /** Page size, default 50. */
-  readonly limit?: number;
-  /** From the previous page's `cursor`. */
-  readonly cursor?: string;
-}
-
-export interface ListStats {
-  /** DynamoDB calls made for this page. */
-  readonly calls: number;
-  /** Items DynamoDB read (ScannedCount, before filters). */
-  readonly itemsRead: number;
-}
-
-export interface FindingPage {
-  /** Newest `lastSeen` first. */
-  readonly findings: readonly FindingSummary[];
-  /** Undefined on the last page. */
-  readonly cursor: string | undefined;
-  readonly stats: ListStats;
-}
+import { SEVERITIES, severityRank, type Severity } from '../../detections/detection.js';
+import { InvalidCursorError } from '../errors.js';
+import type { FindingPage, ListQuery } from '../store.js';
+import { INDEX, rulePartition, statusPartition, summaryFromItem, type Item } from './table.js';
 
 /** One index partition to read newest first, with the filter that applies on it. */
 interface Partition {
@@ -113,7 +82,7 @@ export async function listFindings(client: DynamoDBDocumentClient, tableName: st
     }
   }
   const more = partitions.some((partition) => next[partitionId(partition)] !== 'done');
-  return { findings: taken.map(({ item }) => summaryFromItem(item)), cursor: more ? encodeCursor(next) : undefined, stats: { calls, itemsRead } };
+  return { findings: taken.map(({ item }) => summaryFromItem(item, tableName)), cursor: more ? encodeCursor(next) : undefined, stats: { calls, itemsRead } };
 }
 
 function partitionsFor(query: ListQuery): Partition[] {
@@ -201,9 +170,3 @@ function decodeCursor(cursor: string | undefined): CursorState {
   }
   throw new InvalidCursorError('not a cursor from a previous page');
 }
-
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
-}
-
-export const ALL_STATUSES: readonly FindingStatus[] = FINDING_STATUSES;
