@@ -4,11 +4,11 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { Alerter } from '../shared/alerts/alerter.js';
-import { SnsAlertPublisher } from '../shared/alerts/publisher.js';
+import { openAlertChannel } from '../shared/alerts/channels/catalogue.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
 import { numberSetting, optionalSetting, requiredSetting } from '../shared/config/settings.js';
 import { ruleBook } from '../shared/findings/rule-book.js';
-import { documentClient, FindingsStore } from '../shared/findings/store.js';
+import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
 import { auditKeys, type AuditSummary } from '../shared/handlers/audit-keys.js';
 import { DynamoRotationStateStore } from '../shared/keys/rotation-state-dynamodb.js';
 import { readKeySettings } from '../shared/keys/settings.js';
@@ -22,9 +22,9 @@ const settings = readKeySettings(process.env);
 const alertSettings = alertSettingsFromEnvironment(process.env, findingsTable);
 const logger = createLogger({ name: 'audit-access-keys' });
 const dynamo = documentClient(new DynamoDBClient({}));
-const store = new FindingsStore(dynamo, findingsTable, { resolvedTtlDays });
-const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });
-const alerter = new Alerter({ store, publisher, settings: alertSettings, rules: ruleBook });
+const store = new DynamoFindingsStore(dynamo, findingsTable, { resolvedTtlDays });
+const channel = openAlertChannel(alertSettings.topicArn, { maxAttempts: alertSettings.publishMaxAttempts });
+const alerter = new Alerter({ store, channel, settings: alertSettings, rules: ruleBook });
 const iam = new IAMClient({});
 const secretsManager = new SecretsManagerClient({});
 const rotationStates = new DynamoRotationStateStore(dynamo, findingsTable);
@@ -41,7 +41,6 @@ export const handler = middy<ScheduledEvent, AuditSummary, Error, LoggedContext>
       now: () => new Date(),
       store,
       alerter,
-      publisher,
       ...(ownRoleName === undefined ? {} : { ownRoleName }),
       logger: context.logger ?? logger,
     }),

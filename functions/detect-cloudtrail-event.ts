@@ -7,12 +7,12 @@ import { TrustedBoundarySource } from '../shared/config/organization-boundary.js
 import { oneOfSetting, numberSetting, requiredSetting } from '../shared/config/settings.js';
 import { trustedBoundaryFromEnvironment } from '../shared/config/trusted-boundary.js';
 import { Alerter } from '../shared/alerts/alerter.js';
-import { SnsAlertPublisher } from '../shared/alerts/publisher.js';
+import { openAlertChannel } from '../shared/alerts/channels/catalogue.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
 import { catalogue } from '../shared/detections/catalogue.js';
 import { DetectionEngine } from '../shared/detections/engine.js';
 import { detectEvent } from '../shared/handlers/detect-event.js';
-import { documentClient, FindingsStore } from '../shared/findings/store.js';
+import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
 import { createLogger } from '../shared/logging/logger.js';
 import { PolicyVersionEnricher } from '../shared/policy/policy-versions.js';
 import { IamPolicyVersionSource } from '../shared/policy/policy-versions-iam.js';
@@ -28,10 +28,10 @@ const boundary = new TrustedBoundarySource(
   trustedBoundaryFromEnvironment(process.env),
   trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined,
 );
-const store = new FindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
+const store = new DynamoFindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const engine = new DetectionEngine(catalogue);
-const publisher = new SnsAlertPublisher({ topicArn: alertSettings.topicArn, maxAttempts: alertSettings.publishMaxAttempts });
-const alerter = new Alerter({ store, publisher, settings: alertSettings, rules: catalogue });
+const channel = openAlertChannel(alertSettings.topicArn, { maxAttempts: alertSettings.publishMaxAttempts });
+const alerter = new Alerter({ store, channel, settings: alertSettings, rules: catalogue });
 // Policy versions seen by this container, and iam:GetPolicyVersion for the rest.
 const enricher = new PolicyVersionEnricher(new IamPolicyVersionSource(new IAMClient({})));
 

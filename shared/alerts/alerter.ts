@@ -2,9 +2,9 @@ import { severityRank, type RuleDescription } from '../detections/detection.js';
 import type { Finding } from '../findings/model.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
-import { buildAlert, type AlertMessage } from './message.js';
+import { failureReason, type AlertChannel, type Delivery, type Outgoing } from './channel.js';
 import type { AlertKind } from './facts.js';
-import { isPermanentPublishError, publishErrorReason, type AlertPublisher } from './publisher.js';
+import { findingAlert } from './finding-alert.js';
 import type { AlertSettings } from './settings.js';
 
 /** One alert to send: a finding that opened (or still owes its alert), or a resolved notice. */
@@ -49,13 +49,13 @@ export function selectAlerts(changes: readonly FindingChange[], settings: AlertS
 
 export interface AlertReport {
   readonly sent: readonly string[];
-  /** Rejected for good by SNS: recorded on the finding (`failed`, with the reason). */
+  /** Rejected for good by the channel: recorded on the finding (`failed`, with the reason). */
   readonly failed: readonly { readonly findingId: string; readonly reason: string }[];
   readonly belowMinimum: readonly string[];
   readonly resolvedNotices: number;
 }
 
-/** SNS could not be reached (after the SDK's retries): the findings listed still owe their alert. */
+/** The channel could not be reached (after its client's retries): the findings listed still owe their alert. */
 export class AlertDeliveryError extends Error {
   override readonly name = 'AlertDeliveryError';
   constructor(
@@ -75,17 +75,18 @@ export interface SweepReport {
 
 export interface AlerterDependencies {
   readonly store: FindingsStore;
-  readonly publisher: AlertPublisher;
+  /** Where alerts go: one of channels/, chosen by channels/catalogue.ts (tests may pass their own). */
+  readonly channel: AlertChannel;
   readonly settings: AlertSettings;
   /** What each rule means and how to fix it (each Lambda passes its own rules, to keep its bundle lean). */
   readonly rules: readonly RuleDescription[];
 }
 
 /**
- * Sends the alerts a write owes, after the write: publish, then move the finding's alert state from
- * `pending` to `sent` on condition that it is still pending. A transient failure leaves the rest
- * pending and throws, so the caller fails and the event is retried; a retry finds them pending and
- * sends each once. A permanent rejection is recorded on the finding and logged, never retried.
+ * Sends the alerts a write owes, after the write: deliver, then move the finding's alert state from
+ * `pending` to `sent` on condition that it is still pending. A failure the channel calls transient
+ * leaves the rest pending and throws, so the caller fails and the event is retried; a retry finds
+ * them pending and sends each once. A permanent one is recorded on the finding and logged, never retried.
  */
 export class Alerter {
   private readonly rules: ReadonlyMap<string, RuleDescription>;
@@ -94,22 +95,14 @@ export class Alerter {
     this.rules = new Map(dependencies.rules.map((rule) => [rule.id, rule]));
   }
 
-  get settings(): AlertSettings {
-    return this.dependencies.settings;
-  }
-
-  /** The message for one due alert (pure). */
-  messageFor(due: AlertDue): AlertMessage {
-    return buildAlert({
-      kind: due.kind,
-      finding: due.finding,
-      rule: this.rules.get(due.finding.ruleId),
-      findingsTable: this.dependencies.settings.findingsTable,
-    });
+  /** Sends a notice that is not about a finding (a key rotation): throws what the channel threw. */
+  async notify(outgoing: Outgoing): Promise<void> {
+    const { channel } = this.dependencies;
+    await channel.deliver(channel.format(outgoing));
   }
 
   async deliver(changes: readonly FindingChange[], logger: Logger): Promise<AlertReport> {
-    const { store, publisher, settings } = this.dependencies;
+    const { store, channel, settings } = this.dependencies;
     const { due, belowMinimum } = selectAlerts(changes, settings, 'deliver');
     for (const finding of belowMinimum) await store.markAlert(finding.id, 'none');
 
@@ -117,25 +110,25 @@ export class Alerter {
     const failed: { findingId: string; reason: string }[] = [];
     const opened = due.filter((item) => item.kind === 'opened');
     for (const [index, item] of opened.entries()) {
-      const message = this.messageFor(item);
-      const fields = { findingId: item.finding.id, ruleId: item.finding.ruleId, severity: item.finding.severity, bytes: message.bytes };
+      const fields = { findingId: item.finding.id, ruleId: item.finding.ruleId, severity: item.finding.severity, channel: channel.name };
       try {
-        const { messageId } = await publisher.publish(message);
+        const { messageId } = await this.send(item);
         // A concurrent delivery of the same finding may have marked it first: then two were sent, rarely.
         if (await store.markAlert(item.finding.id, 'sent')) logger.info({ ...fields, messageId }, 'alert sent');
         else logger.warn({ ...fields, messageId }, 'alert sent, but another delivery had already marked it');
         sent.push(item.finding.id);
       } catch (error) {
-        if (isPermanentPublishError(error)) {
-          const reason = publishErrorReason(error);
+        if (channel.classify(error) === 'permanent') {
+          const reason = failureReason(error);
           await store.markAlert(item.finding.id, 'failed', reason);
-          logger.error({ ...fields, reason }, 'alert rejected by SNS; recorded on the finding and not retried');
+          // One fixed message per channel ("alert rejected by SNS; ..."), the channel also a field.
+          logger.error({ ...fields, reason }, `alert rejected by ${channel.name}; recorded on the finding and not retried`);
           failed.push({ findingId: item.finding.id, reason });
           continue;
         }
         const pending = opened.slice(index).map((rest) => rest.finding.id);
         logger.error({ ...fields, pending: pending.length, err: error }, 'alert not sent; the findings stay pending for a retry');
-        throw new AlertDeliveryError(`could not publish ${pending.length} alert${pending.length === 1 ? '' : 's'}: ${publishErrorReason(error)}`, pending, {
+        throw new AlertDeliveryError(`could not publish ${pending.length} alert${pending.length === 1 ? '' : 's'}: ${failureReason(error)}`, pending, {
           cause: error,
         });
       }
@@ -145,10 +138,10 @@ export class Alerter {
     let resolvedNotices = 0;
     for (const item of due.filter((entry) => entry.kind === 'resolved')) {
       try {
-        await publisher.publish(this.messageFor(item));
+        await this.send(item);
         resolvedNotices += 1;
       } catch (error) {
-        logger.warn({ findingId: item.finding.id, ruleId: item.finding.ruleId, reason: publishErrorReason(error) }, 'resolved notice not sent');
+        logger.warn({ findingId: item.finding.id, ruleId: item.finding.ruleId, reason: failureReason(error) }, 'resolved notice not sent');
       }
     }
     return { sent, failed, belowMinimum: belowMinimum.map((finding) => finding.id), resolvedNotices };
@@ -161,7 +154,7 @@ export class Alerter {
    * page), and a reminder is claimed on the finding before it is sent, so overlapping runs send one.
    */
   async sweep(logger: Logger, now: Date): Promise<SweepReport> {
-    const { store, publisher, settings } = this.dependencies;
+    const { store, settings } = this.dependencies;
     // Sweeps run on a schedule (daily) and each claim is stamped when it happens: an hour of slack
     // keeps a 24-hour reminder from slipping a whole day because today's run started a little early.
     const slack = Math.min(3_600_000, (settings.reminderHours * 3_600_000) / 2);
@@ -181,15 +174,18 @@ export class Alerter {
     for (const finding of stale) {
       if (!(await store.claimReminder(finding.id, cutoff))) continue;
       try {
-        await publisher.publish(this.messageFor({ kind: 'reminder', finding }));
+        await this.send({ kind: 'reminder', finding });
         reminders += 1;
       } catch (error) {
-        logger.warn(
-          { findingId: finding.id, ruleId: finding.ruleId, reason: publishErrorReason(error) },
-          'reminder not sent; the next is due one interval later',
-        );
+        logger.warn({ findingId: finding.id, ruleId: finding.ruleId, reason: failureReason(error) }, 'reminder not sent; the next is due one interval later');
       }
     }
     return { owedAlerts, reminders };
+  }
+
+  private async send(due: AlertDue): Promise<Delivery> {
+    const { channel, settings } = this.dependencies;
+    const alert = findingAlert({ kind: due.kind, finding: due.finding, rule: this.rules.get(due.finding.ruleId), findingsTable: settings.findingsTable });
+    return channel.deliver(channel.format(alert));
   }
 }

@@ -1,14 +1,14 @@
-import type { MessageAttributeValue } from '@aws-sdk/client-sns';
 import type { RotationNotice } from '../keys/act.js';
+import type { AlertContent, Outgoing } from './channel.js';
 import type { ChatbotNotification } from './chat.js';
 import { MAX_SUBJECT } from './email.js';
-import type { Publishable } from './message.js';
 
 /**
  * Tells a key's owner that iam-warden rotated it: where the new key is, and when the old one stops
  * working. Never carries the secret itself (only Secrets Manager holds it, readable by the user alone).
+ * Short whatever the user, so it has one rendition.
  */
-export function buildRotationNotice(notice: RotationNotice, account: string): Publishable {
+export function rotationNotice(notice: RotationNotice, account: string): Outgoing {
   const day = (iso: string): string => iso.slice(0, 10);
   const owner = notice.owner ?? 'nobody (the user has no owner tag)';
   const subject = `[ACTION] New access key for ${notice.user} in ${account}`.slice(0, MAX_SUBJECT);
@@ -18,7 +18,7 @@ export function buildRotationNotice(notice: RotationNotice, account: string): Pu
     `Install it wherever ${notice.oldKeyId} is used, before ${day(notice.deactivateAt)}.`,
     `The old key is deactivated on ${day(notice.deactivateAt)} (earlier once the new key is in use) and deleted on ${day(notice.deleteAt)}.`,
   ];
-  const email = [
+  const text = [
     `iam-warden rotated an access key of IAM user ${notice.user} in account ${account}.`,
     '',
     `Owner:         ${owner}`,
@@ -50,10 +50,12 @@ export function buildRotationNotice(notice: RotationNotice, account: string): Pu
       additionalContext: { account, user: notice.user, owner },
     },
   };
-  const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
-  return {
+  const content: AlertContent = {
     subject,
-    message: JSON.stringify({ default: JSON.stringify({ notice: 'key-rotation', account, ...notice }), email, https: JSON.stringify(chat) }),
-    attributes: { severity: text('info'), ruleId: text('access-key-not-rotated'), account: text(account), region: text('global'), kind: text('notice') },
+    text,
+    chat,
+    json: JSON.stringify({ notice: 'key-rotation', account, ...notice }),
+    labels: { severity: 'info', ruleId: 'access-key-not-rotated', account, region: 'global', kind: 'notice' },
   };
+  return { findingId: undefined, renditions: () => [content] };
 }

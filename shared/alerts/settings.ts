@@ -1,5 +1,6 @@
-import { numberSetting, oneOfSetting, optionalSetting, requiredSetting, SettingsError, type Environment } from '../config/settings.js';
+import { numberSetting, oneOfSetting, requiredSetting, SettingsError, type Environment } from '../config/settings.js';
 import { SEVERITIES, type Severity } from '../detections/detection.js';
+import { ALERT_DESTINATIONS, isAlertDestination } from './channels/catalogue.js';
 
 /** `off` turns resolved notices off; otherwise the lowest severity that sends one. */
 export type ResolvedNotices = Severity | 'off';
@@ -16,27 +17,24 @@ export interface AlertSettings {
 }
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = { minSeverity: 'medium', resolvedNotices: 'critical', reminderHours: 0 };
-/** SDK attempts per Publish (standard retry mode: exponential backoff with jitter, throttling included). */
+/** Delivery attempts per alert (SNS: the SDK's standard retry mode, exponential backoff with jitter, throttling included). */
 export const DEFAULT_PUBLISH_MAX_ATTEMPTS = 4;
 
 export interface AlertEnvironmentSettings extends AlertSettings {
+  /** Where alerts go; its form chooses the channel (channels/catalogue.ts). */
   readonly topicArn: string;
   readonly publishMaxAttempts: number;
 }
 
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
-
-export const isSnsTopicArn = (text: string): boolean => TOPIC_ARN.test(text);
-
 /**
  * The Lambda's alert settings, read once at start-up:
- * ALERT_TOPIC_ARN (required), ALERT_MIN_SEVERITY (default medium), ALERT_RESOLVED_NOTICES
- * (a severity or `off`; default critical), ALERT_REMINDER_HOURS (0 = never, the default; else 1-8760),
- * ALERT_PUBLISH_MAX_ATTEMPTS (1-10, default 4).
+ * ALERT_TOPIC_ARN (required: the SNS topic, or another channel's destination), ALERT_MIN_SEVERITY
+ * (default medium), ALERT_RESOLVED_NOTICES (a severity or `off`; default critical),
+ * ALERT_REMINDER_HOURS (0 = never, the default; else 1-8760), ALERT_PUBLISH_MAX_ATTEMPTS (1-10, default 4).
  */
 export function alertSettingsFromEnvironment(env: Environment, findingsTable?: string): AlertEnvironmentSettings {
   const topicArn = requiredSetting(env, 'ALERT_TOPIC_ARN');
-  if (!isSnsTopicArn(topicArn)) throw new SettingsError(`setting ALERT_TOPIC_ARN must be an SNS topic ARN; got "${topicArn}"`);
+  if (!isAlertDestination(topicArn)) throw new SettingsError(`setting ALERT_TOPIC_ARN must be ${ALERT_DESTINATIONS}; got "${topicArn}"`);
   const resolvedNotices = oneOfSetting<ResolvedNotices>(env, 'ALERT_RESOLVED_NOTICES', [...SEVERITIES, 'off'], DEFAULT_ALERT_SETTINGS.resolvedNotices);
   return {
     topicArn,
@@ -46,9 +44,4 @@ export function alertSettingsFromEnvironment(env: Environment, findingsTable?: s
     publishMaxAttempts: numberSetting(env, 'ALERT_PUBLISH_MAX_ATTEMPTS', DEFAULT_PUBLISH_MAX_ATTEMPTS, { min: 1, max: 10 }),
     ...(findingsTable === undefined ? {} : { findingsTable }),
   };
-}
-
-/** The region of an SNS topic ARN (the CLI publishes there unless --region says otherwise). */
-export function regionOfTopic(topicArn: string): string | undefined {
-  return optionalSetting({ region: topicArn.split(':')[3] }, 'region');
 }

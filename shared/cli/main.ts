@@ -1,34 +1,33 @@
-import { findingsCommand } from './findings-command.js';
-import { keysCommand } from './keys-command.js';
-import { StoreInUseError } from '../findings/embedded.js';
-import { FindingNotFoundError } from '../findings/store.js';
+import { FindingNotFoundError, StoreInUseError } from '../findings/errors.js';
+import type { Command } from './command.js';
+import { findingsCommand } from './commands/findings.js';
+import { keysCommand } from './commands/keys.js';
+import { replayCommand } from './commands/replay.js';
+import { rulesCommand } from './commands/rules.js';
+import { cliDependencies } from './dependencies.js';
 import { ExitCode, processIO, UsageError, type CliIO } from './io.js';
-import { replayCommand } from './replay-command.js';
-import { rulesCommand } from './rules-command.js';
 
-const HELP = `warden: iam-warden's command line
+/** Every `warden` command, in the order help lists them: a new one is a file in commands/ and a line here. */
+export const COMMANDS: readonly Command[] = [replayCommand, rulesCommand, findingsCommand, keysCommand];
 
-  warden replay PATH... [--json] [--store DIR | --table NAME] [--fail-on SEVERITY] [--sns-topic ARN]
-                                  detect risky changes in CloudTrail logs (files, directories, - for stdin)
-  warden rules [--json]           the detections and the events they listen to
-  warden findings list|show|resolve|suppress|unsuppress|suppressions
-                                  query and manage findings (warden findings --help)
-  warden keys --credential-report FILE.csv [--now ISO] [--json]
-  warden keys [--mode report|deactivate|rotate] [--table NAME] [--region R]
-                                  audit access keys and passwords from the IAM credential report
+/** Where help starts each command's summary (on the synopsis' last line when it ends before). */
+const SUMMARY_COLUMN = 34;
 
-Findings are kept in an embedded table under .warden/ (--store DIR), or a deployed one (--table NAME).
-Every command has its own help: warden replay --help, warden findings --help, warden keys --help.
-`;
-
-type Command = (argv: string[], io: CliIO) => Promise<number>;
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  replay: replayCommand,
-  findings: (argv, io) => findingsCommand(argv, io),
-  keys: (argv, io) => keysCommand(argv, io),
-  rules: rulesCommand,
-};
+const HELP = [
+  "warden: iam-warden's command line",
+  '',
+  ...COMMANDS.flatMap(({ synopsis, summary }) => {
+    const lines = synopsis.map((line) => `  ${line}`);
+    const last = lines.pop() ?? '';
+    return last.length < SUMMARY_COLUMN - 1
+      ? [...lines, `${last.padEnd(SUMMARY_COLUMN)}${summary}`]
+      : [...lines, last, `${' '.repeat(SUMMARY_COLUMN)}${summary}`];
+  }),
+  '',
+  'Findings are kept in an embedded table under .warden/ (--store DIR), or a deployed one (--table NAME).',
+  `Every command has its own help: ${COMMANDS.map(({ name }) => `warden ${name} --help`).join(', ')}.`,
+  '',
+].join('\n');
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
   const [name, ...rest] = argv;
@@ -36,13 +35,13 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.out(HELP);
     return name === undefined ? ExitCode.usage : ExitCode.ok;
   }
-  const command = COMMANDS[name];
+  const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) {
     io.err(`warden: unknown command "${name}"\n\n${HELP}`);
     return ExitCode.usage;
   }
   try {
-    return await command(rest, io);
+    return await command.run(rest, cliDependencies(io));
   } catch (error) {
     const [message, code] = explainFailure(error);
     io.err(`warden ${name}: ${message}\n`);

@@ -2,7 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { DEFAULT_CONFIG_FILE, readWardenConfig } from '../config/trusted-boundary.js';
 import { parseTrustedList, type TrustBoundary } from '../policy/boundary.js';
 import { isSeverity, SEVERITIES, type Severity } from '../detections/detection.js';
+import { ruleById } from '../findings/rule-book.js';
 import type { OpenFindingsStoreOptions } from '../findings/store.js';
+import type { SuppressionTarget } from '../findings/suppressions.js';
 import { UsageError } from './io.js';
 
 /** The options every command that reads or writes findings takes. */
@@ -110,4 +112,48 @@ export function isoTimeOption(text: string, option: string): Date {
     parts === null ? Number.NaN : Date.parse(parts[4] === undefined ? `${year}-${month}-${day}T00:00:00Z` : `${text.trim().replace(' ', 'T')}${zone}`);
   if (!real || Number.isNaN(time)) throw new UsageError(`${option} must be an ISO date or time such as 2026-11-24 or 2026-11-24T08:00:00Z (got "${text}")`);
   return new Date(time);
+}
+
+/** A rule id this build knows (a detection or a key-audit check). */
+export function ruleOption(id: string, option: string): string {
+  if (ruleById(id) === undefined) throw new UsageError(`${option}: no rule "${id}" (see warden rules)`);
+  return id;
+}
+
+export function positiveInteger(value: string | boolean | undefined, option: string): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`${option} must be a positive whole number (got "${value}")`);
+  return Number(value);
+}
+
+export function requiredText(value: string | boolean | undefined, option: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`${option} is required`);
+  return value;
+}
+
+export function noPositionals(positionals: string[], command: string): void {
+  if (positionals.length > 0) throw new UsageError(`${command}: unexpected argument "${positionals[0] ?? ''}"`);
+}
+
+export function onePositional(positionals: string[], command: string, name: string): string {
+  const [first, ...extra] = positionals;
+  if (first === undefined) throw new UsageError(`${command}: ${name} is required`);
+  if (extra.length > 0) throw new UsageError(`${command}: unexpected argument "${extra[0] ?? ''}"`);
+  return first;
+}
+
+/** What `suppress` and `unsuppress` act on: an ID as a positional, or --rule with exactly one of --resource / --actor. */
+export function suppressionTarget(values: OptionValues, positionals: string[], command: string): string | SuppressionTarget {
+  const rule = typeof values.rule === 'string' ? values.rule : undefined;
+  const resource = typeof values.resource === 'string' ? values.resource : undefined;
+  const actor = typeof values.actor === 'string' ? values.actor : undefined;
+  if (positionals.length > 0) {
+    if (rule !== undefined || resource !== undefined || actor !== undefined)
+      throw new UsageError(`${command}: give an ID or --rule with --resource/--actor, not both`);
+    return onePositional(positionals, command, 'ID');
+  }
+  if (rule === undefined) throw new UsageError(`${command}: give a finding ID, or --rule with --resource PATTERN or --actor PATTERN`);
+  ruleOption(rule, '--rule');
+  if ((resource === undefined) === (actor === undefined)) throw new UsageError(`${command}: --rule needs exactly one of --resource PATTERN or --actor PATTERN`);
+  return resource !== undefined ? { ruleId: rule, resourcePattern: resource } : { ruleId: rule, actorPattern: actor ?? '' };
 }

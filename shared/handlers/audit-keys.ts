@@ -1,17 +1,15 @@
 import type { Alerter } from '../alerts/alerter.js';
-import type { AlertPublisher } from '../alerts/publisher.js';
-import { publishErrorReason } from '../alerts/publisher.js';
-import { buildRotationNotice } from '../alerts/rotation-notice.js';
+import { failureReason } from '../alerts/channel.js';
+import { rotationNotice } from '../alerts/rotation-notice.js';
 import type { FindingsStore, FindingSummary } from '../findings/store.js';
 import { runKeyAudit, type KeyAuditOptions } from '../keys/audit.js';
-import { KEY_RULE_IDS } from '../keys/rules.js';
+import { KEY_RULE_IDS } from '../keys/rules/catalogue.js';
 import type { Logger } from '../logging/logger.js';
 
 export interface AuditKeysDependencies extends Omit<KeyAuditOptions, 'logger'> {
   readonly store: FindingsStore;
+  /** Alerts on findings, and tells key owners about rotations (on the same channel). */
   readonly alerter: Alerter;
-  /** Where key owners are told about rotations (the alert topic). */
-  readonly publisher: AlertPublisher;
   readonly logger: Logger;
   /** The role this audit runs as: in rotate mode its own CreateAccessKey calls are an expected change. */
   readonly ownRoleName?: string;
@@ -62,7 +60,7 @@ export async function auditKeys(dependencies: AuditKeysDependencies): Promise<Au
 }
 
 async function auditAndAlert(dependencies: AuditKeysDependencies): Promise<AuditSummary> {
-  const { store, alerter, publisher, logger, ownRoleName, ...audit } = dependencies;
+  const { store, alerter, logger, ownRoleName, ...audit } = dependencies;
   if (audit.settings.mode === 'rotate' && ownRoleName !== undefined) await muteOwnRotations(store, ownRoleName);
   const result = await runKeyAudit({ ...audit, logger });
 
@@ -71,11 +69,11 @@ async function auditAndAlert(dependencies: AuditKeysDependencies): Promise<Audit
   let noticesFailed = 0;
   for (const notice of result.notices) {
     try {
-      await publisher.publish(buildRotationNotice(notice, result.account));
+      await alerter.notify(rotationNotice(notice, result.account));
     } catch (error) {
       noticesFailed += 1;
       logger.error(
-        { user: notice.user, newKeyId: notice.newKeyId, reason: publishErrorReason(error) },
+        { user: notice.user, newKeyId: notice.newKeyId, reason: failureReason(error) },
         'rotation notice not sent; the finding still records the rotation',
       );
     }

@@ -35,8 +35,8 @@ export interface DetectEventResult {
  * write the findings. A malformed event is reported, not thrown (a retry would fail the same way);
  * a detection that throws is logged with its rule id and the others still run; a failed write
  * throws, so the event is retried (the table's writes are idempotent per eventID).
- * Alerts are published after the write: if SNS cannot be reached the findings stay pending and this
- * throws, and the retry publishes each pending alert once (a sent one is never sent again).
+ * Alerts are sent after the write: if the alert channel cannot be reached the findings stay pending
+ * and this throws, and the retry sends each pending alert once (a sent one is never sent again).
  */
 export async function detectEvent(event: unknown, { engine, store, logger, alerter, boundary, enricher }: DetectEventDependencies): Promise<DetectEventResult> {
   const source = `eventbridge:${stringField(event, 'id') ?? 'unknown'}`;

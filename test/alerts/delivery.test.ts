@@ -1,41 +1,34 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError, Alerter } from '../../shared/alerts/alerter.js';
-import { bodyForProtocol } from '../../shared/alerts/message.js';
-import { SnsAlertPublisher } from '../../shared/alerts/publisher.js';
+import { bodyForProtocol, SnsChannel } from '../../shared/alerts/channels/sns.js';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/alerts/settings.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import { examples as mfaExamples } from '../../shared/detections/iam/mfa-deactivated.examples.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
-import { FindingsStore } from '../../shared/findings/store.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
+import { useDynalite, useSns } from '../support/emulators.js';
 import { asEventBridgeEvent } from '../support/eventbridge.js';
 import { memoryLogger } from '../support/memory-logger.js';
-import { startSns, type LocalSns } from '../support/sns.js';
 import { engine, expectChatbotSchema, PLANTED_PASSWORD, PLANTED_SECRET, PLANTED_TOKEN, withPlantedSecrets } from './fixtures.js';
 
 // The real SNS client publishing to fauxqs on 127.0.0.1, read back from an SQS subscription; the
 // findings in dynalite. Every test gets its own table.
-let dynamo: LocalDynamo;
-let sns: LocalSns;
+const dynamo = useDynalite();
+const sns = useSns();
 let store: FindingsStore;
 
-beforeAll(async () => {
-  [dynamo, sns] = await Promise.all([startDynalite(), startSns()]);
-});
-afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sns?.close()]);
-});
 beforeEach(async () => {
-  store = new FindingsStore(dynamo.client, await dynamo.createTable('alerts'));
+  store = new DynamoFindingsStore(dynamo.client, await dynamo.createTable('alerts'));
   await sns.restart();
   await sns.drain();
 });
 
 function alerterFor(settings: Partial<AlertSettings> = {}, topicArn = sns.topicArn): Alerter {
-  const publisher = new SnsAlertPublisher({ topicArn, client: sns.client(2) });
-  return new Alerter({ store, publisher, settings: { ...DEFAULT_ALERT_SETTINGS, ...settings }, rules: catalogue });
+  const channel = new SnsChannel({ topicArn, client: sns.client(2) });
+  return new Alerter({ store, channel, settings: { ...DEFAULT_ALERT_SETTINGS, ...settings }, rules: catalogue });
 }
 
 const rootKeyCreated = (key: string, eventID = `create-${key}`): CloudTrailRecord => {

@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_SUBJECT } from '../../shared/alerts/email.js';
 import { sentences } from '../../shared/alerts/facts.js';
-import { bodyForProtocol, buildAlert, MAX_MESSAGE_BYTES, type AlertMessage } from '../../shared/alerts/message.js';
+import { bodyForProtocol, MAX_MESSAGE_BYTES, snsMessage, type SnsMessage } from '../../shared/alerts/channels/sns.js';
+import type { AlertInput } from '../../shared/alerts/facts.js';
+import { findingAlert } from '../../shared/alerts/finding-alert.js';
 import type { Finding } from '../../shared/findings/model.js';
 import {
   detectionOf,
@@ -17,7 +19,9 @@ import {
 } from './fixtures.js';
 
 const rootKey = findingOf(rootKeyRecord());
-const alertOf = (finding: Finding, kind: 'opened' | 'resolved' = 'opened', findingsTable?: string): AlertMessage =>
+/** The alert as the SNS channel publishes it. */
+const buildAlert = (input: AlertInput, maxBytes?: number): SnsMessage => snsMessage(findingAlert(input), maxBytes);
+const alertOf = (finding: Finding, kind: 'opened' | 'resolved' = 'opened', findingsTable?: string): SnsMessage =>
   buildAlert({ kind, finding, rule: detectionOf(finding.ruleId), findingsTable });
 
 describe('the email body', () => {

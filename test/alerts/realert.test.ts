@@ -1,37 +1,25 @@
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CliIO } from '../../shared/cli/io.js';
-import { findingsCommand } from '../../shared/cli/findings-command.js';
+import { findingsCommand } from '../../shared/cli/commands/findings.js';
+import { cliDependencies } from '../../shared/cli/dependencies.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { DetectionEngine } from '../../shared/detections/engine.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
-import { FindingsStore } from '../../shared/findings/store.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
-import { startSns, type LocalSns } from '../support/sns.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
+import { useDynalite, useSns } from '../support/emulators.js';
 
 // `warden findings realert` against the deployed-table path: the real SDK clients, pointed at
 // dynalite and fauxqs through the endpoint variables the SDK honours.
-let dynamo: LocalDynamo;
-let sns: LocalSns;
+const dynamo = useDynalite({ sdkEnvironment: true });
+const sns = useSns('realert-alerts', { sdkEnvironment: true });
 let table: string;
 let store: FindingsStore;
 
-beforeAll(async () => {
-  [dynamo, sns] = await Promise.all([startDynalite(), startSns('realert-alerts')]);
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
-});
-afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sns?.close()]);
-});
 beforeEach(async () => {
   table = await dynamo.createTable('realert');
-  store = new FindingsStore(dynamo.client, table);
+  store = new DynamoFindingsStore(dynamo.client, table);
   await sns.drain();
 });
 
@@ -39,7 +27,7 @@ async function warden(...argv: string[]): Promise<{ code: number; out: string; e
   let out = '';
   let err = '';
   const io: CliIO = { out: (text) => void (out += text), err: (text) => void (err += text), errIsTTY: false, stdin: new PassThrough() };
-  const code = await findingsCommand([...argv, '--table', table], io);
+  const code = await findingsCommand.run([...argv, '--table', table], cliDependencies(io));
   return { code, out, err };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { selectAlerts } from '../../shared/alerts/alerter.js';
-import { isPermanentPublishError } from '../../shared/alerts/publisher.js';
+import { isPermanentSnsError } from '../../shared/alerts/channels/sns.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts/settings.js';
 import type { Finding, Outcome } from '../../shared/findings/model.js';
 import type { FindingChange } from '../../shared/findings/store.js';
@@ -46,12 +46,12 @@ describe('which changes alert', () => {
   });
 });
 
-describe('publish errors', () => {
+describe('SNS errors', () => {
   const named = (name: string): Error => Object.assign(new Error('x'), { name });
   it.each(['InvalidParameterException', 'NotFoundException', 'AuthorizationErrorException', 'KMSDisabledException'])('%s is permanent', (name) => {
-    expect(isPermanentPublishError(named(name))).toBe(true);
+    expect(isPermanentSnsError(named(name))).toBe(true);
   });
   it.each(['ThrottledException', 'InternalErrorException', 'KMSThrottlingException', 'TimeoutError', 'Error'])('%s is transient', (name) => {
-    expect(isPermanentPublishError(named(name))).toBe(false);
+    expect(isPermanentSnsError(named(name))).toBe(false);
   });
 });

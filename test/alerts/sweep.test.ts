@@ -1,37 +1,30 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError, Alerter } from '../../shared/alerts/alerter.js';
-import { bodyForProtocol } from '../../shared/alerts/message.js';
-import { SnsAlertPublisher } from '../../shared/alerts/publisher.js';
+import { bodyForProtocol, SnsChannel } from '../../shared/alerts/channels/sns.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts/settings.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import { examples as mfaExamples } from '../../shared/detections/iam/mfa-deactivated.examples.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
-import { FindingsStore } from '../../shared/findings/store.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
+import { useDynalite, useSns } from '../support/emulators.js';
 import { asEventBridgeEvent } from '../support/eventbridge.js';
 import { memoryLogger } from '../support/memory-logger.js';
-import { startSns, type LocalSns } from '../support/sns.js';
 import { engine } from './fixtures.js';
 
 // The scheduled sweep against dynalite and fauxqs: alerts owed after the event's retries ran out are
 // delivered once; reminders about still-open critical findings come once per interval.
 const HOUR = 3_600_000;
-let dynamo: LocalDynamo;
-let sns: LocalSns;
+const dynamo = useDynalite();
+const sns = useSns('sweep-alerts');
 let store: FindingsStore;
 let clock: Date;
 
-beforeAll(async () => {
-  [dynamo, sns] = await Promise.all([startDynalite(), startSns('sweep-alerts')]);
-});
-afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sns?.close()]);
-});
 beforeEach(async () => {
   clock = new Date('2026-11-21T08:00:00Z');
-  store = new FindingsStore(dynamo.client, await dynamo.createTable('sweep'), { now: () => clock });
+  store = new DynamoFindingsStore(dynamo.client, await dynamo.createTable('sweep'), { now: () => clock });
   await sns.restart();
   await sns.drain();
 });
@@ -39,7 +32,7 @@ beforeEach(async () => {
 const alerterWith = (reminderHours: number): Alerter =>
   new Alerter({
     store,
-    publisher: new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(1) }),
+    channel: new SnsChannel({ topicArn: sns.topicArn, client: sns.client(1) }),
     settings: { ...DEFAULT_ALERT_SETTINGS, reminderHours },
     rules: catalogue,
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { StoreInUseError } from '../../shared/findings/embedded.js';
-import { FindingNotFoundError } from '../../shared/findings/store.js';
+import { FindingNotFoundError, StoreInUseError } from '../../shared/findings/errors.js';
 import { explainFailure } from '../../shared/cli/main.js';
 import { ExitCode, UsageError } from '../../shared/cli/io.js';
 import { runWarden } from '../support/cli.js';

@@ -1,11 +1,11 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { bodyForProtocol } from '../../shared/alerts/message.js';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { bodyForProtocol } from '../../shared/alerts/channels/sns.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { runWarden } from '../support/cli.js';
-import { startSns, type LocalSns } from '../support/sns.js';
+import { useSns } from '../support/emulators.js';
 
 const DEMO = 'demo/trail';
 const DEMO_CONFIG = 'demo/warden.config.json';
@@ -175,27 +175,12 @@ describe('warden replay', () => {
 });
 
 describe('warden replay alerts', () => {
-  let sns: LocalSns;
-  const saved: Record<string, string | undefined> = {};
-  const env = (): Record<string, string> => ({
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_MAX_ATTEMPTS: '2',
+  const sns = useSns('replay-alerts', { sdkEnvironment: true });
+  beforeAll(() => {
+    vi.stubEnv('AWS_MAX_ATTEMPTS', '2');
   });
-  beforeAll(async () => {
-    sns = await startSns('replay-alerts');
-    for (const [name, value] of Object.entries(env())) {
-      saved[name] = process.env[name];
-      process.env[name] = value;
-    }
-  });
-  afterAll(async () => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-    await sns?.close();
+  afterAll(() => {
+    vi.unstubAllEnvs();
   });
 
   it('prints what the email and the chat alert say, by default, for each newly opened finding', async () => {

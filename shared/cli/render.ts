@@ -1,4 +1,6 @@
-/** Fixed-width columns for terminal output; the last column is never padded. */
+/** How commands lay text out on a terminal. */
+
+/** Fixed-width columns; the last column is never padded. */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]): string =>
@@ -7,4 +9,17 @@ export function textTable(header: readonly string[], rows: readonly (readonly st
       .join('  ')
       .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+}
+
+/** Every line two spaces in. */
+export function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+/** "1 record", "2 records". */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,24 +1,27 @@
 import { rm } from 'node:fs/promises';
-import { AlertDeliveryError, Alerter, selectAlerts } from '../alerts/alerter.js';
-import { buildAlert } from '../alerts/message.js';
-import { SnsAlertPublisher } from '../alerts/publisher.js';
-import { DEFAULT_ALERT_SETTINGS, isSnsTopicArn, type AlertSettings } from '../alerts/settings.js';
-import { renderAlertsForTerminal } from '../alerts/terminal.js';
-import { catalogue } from '../detections/catalogue.js';
-import { severityRank, type Severity } from '../detections/detection.js';
-import { DetectionEngine } from '../detections/engine.js';
-import type { Detected } from '../findings/finding.js';
-import { ruleById } from '../findings/rule-book.js';
-import { outcomePriority, type Finding } from '../findings/model.js';
-import type { FindingChange } from '../findings/store.js';
-import { openFindingsStore } from '../findings/store.js';
-import { createLogger } from '../logging/logger.js';
-import { replay } from '../replay/replay.js';
-import { ExitCode, UsageError, type CliIO } from './io.js';
-import { parseOptions, severityOption, STORE_OPTIONS, storeArguments, storeSelection, TRUST_OPTIONS, trustedBoundaryOption } from './options.js';
-import { ONLY_OWN_ACCOUNT } from '../policy/boundary.js';
+import { AlertDeliveryError, selectAlerts } from '../../alerts/alerter.js';
+import type { AlertChannel } from '../../alerts/channel.js';
+import { ALERT_DESTINATIONS, isAlertDestination } from '../../alerts/channels/catalogue.js';
+import { readableTime } from '../../alerts/facts.js';
+import { findingAlert } from '../../alerts/finding-alert.js';
+import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../alerts/settings.js';
+import { renderAlertsForTerminal } from '../../alerts/terminal.js';
+import { catalogue } from '../../detections/catalogue.js';
+import { severityRank, type Severity } from '../../detections/detection.js';
+import { DetectionEngine } from '../../detections/engine.js';
+import type { Detected } from '../../findings/finding.js';
+import { ruleById } from '../../findings/rule-book.js';
+import { outcomePriority, type Finding } from '../../findings/model.js';
+import type { FindingChange } from '../../findings/store.js';
+import { ONLY_OWN_ACCOUNT } from '../../policy/boundary.js';
+import { replay } from '../../replay/replay.js';
+import type { Command } from '../command.js';
+import type { CliDependencies } from '../dependencies.js';
+import { ExitCode, UsageError, type CliIO } from '../io.js';
+import { parseOptions, severityOption, STORE_OPTIONS, storeArguments, storeSelection, TRUST_OPTIONS, trustedBoundaryOption } from '../options.js';
+import { plural } from '../render.js';
 
-export const REPLAY_USAGE = `usage: warden replay PATH... [options]
+const USAGE = `usage: warden replay PATH... [options]
 
   Runs every detection over CloudTrail input and records findings. PATH is a file, a directory
   (walked recursively) or - for standard input: CloudTrail S3 log files (.json or .json.gz), JSON
@@ -41,6 +44,13 @@ export const REPLAY_USAGE = `usage: warden replay PATH... [options]
 `;
 const ALERT_MODES = ['terminal', 'none'] as const;
 
+export const replayCommand: Command = {
+  name: 'replay',
+  synopsis: ['warden replay PATH... [--json] [--store DIR | --table NAME] [--fail-on SEVERITY] [--sns-topic ARN]'],
+  summary: 'detect risky changes in CloudTrail logs (files, directories, - for stdin)',
+  run: runReplay,
+};
+
 /**
  * `warden replay PATH...`: runs the detections over CloudTrail files, directories or `-` (stdin) and
  * records findings in the findings table. Exit status: 0 all input read; 2 some input skipped;
@@ -49,7 +59,8 @@ const ALERT_MODES = ['terminal', 'none'] as const;
  * Alerts: printed on the terminal by default (a preview: nothing is marked sent), published with
  * --sns-topic exactly as the Lambda does (pending -> sent), or not at all with --alerts none.
  */
-export async function replayCommand(argv: string[], io: CliIO): Promise<number> {
+async function runReplay(argv: string[], cli: CliDependencies): Promise<number> {
+  const { io } = cli;
   const { values, positionals } = parseOptions('replay', argv, {
     ...STORE_OPTIONS,
     ...TRUST_OPTIONS,
@@ -61,7 +72,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     'alert-min-severity': { type: 'string' },
   });
   if (values.help === true) {
-    io.out(REPLAY_USAGE);
+    io.out(USAGE);
     return ExitCode.ok;
   }
   if (positionals.length === 0) throw new UsageError('replay needs at least one PATH (a file, a directory or - for stdin); see warden replay --help');
@@ -73,7 +84,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   const alertMode = typeof values.alerts === 'string' ? values.alerts : 'terminal';
   if (!(ALERT_MODES as readonly string[]).includes(alertMode)) throw new UsageError(`--alerts must be one of ${ALERT_MODES.join(', ')}; got "${alertMode}"`);
   const topicArn = typeof values['sns-topic'] === 'string' ? values['sns-topic'] : undefined;
-  if (topicArn !== undefined && !isSnsTopicArn(topicArn)) throw new UsageError(`--sns-topic must be an SNS topic ARN; got "${topicArn}"`);
+  if (topicArn !== undefined && !isAlertDestination(topicArn)) throw new UsageError(`--sns-topic must be ${ALERT_DESTINATIONS}; got "${topicArn}"`);
   if (topicArn !== undefined && alertMode === 'none') throw new UsageError('--sns-topic publishes alerts; it cannot be combined with --alerts none');
   const minSeverity =
     typeof values['alert-min-severity'] === 'string'
@@ -89,7 +100,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   }
 
   if (values['reset-store'] === true && 'storeDir' in selection) await rm(selection.storeDir, { recursive: true, force: true });
-  const opened = await openFindingsStore(selection);
+  const opened = await cli.openStore(selection);
 
   const started = performance.now();
   const raised = new Map<string, Detected>();
@@ -97,9 +108,7 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
   /** The highest severity each finding was raised with in this replay (for --fail-on). */
   const raisedSeverity = new Map<string, Severity>();
   const progress = progressLine(io);
-  const publisher = topicArn === undefined ? undefined : new SnsAlertPublisher({ topicArn });
-  // Publishing logs nothing of its own here: what happened is reported below, in words.
-  const alerter = publisher === undefined ? undefined : new Alerter({ store: opened.store, publisher, settings: alertSettings, rules: catalogue });
+  const alerts = topicArn === undefined ? undefined : cli.openAlerter(opened.store, topicArn, alertSettings);
   const published = {
     sent: 0,
     resolvedNotices: 0,
@@ -107,7 +116,6 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     failed: [] as { findingId: string; reason: string }[],
     unreachable: undefined as AlertDeliveryError | undefined,
   };
-  const quiet = createLogger({ level: 'silent' });
   try {
     const stats = await replay({
       inputs: positionals,
@@ -138,9 +146,10 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
           changes.set(change.findingId, { ...change, outcome });
         }
         // After the first failure to reach SNS, stop trying: the rest stay pending for the next replay.
-        if (alerter === undefined || published.unreachable !== undefined) return;
+        if (alerts === undefined || published.unreachable !== undefined) return;
         try {
-          const report = await alerter.deliver(written, quiet);
+          // Delivery logs nothing here (a silent logger): what happened is reported below, in words.
+          const report = await alerts.alerter.deliver(written, cli.logger);
           published.sent += report.sent.length;
           published.resolvedNotices += report.resolvedNotices;
           published.belowMinimum += report.belowMinimum.length;
@@ -175,11 +184,11 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
       if (alertMode === 'terminal' && topicArn === undefined) {
         const { due } = selectAlerts([...changes.values()], alertSettings, 'preview');
         const where = 'tableName' in selection ? { findingsTable: selection.tableName } : { storeDir: selection.storeDir };
-        const messages = due.map((item) => buildAlert({ kind: item.kind, finding: item.finding, rule: ruleById(item.finding.ruleId), ...where }));
-        io.out(renderAlertsForTerminal(messages, 'publish them with --sns-topic ARN, hide them with --alerts none'));
+        const previews = due.map((item) => findingAlert({ kind: item.kind, finding: item.finding, rule: ruleById(item.finding.ruleId), ...where }));
+        io.out(renderAlertsForTerminal(previews, 'publish them with --sns-topic ARN, hide them with --alerts none'));
       }
     }
-    if (topicArn !== undefined) reportPublished(io, topicArn, published, json);
+    if (alerts !== undefined) reportPublished(io, alerts.channel, published, json);
     if (published.unreachable !== undefined) return ExitCode.failure;
 
     const gated =
@@ -188,14 +197,14 @@ export async function replayCommand(argv: string[], io: CliIO): Promise<number> 
     if (stats.ruleFailures > 0) return ExitCode.failure;
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
-    publisher?.close();
+    alerts?.channel.close();
     await opened.close();
   }
 }
 
 function reportPublished(
   io: CliIO,
-  topicArn: string,
+  channel: AlertChannel,
   published: {
     sent: number;
     resolvedNotices: number;
@@ -206,25 +215,23 @@ function reportPublished(
   json: boolean,
 ): void {
   for (const failure of published.failed)
-    io.err(`alert for finding ${failure.findingId} rejected by SNS (recorded on the finding, not retried): ${failure.reason}\n`);
+    io.err(`alert for finding ${failure.findingId} rejected by ${channel.name} (recorded on the finding, not retried): ${failure.reason}\n`);
   if (published.unreachable !== undefined) {
     io.err(`alerts not published: ${published.unreachable.message}; the findings keep their alert pending, and replaying the same input sends them once\n`);
   }
   if (json) return;
-  const notices = published.resolvedNotices > 0 ? `, ${published.resolvedNotices} resolved notice${published.resolvedNotices === 1 ? '' : 's'}` : '';
+  const notices = published.resolvedNotices > 0 ? `, ${plural(published.resolvedNotices, 'resolved notice')}` : '';
   const below = published.belowMinimum > 0 ? `; ${published.belowMinimum} below --alert-min-severity, not alerted` : '';
   io.out(
-    `\nAlerts published to ${topicArn}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`,
+    `\nAlerts published to ${channel.destination}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`,
   );
 }
-
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 function describeDetections(detections: readonly Detected[], suppressed: ReadonlyMap<string, Finding>): string {
   if (detections.length === 0) return 'No risky change found.\n';
   const ordered = [...detections].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.eventTime.localeCompare(b.eventTime));
   const blocks = ordered.map((detected) => {
-    const when = detected.eventTime.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+    const when = readableTime(detected.eventTime);
     const from = detected.sourceIp === undefined ? '' : ` from ${detected.sourceIp}`;
     const mfa = detected.mfaAuthenticated === undefined ? '' : detected.mfaAuthenticated ? ', with MFA' : ', without MFA';
     const mute = suppressed.get(detected.findingId);
@@ -234,7 +241,7 @@ function describeDetections(detections: readonly Detected[], suppressed: Readonl
       `  by ${detected.actor} (${detected.actorType}${mfa})${from}, ${detected.eventName} in ${detected.region}`,
     ].join('\n');
   });
-  return `${detections.length} risk${detections.length === 1 ? '' : 's'} found:\n\n${blocks.join('\n\n')}\n`;
+  return `${plural(detections.length, 'risk')} found:\n\n${blocks.join('\n\n')}\n`;
 }
 
 function describeResolutions(changes: readonly FindingChange[]): string {
