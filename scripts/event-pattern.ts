@@ -4,7 +4,7 @@
 //   deploy/event-pattern-read-only.json  the pattern of its second rule, for read-only events
 //   deploy/forward-events.json   the template that forwards those events from another region
 //   deploy/findings-table.json   the findings table's keys, indexes and TTL attribute (from
-//                                shared/findings/table.ts tableDefinition; serverless.yml reads it)
+//                                shared/findings/dynamodb/table.ts tableDefinition; serverless.yml reads it)
 //
 //   node bin/run-ts.js scripts/event-pattern.ts
 import { writeFile } from 'node:fs/promises';

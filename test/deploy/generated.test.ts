@@ -14,7 +14,7 @@ import {
 import { findingsTableProperties } from '../../shared/deploy/findings-table.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import type { Detection } from '../../shared/detections/detection.js';
-import { tableDefinition } from '../../shared/findings/table.js';
+import { tableDefinition } from '../../shared/findings/dynamodb/table.js';
 import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
 import { findWildcardGrants } from '../../shared/policy/wildcard-grants.js';
 import type { Template } from './package.js';

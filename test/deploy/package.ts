@@ -21,7 +21,14 @@ export interface CfnResource {
   readonly DependsOn?: unknown;
 }
 
+export interface CfnParameter {
+  readonly Type: string;
+  readonly Default?: string | number;
+  readonly AllowedValues?: readonly (string | number)[];
+}
+
 export interface Template {
+  readonly Parameters?: Record<string, CfnParameter>;
   readonly Resources: Record<string, CfnResource>;
   readonly Conditions?: Record<string, unknown>;
   readonly Outputs?: Record<string, unknown>;

@@ -1,7 +1,7 @@
 /**
  * Every IAM policy document in a CloudFormation template, with intrinsic functions replaced by
- * plausible literal values (an account id, ARNs named after the logical id), so iam-warden's own
- * policy analyses can read them as they would read a CloudTrail event's policy.
+ * plausible literal values (an account id, ARNs named after the logical id, the template parameters'
+ * values), so iam-warden's own policy analyses can read them as they would read a CloudTrail event's policy.
  */
 import type { Template } from './package.js';
 
@@ -21,15 +21,25 @@ const PSEUDO: Record<string, string> = {
   'AWS::Region': REGION,
   'AWS::URLSuffix': 'amazonaws.com',
   'AWS::StackName': 'iam-warden-prod',
-  // Template parameters (deploy/forward-events.json).
+  // The parameter of deploy/forward-events.json, which has no default.
   HomeRegion: REGION,
 };
 
-const refValue = (name: string): string => PSEUDO[name] ?? `arn:aws:cloudformation-ref:${REGION}:${ACCOUNT}:${name}`;
+/** Template parameter values by name, as CloudFormation passes them (strings). */
+export type ParameterValues = Readonly<Record<string, string>>;
 
-/** Replaces Ref, Fn::GetAtt, Fn::Sub, Fn::Join and Fn::If with literal strings. */
-export function literal(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(literal);
+/** Each template parameter's default, overridden by `values` (what a deploy would pass). */
+export function parameterValues(template: Template, values: ParameterValues = {}): ParameterValues {
+  const defaults = Object.entries(template.Parameters ?? {}).flatMap(([name, parameter]) =>
+    parameter.Default === undefined ? [] : [[name, String(parameter.Default)] as const],
+  );
+  return { ...Object.fromEntries(defaults), ...values };
+}
+
+/** Replaces Ref (to a pseudo parameter or one of `parameters`), Fn::GetAtt, Fn::Sub, Fn::Join and Fn::If with literal strings. */
+export function literal(value: unknown, parameters: ParameterValues = {}): unknown {
+  const refValue = (name: string): string => PSEUDO[name] ?? parameters[name] ?? `arn:aws:cloudformation-ref:${REGION}:${ACCOUNT}:${name}`;
+  if (Array.isArray(value)) return value.map((item) => literal(item, parameters));
   if (value === null || typeof value !== 'object') return value;
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 1) {
@@ -42,7 +52,7 @@ export function literal(value: unknown): unknown {
     if (key === 'Fn::Sub') {
       const [text, variables] = Array.isArray(argument) ? [String(argument[0]), (argument[1] ?? {}) as Record<string, unknown>] : [String(argument), {}];
       return text.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
-        if (name in variables) return String(literal(variables[name]));
+        if (name in variables) return String(literal(variables[name], parameters));
         if (name.includes('.') && !name.startsWith('AWS::')) {
           const [logicalId, attribute] = name.split('.');
           return `arn:aws:cloudformation-getatt:${REGION}:${ACCOUNT}:${String(logicalId)}/${String(attribute)}`;
@@ -52,17 +62,18 @@ export function literal(value: unknown): unknown {
     }
     if (key === 'Fn::Join' && Array.isArray(argument)) {
       const [separator, parts] = argument as [string, unknown[]];
-      return parts.map((part) => String(literal(part))).join(separator);
+      return parts.map((part) => String(literal(part, parameters))).join(separator);
     }
-    if (key === 'Fn::If' && Array.isArray(argument)) return literal(argument[1]);
+    if (key === 'Fn::If' && Array.isArray(argument)) return literal(argument[1], parameters);
   }
-  return Object.fromEntries(entries.map(([key, inner]) => [key, literal(inner)]));
+  return Object.fromEntries(entries.map(([key, inner]) => [key, literal(inner, parameters)]));
 }
 
-export function templatePolicies(template: Template): TemplatePolicy[] {
+/** The template's policies, its parameters at their defaults unless `parameters` says otherwise. */
+export function templatePolicies(template: Template, parameters: ParameterValues = parameterValues(template)): TemplatePolicy[] {
   const found: TemplatePolicy[] = [];
   const add = (where: string, kind: TemplatePolicy['kind'], document: unknown): void => {
-    if (document !== undefined) found.push({ where, kind, document: literal(document) as Record<string, unknown> });
+    if (document !== undefined) found.push({ where, kind, document: literal(document, parameters) as Record<string, unknown> });
   };
   for (const [id, { Type, Properties = {} }] of Object.entries(template.Resources)) {
     switch (Type) {
@@ -86,7 +97,7 @@ export function templatePolicies(template: Template): TemplatePolicy[] {
         break;
       case 'AWS::Lambda::Permission': {
         // A Lambda permission is one statement of the function's resource policy.
-        const props = literal(Properties) as Record<string, unknown>;
+        const props = literal(Properties, parameters) as Record<string, unknown>;
         const principal = String(props['Principal']);
         const condition: Record<string, Record<string, unknown>> = {};
         if (props['SourceArn'] !== undefined) condition['ArnLike'] = { 'aws:SourceArn': props['SourceArn'] };

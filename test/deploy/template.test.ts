@@ -4,10 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { eventPattern, READ_ONLY_RULE_STATE, readOnlyEventPattern } from '../../shared/deploy/event-pattern.js';
 import { findingsTableProperties, TTL_ATTRIBUTE } from '../../shared/deploy/findings-table.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
+import { SEVERITIES } from '../../shared/detections/detection.js';
+import { KEY_MODES } from '../../shared/keys/settings.js';
 import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
 import { findWildcardGrants } from '../../shared/policy/wildcard-grants.js';
+import { type LintFinding, lintTemplate } from './cfn-lint.js';
 import { packageService, resource, resourcesOfType, root, type Packaged, type Template } from './package.js';
-import { ACCOUNT, listOf, literal, statementsOf, templatePolicies, type Statement } from './policies.js';
+import { ACCOUNT, listOf, literal, type ParameterValues, parameterValues, statementsOf, templatePolicies, type Statement } from './policies.js';
 
 /**
  * Actions AWS accepts only with Resource "*" (they support no resource ARN), each allowed here and
@@ -54,14 +57,30 @@ function awsActionsIn(source: string): string[] {
     return [service === 'document' ? `dynamodb:${DOCUMENT_COMMANDS[base!] ?? base}` : `${service}:${base}`];
   });
 }
+
+/**
+ * cfn-lint findings on the packaged template that are not fixed, each with why. Errors are never
+ * listed here: any error fails the test.
+ */
+const EXPLAINED_LINT_FINDINGS: readonly { rule: string; resource: string; why: string }[] = [
+  {
+    rule: 'I1022', // prefer Fn::Sub over Fn::Join
+    resource: 'ServerlessDeploymentBucketPolicy',
+    why: "osls writes the deployment bucket's policy itself; serverless.yml has no say in its intrinsic functions",
+  },
+];
+
 let packaged: Packaged;
 let template: Template;
+/** The parameter values this package deploys with: their defaults (osls passes no parameter values). */
+let deployed: ParameterValues;
 
 beforeAll(async () => {
   // One packaging run for the whole file, as a user would run it with an alert email.
   // Measured here: about 3.5 s to package on two cores, plus about 1.5 s for the bundles.
   packaged = await packageService(['--param', `alertEmail=${EMAIL}`]);
   template = packaged.template;
+  deployed = parameterValues(template);
 }, 120_000);
 
 const FUNCTIONS = {
@@ -70,26 +89,32 @@ const FUNCTIONS = {
 } as const;
 
 const props = (logicalId: string): Record<string, unknown> => resource(template, logicalId).Properties ?? {};
-/** A role's statements: its inline policies and the AWS::IAM::Policy resources attached to it (whatever their condition). */
-const roleStatements = (roleId: string, options: { onlyGranted?: boolean } = {}): Statement[] => {
+/**
+ * A role's statements: its inline policies and the AWS::IAM::Policy resources attached to it (whatever
+ * their condition, unless `onlyGranted`), with the parameter values this package deploys unless `parameters`.
+ */
+const roleStatements = (roleId: string, options: { onlyGranted?: boolean; parameters?: ParameterValues } = {}): Statement[] => {
+  const parameters = options.parameters ?? deployed;
   const inline = ((props(roleId)['Policies'] as { PolicyDocument: Record<string, unknown> }[]) ?? []).map((policy) => policy.PolicyDocument);
   const attached = resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => JSON.stringify(policy.Properties?.['Roles']) === JSON.stringify([{ Ref: roleId }]))
-    .filter(([, policy]) => !options.onlyGranted || policy.Condition === undefined || conditionHolds(policy.Condition))
+    .filter(([, policy]) => !options.onlyGranted || policy.Condition === undefined || conditionHolds(policy.Condition, parameters))
     .map(([, policy]) => policy.Properties?.['PolicyDocument'] as Record<string, unknown>);
-  return [...inline, ...attached].flatMap((document) => statementsOf(literal(document) as Record<string, unknown>));
+  return [...inline, ...attached].flatMap((document) => statementsOf(literal(document, parameters) as Record<string, unknown>));
 };
 
-/** Evaluates a template condition made of Fn::Not / Fn::Equals over literals (the parameters are resolved when packaging). */
-function conditionHolds(name: string): boolean {
+/** Evaluates a template condition made of Fn::Not / Fn::Equals over parameters and literals, as CloudFormation would at deploy time. */
+function conditionHolds(name: string, parameters: ParameterValues = deployed): boolean {
   const evaluate = (expression: unknown): boolean => {
     const [[operator, argument]] = Object.entries(expression as Record<string, unknown[]>) as [[string, unknown[]]];
     if (operator === 'Fn::Not') return !evaluate(argument[0]);
-    if (operator === 'Fn::Equals') return argument[0] === argument[1];
+    if (operator === 'Fn::Equals') return literal(argument[0], parameters) === literal(argument[1], parameters);
     throw new Error(`condition ${name}: ${operator} is not evaluated here`);
   };
   return evaluate(template.Conditions?.[name]);
 }
+/** The parameter values of a deploy that sets `values` (in the console, say) and leaves the others at their defaults. */
+const deployedWith = (values: ParameterValues): ParameterValues => parameterValues(template, values);
 const actionsOf = (statements: readonly Statement[]): string[] => statements.flatMap((statement) => listOf(statement.Action as string | string[] | undefined));
 
 describe('packaged offline by osls', () => {
@@ -114,10 +139,10 @@ describe('packaged offline by osls', () => {
     expect(props(FUNCTIONS.audit)['Timeout']).toBe(600);
   });
 
-  it('keeps every function log group for a set number of days', () => {
+  it('keeps every function log group for a set number of days (90 by default)', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
     expect(groups).toHaveLength(2);
-    for (const [, group] of groups) expect(group.Properties?.['RetentionInDays']).toBe(90);
+    for (const [, group] of groups) expect(literal(group.Properties?.['RetentionInDays'], deployed)).toBe('90');
   });
 
   it('keeps the deployment bucket encrypted and closed to the public', () => {
@@ -132,6 +157,50 @@ describe('packaged offline by osls', () => {
     expect(new Set(roles).size).toBe(2);
     expect(template.Resources['IamRoleLambdaExecution']).toBeUndefined();
   });
+});
+
+describe('the stack parameters', () => {
+  it('take a setting given when packaging as its default, which appears nowhere else (any setting can be deployed from one template)', () => {
+    expect(template.Parameters?.['alertEmail']?.Default).toBe(EMAIL);
+    const { Parameters: _parameters, ...rest } = template;
+    expect(JSON.stringify(rest)).not.toContain(EMAIL);
+  });
+
+  it('allow only the values the functions accept, and default to the safe ones', () => {
+    expect(template.Parameters?.['minAlertSeverity']?.AllowedValues).toEqual(SEVERITIES);
+    expect(template.Parameters?.['keysMode']?.AllowedValues).toEqual(KEY_MODES);
+    expect(template.Parameters?.['trustOrganization']?.AllowedValues).toEqual(['true', 'false']);
+    expect(deployed).toMatchObject({ minAlertSeverity: 'medium', keysMode: 'report', trustOrganization: 'false' });
+  });
+
+  it("are the README's parameter table, with the same defaults", async () => {
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| parameter | default | meaning |')).split('\n\n')[0]!;
+    const documented: Record<string, string> = {};
+    for (const [, names, defaults] of table.matchAll(/^\| (`[a-zA-Z]+`(?:, `[a-zA-Z]+`)*) \| ([^|]+) \|/gm)) {
+      const values = defaults!.split(', ').map((value) =>
+        value
+          .trim()
+          .replace(/^`|`$/g, '')
+          .replace(/^none$/, ''),
+      );
+      for (const [index, name] of [...names!.matchAll(/`(\w+)`/g)].map((match) => match[1]!).entries()) documented[name] = values[index] ?? '';
+    }
+    // This package was given an alert email; the table documents the default without one (none, see below).
+    expect(documented).toEqual({ ...deployed, alertEmail: '' });
+  });
+
+  it('pass cfn-lint: no error, and every other finding explained (EXPLAINED_LINT_FINDINGS)', async () => {
+    const broken = structuredClone(template) as { Resources: Record<string, { Properties?: Record<string, unknown> }> };
+    broken.Resources['AlertTopic']!.Properties!['KmsMasterKeyId'] = { Ref: 'NoSuchKey' };
+    const [findings, brokenFindings] = await Promise.all([lintTemplate(template), lintTemplate(broken as unknown as Template)]);
+    const matches = (known: { rule: string; resource: string }, finding: LintFinding) => known.rule === finding.rule && known.resource === finding.resource;
+
+    expect(findings.filter((finding) => finding.level === 'Error' || !EXPLAINED_LINT_FINDINGS.some((known) => matches(known, finding)))).toEqual([]);
+    // An explanation nothing needs any more goes; and the check can fail.
+    expect(EXPLAINED_LINT_FINDINGS.filter((known) => !findings.some((finding) => matches(known, finding)))).toEqual([]);
+    expect(brokenFindings).toContainEqual(expect.objectContaining({ level: 'Error', resource: 'AlertTopic' }));
+  }, 60_000);
 });
 
 describe('the detection rules', () => {
@@ -182,9 +251,15 @@ describe('the detection rules', () => {
     ]);
   });
 
-  it('runs the key audit daily', () => {
+  it('runs the key audit daily, on a schedule the auditSchedule parameter sets', () => {
     const schedules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.['ScheduleExpression'] !== undefined);
-    expect(schedules.map(([, r]) => r.Properties?.['ScheduleExpression'])).toEqual(['cron(0 6 * * ? *)']);
+    expect(schedules.map(([, r]) => literal(r.Properties?.['ScheduleExpression'], deployed))).toEqual(['cron(0 6 * * ? *)']);
+    const [[ruleId, rule]] = schedules as [[string, (typeof schedules)[number][1]]];
+    expect(rule.Properties?.['Targets']).toEqual([{ Id: 'audit-access-keys', Arn: { 'Fn::GetAtt': [FUNCTIONS.audit, 'Arn'] } }]);
+    const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, r]) => r.Properties);
+    expect(permissions).toContainEqual(
+      expect.objectContaining({ FunctionName: { 'Fn::GetAtt': [FUNCTIONS.audit, 'Arn'] }, SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }),
+    );
   });
 });
 
@@ -273,10 +348,15 @@ describe('the alert topic', () => {
   });
 
   it('subscribes the email given as a parameter, and none by default', async () => {
-    expect(resource(template, 'AlertEmailSubscription')).toMatchObject({ Condition: 'HasAlertEmail', Properties: { Protocol: 'email', Endpoint: EMAIL } });
-    expect(template.Conditions?.['HasAlertEmail']).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [EMAIL, ''] }] });
+    expect(resource(template, 'AlertEmailSubscription')).toMatchObject({
+      Condition: 'HasAlertEmail',
+      Properties: { Protocol: 'email', Endpoint: { Ref: 'alertEmail' } },
+    });
+    expect(deployed['alertEmail']).toBe(EMAIL);
+    expect(conditionHolds('HasAlertEmail')).toBe(true);
     // Without the parameter the condition compares '' with '' and the subscription is not created.
-    expect(await readFile(join(root, 'serverless.yml'), 'utf8')).toMatch(/^ {4}alertEmail: ''$/m);
+    expect(conditionHolds('HasAlertEmail', deployedWith({ alertEmail: '' }))).toBe(false);
+    expect(await readFile(join(root, 'serverless.yml'), 'utf8')).toContain(`Default: "\${param:alertEmail, ''}"`);
   });
 });
 
@@ -328,10 +408,20 @@ describe('least privilege', () => {
     expect([conditionHolds('KeysMayChange'), conditionHolds('KeysMayRotate')]).toEqual([false, false]);
   });
 
+  it('grants deactivating keys in deactivate mode, and creating, deleting and storing keys only in rotate mode', () => {
+    const granted = (keysMode: string) => actionsOf(roleStatements('AuditRole', { onlyGranted: true, parameters: deployedWith({ keysMode }) }));
+    expect(granted('deactivate')).toContain('iam:UpdateAccessKey');
+    expect(granted('deactivate')).not.toContain('iam:CreateAccessKey');
+    expect(granted('rotate')).toEqual(
+      expect.arrayContaining(['iam:UpdateAccessKey', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'secretsmanager:PutSecretValue']),
+    );
+  });
+
   it('lets the detect function read the AWS Organization only when trustOrganization is on (off by default)', () => {
     expect(actionsOf(roleStatements('DetectRole', { onlyGranted: true })).some((action) => action.startsWith('organizations:'))).toBe(false);
     expect(actionsOf(roleStatements('DetectRole'))).toEqual(expect.arrayContaining(['organizations:DescribeOrganization', 'organizations:ListAccounts']));
     expect(conditionHolds('TrustsOrganization')).toBe(false);
+    expect(conditionHolds('TrustsOrganization', deployedWith({ trustOrganization: 'true' }))).toBe(true);
   });
 
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
