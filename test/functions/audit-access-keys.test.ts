@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import 'aws-sdk-client-mock-vitest/extend';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
@@ -14,11 +14,11 @@ import {
 } from '@aws-sdk/client-iam';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Handler } from 'aws-lambda';
-import { FindingsStore } from '../../shared/findings/store.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
 import { CREDENTIAL_REPORT_COLUMNS } from '../../shared/keys/credential-report.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { useDynalite, useSns } from '../support/emulators.js';
 import { lambdaContext } from '../support/eventbridge.js';
-import { startSns, type LocalSns } from '../support/sns.js';
 
 // The real handler module and its middy chain: IAM and Secrets Manager mocked (no emulator
 // implements them), the findings table on dynalite over HTTP.
@@ -26,8 +26,8 @@ const ACCOUNT = '111122223333';
 const DAY = 86_400_000;
 const iam = mockClient(IAMClient);
 const secretsManager = mockClient(SecretsManagerClient);
-let dynamo: LocalDynamo;
-let sns: LocalSns;
+const dynamo = useDynalite({ sdkEnvironment: true });
+const sns = useSns('audit-alerts', { sdkEnvironment: true });
 let store: FindingsStore;
 let table: string;
 
@@ -99,17 +99,8 @@ async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
 const invoke = (handler: Handler): Promise<unknown> => handler(scheduledEvent, lambdaContext, () => undefined) as Promise<unknown>;
 const allFindings = async () => (await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings;
 
-beforeAll(async () => {
-  [dynamo, sns] = await Promise.all([startDynalite(), startSns('audit-alerts')]);
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    ALERT_TOPIC_ARN: sns.topicArn,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    LOG_LEVEL: 'silent',
-  });
+beforeAll(() => {
+  Object.assign(process.env, { ALERT_TOPIC_ARN: sns.topicArn, LOG_LEVEL: 'silent' });
 });
 
 beforeEach(async () => {
@@ -117,11 +108,7 @@ beforeEach(async () => {
   secretsManager.reset();
   table = await dynamo.createTable('audit');
   process.env['FINDINGS_TABLE'] = table;
-  store = new FindingsStore(dynamo.client, table);
-});
-
-afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sns?.close()]);
+  store = new DynamoFindingsStore(dynamo.client, table);
 });
 
 describe('audit-access-keys handler', () => {

@@ -1,39 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Handler } from 'aws-lambda';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
-import { FindingsStore } from '../../shared/findings/store.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
+import { useDynalite, useSns } from '../support/emulators.js';
 import { asEventBridgeEvent, lambdaContext } from '../support/eventbridge.js';
-import { startSns, type LocalSns } from '../support/sns.js';
 
 // The real handler module, its middy chain and its settings, against dynalite and fauxqs over HTTP.
-let dynamo: LocalDynamo;
-let sns: LocalSns;
+const dynamo = useDynalite({ sdkEnvironment: true });
+const sns = useSns('detect-alerts', { sdkEnvironment: true });
 let handler: Handler;
 let store: FindingsStore;
-let dynamoStopped = false;
 
 beforeAll(async () => {
-  [dynamo, sns] = await Promise.all([startDynalite(), startSns('detect-alerts')]);
   const table = await dynamo.createTable('detect');
   Object.assign(process.env, {
     FINDINGS_TABLE: table,
     ALERT_TOPIC_ARN: sns.topicArn,
     ALERT_PUBLISH_MAX_ATTEMPTS: '2',
-    AWS_ENDPOINT_URL_SNS: sns.endpoint,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
     LOG_LEVEL: 'silent',
   });
   ({ handler } = (await import('../../functions/detect-cloudtrail-event.js')) as unknown as { handler: Handler });
-  store = new FindingsStore(dynamo.client, table);
-});
-
-afterAll(async () => {
-  if (!dynamoStopped) await dynamo?.stop();
-  await sns?.close();
+  store = new DynamoFindingsStore(dynamo.client, table);
 });
 
 const invoke = (event: unknown): Promise<unknown> => handler(event, lambdaContext, () => undefined) as Promise<unknown>;
@@ -95,7 +83,6 @@ describe('detect-cloudtrail-event handler', () => {
       responseElements: { accessKey: { accessKeyId: 'AKIAEXAMPLEROOTKEY02' } },
     };
     await dynamo.stop();
-    dynamoStopped = true;
     await expect(invoke(asEventBridgeEvent(another))).rejects.toThrow();
   });
 });

@@ -1,33 +1,27 @@
 // The scheduled audit end to end below Lambda: a simulated account (IAM and Secrets Manager mocked,
 // no emulator implements them), the findings table on dynalite, alerts through the real SNS client
 // to fauxqs. Rotate mode: the owner hears about the new key once; the secret never leaves Secrets Manager.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { Alerter } from '../../shared/alerts/alerter.js';
-import { SnsAlertPublisher } from '../../shared/alerts/publisher.js';
+import { SnsChannel } from '../../shared/alerts/channels/sns.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../shared/alerts/settings.js';
-import { FindingsStore } from '../../shared/findings/store.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
 import { auditKeys } from '../../shared/handlers/audit-keys.js';
 import { ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { InMemoryRotationStateStore } from '../../shared/keys/rotation-state.js';
-import { KEY_RULES } from '../../shared/keys/rules.js';
+import { keyAuditRules } from '../../shared/keys/rules/catalogue.js';
 import { FakeAccount } from '../keys/fake-account.js';
 import { day, settingsWith } from '../keys/helpers.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { useDynalite, useSns } from '../support/emulators.js';
 import { memoryLogger } from '../support/memory-logger.js';
-import { startSns, type LocalSns } from '../support/sns.js';
 
-let dynamo: LocalDynamo;
-let sns: LocalSns;
+const dynamo = useDynalite();
+const sns = useSns();
 let store: FindingsStore;
 
-beforeAll(async () => {
-  [dynamo, sns] = await Promise.all([startDynalite(), startSns()]);
-});
-afterAll(async () => {
-  await Promise.all([dynamo?.stop(), sns?.close()]);
-});
 beforeEach(async () => {
-  store = new FindingsStore(dynamo.client, await dynamo.createTable('audit-keys'), { now: () => day(100) });
+  store = new DynamoFindingsStore(dynamo.client, await dynamo.createTable('audit-keys'), { now: () => day(100) });
   await sns.drain();
 });
 
@@ -38,8 +32,8 @@ function accountWithOldKey(): FakeAccount {
 }
 
 async function audit(account: FakeAccount, rotationStates = new InMemoryRotationStateStore(), extra: { ownRoleName?: string } = {}) {
-  const publisher = new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(2) });
-  const alerter = new Alerter({ store, publisher, settings: DEFAULT_ALERT_SETTINGS, rules: Object.values(KEY_RULES) });
+  const channel = new SnsChannel({ topicArn: sns.topicArn, client: sns.client(2) });
+  const alerter = new Alerter({ store, channel, settings: DEFAULT_ALERT_SETTINGS, rules: keyAuditRules });
   const { logger, text } = memoryLogger();
   const summary = await auditKeys({
     ...account.clients,
@@ -49,7 +43,6 @@ async function audit(account: FakeAccount, rotationStates = new InMemoryRotation
     report: account.report(),
     store,
     alerter,
-    publisher,
     logger,
     ...extra,
   });
@@ -98,8 +91,8 @@ describe('auditKeys', () => {
 
   it('still sweeps for owed alerts when the audit itself fails', async () => {
     const account = accountWithOldKey();
-    const publisher = new SnsAlertPublisher({ topicArn: sns.topicArn, client: sns.client(2) });
-    const alerter = new Alerter({ store, publisher, settings: DEFAULT_ALERT_SETTINGS, rules: Object.values(KEY_RULES) });
+    const channel = new SnsChannel({ topicArn: sns.topicArn, client: sns.client(2) });
+    const alerter = new Alerter({ store, channel, settings: DEFAULT_ALERT_SETTINGS, rules: keyAuditRules });
     let swept = false;
     const sweep = alerter.sweep.bind(alerter);
     alerter.sweep = async (...args) => {
@@ -117,7 +110,6 @@ describe('auditKeys', () => {
         report: account.report(),
         store,
         alerter,
-        publisher,
         logger: memoryLogger().logger,
       }),
     ).rejects.toThrow();

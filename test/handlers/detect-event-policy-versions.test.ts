@@ -1,29 +1,28 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import 'aws-sdk-client-mock-vitest/extend';
 import { mockClient } from 'aws-sdk-client-mock';
 import { GetPolicyVersionCommand, IAMClient } from '@aws-sdk/client-iam';
 import { DetectionEngine } from '../../shared/detections/engine.js';
 import { exampleEvent } from '../../shared/detections/example-events.js';
 import { iamWildcardGrant } from '../../shared/detections/iam/iam-wildcard-grant.js';
-import { FindingsStore } from '../../shared/findings/store.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
 import { PolicyVersionEnricher } from '../../shared/policy/policy-versions.js';
 import { IamPolicyVersionSource } from '../../shared/policy/policy-versions-iam.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { useDynalite } from '../support/emulators.js';
 import { asEventBridgeEvent } from '../support/eventbridge.js';
 import { memoryLogger } from '../support/memory-logger.js';
 
 // The handler path with the enrichment the Lambda wires: IAM mocked (the exact GetPolicyVersion call
 // is the point), the findings table on dynalite.
 const iam = mockClient(IAMClient);
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingsStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  store = new FindingsStore(dynamo.client, await dynamo.createTable('detect-policy-versions'));
+  store = new DynamoFindingsStore(dynamo.client, await dynamo.createTable('detect-policy-versions'));
 });
-afterAll(() => dynamo.stop());
 beforeEach(() => iam.reset());
 
 const POLICY = 'arn:aws:iam::111122223333:policy/OpsAccess';

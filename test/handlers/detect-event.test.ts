@@ -1,23 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Detection } from '../../shared/detections/detection.js';
 import { DetectionEngine } from '../../shared/detections/engine.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { rootAccessKeyCreated } from '../../shared/detections/iam/root-access-key-created.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
 import { parseTrustedList } from '../../shared/policy/boundary.js';
-import { FindingsStore } from '../../shared/findings/store.js';
-import { startDynalite, type LocalDynamo } from '../support/dynalite.js';
+import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
+import type { FindingsStore } from '../../shared/findings/store.js';
 import { asEventBridgeEvent } from '../support/eventbridge.js';
+import { useDynalite } from '../support/emulators.js';
 import { memoryLogger } from '../support/memory-logger.js';
 
-let dynamo: LocalDynamo;
+const dynamo = useDynalite();
 let store: FindingsStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  store = new FindingsStore(dynamo.client, await dynamo.createTable('detect-event'));
+  store = new DynamoFindingsStore(dynamo.client, await dynamo.createTable('detect-event'));
 });
-afterAll(() => dynamo.stop());
 
 const throwing: Detection = {
   ...rootAccessKeyCreated,
