@@ -8,6 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { catalogue } from '../shared/detections/catalogue.js';
 import { rulesMarkdown } from '../shared/detections/rules-markdown.js';
+import { scanCoverageOf } from '../shared/scan/readers/catalogue.js';
 
 export const README_PATH = fileURLToPath(new URL('../README.md', import.meta.url));
 
@@ -15,7 +16,7 @@ const FINDINGS_TABLE_DOC = fileURLToPath(new URL('../shared/findings/TABLE.md', 
 
 /** The README with every generated section replaced by a fresh rendering. */
 export function renderReadme(current: string, findingsTableDoc: string): string {
-  return replaceSection(replaceSection(current, 'rules', rulesMarkdown(catalogue)), 'findings-table', findingsTableDoc.trim());
+  return replaceSection(replaceSection(current, 'rules', rulesMarkdown(catalogue, scanCoverageOf)), 'findings-table', findingsTableDoc.trim());
 }
 
 export const readFindingsTableDoc = (): Promise<string> => readFile(FINDINGS_TABLE_DOC, 'utf8');

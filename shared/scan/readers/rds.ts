@@ -1,0 +1,113 @@
+import {
+  DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClusterSnapshotsCommand,
+  DescribeDBSnapshotAttributesCommand,
+  DescribeDBSnapshotsCommand,
+  RDSClient,
+  type DBClusterSnapshotAttribute,
+  type DBSnapshotAttribute,
+} from '@aws-sdk/client-rds';
+import { mapBounded } from '../concurrency.js';
+import type { ReadTarget, StateReader, StateSink } from '../reader.js';
+
+const RDS = 'rds.amazonaws.com';
+
+/** The largest page the Describe calls return (RDS API reference: MaxRecords 20 to 100). */
+const PAGE_SIZE = 100;
+
+/**
+ * Who may restore the account's manual database snapshots in one region (RDS and Aurora cluster
+ * snapshots): each one's `restore` attribute as the ModifyDBSnapshotAttribute or
+ * ModifyDBClusterSnapshotAttribute that would add its values (rds-snapshot-public for "all",
+ * rds-snapshot-shared-outside for each account). Automated snapshots cannot be shared, so only manual
+ * ones are listed; one attribute call each.
+ */
+export const rdsReader: StateReader = {
+  id: 'rds',
+  reach: 'regional',
+  ruleIds: ['rds-snapshot-public', 'rds-snapshot-shared-outside'],
+  permissions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBSnapshotAttributes', 'rds:DescribeDBClusterSnapshots', 'rds:DescribeDBClusterSnapshotAttributes'],
+
+  async read(target, sink) {
+    const client = new RDSClient(target.clientConfig);
+    try {
+      await readInstanceSnapshots(client, target, sink);
+      await readClusterSnapshots(client, target, sink);
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+async function readInstanceSnapshots(client: RDSClient, target: ReadTarget, sink: StateSink): Promise<void> {
+  let marker: string | undefined;
+  do {
+    const page = await client.send(
+      new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }),
+    );
+    const ids = (page.DBSnapshots ?? []).flatMap((snapshot) => snapshot.DBSnapshotIdentifier ?? []);
+    await mapBounded(ids, target.concurrency, (id) =>
+      readRestore(sink, `arn:${target.partition}:rds:${target.region}:${target.account}:snapshot:${id}`, async () => {
+        const { DBSnapshotAttributesResult: result } = await client.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }));
+        return { eventName: 'ModifyDBSnapshotAttribute', parameters: { dBSnapshotIdentifier: id }, attributes: result?.DBSnapshotAttributes };
+      }),
+    );
+    sink.progress('database snapshots', ids.length);
+    marker = page.Marker;
+  } while (marker !== undefined);
+}
+
+async function readClusterSnapshots(client: RDSClient, target: ReadTarget, sink: StateSink): Promise<void> {
+  let marker: string | undefined;
+  do {
+    const page = await client.send(
+      new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }),
+    );
+    const ids = (page.DBClusterSnapshots ?? []).flatMap((snapshot) => snapshot.DBClusterSnapshotIdentifier ?? []);
+    await mapBounded(ids, target.concurrency, (id) =>
+      readRestore(sink, `arn:${target.partition}:rds:${target.region}:${target.account}:cluster-snapshot:${id}`, async () => {
+        const { DBClusterSnapshotAttributesResult: result } = await client.send(
+          new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }),
+        );
+        return {
+          eventName: 'ModifyDBClusterSnapshotAttribute',
+          parameters: { dBClusterSnapshotIdentifier: id },
+          attributes: result?.DBClusterSnapshotAttributes,
+        };
+      }),
+    );
+    sink.progress('database cluster snapshots', ids.length);
+    marker = page.Marker;
+  } while (marker !== undefined);
+}
+
+interface SnapshotAttributes {
+  readonly eventName: string;
+  /** How the request names the snapshot (its identifier, as the rules build the same ARN from it). */
+  readonly parameters: Record<string, string>;
+  readonly attributes: readonly (DBSnapshotAttribute | DBClusterSnapshotAttribute)[] | undefined;
+}
+
+/**
+ * One snapshot's attribute call: the values of `restore` (account ids, or "all") as the change that
+ * would add them; none presents nothing. A failure (deleted meanwhile, denied) leaves that snapshot
+ * unread and the read goes on.
+ */
+async function readRestore(sink: StateSink, resource: string, read: () => Promise<SnapshotAttributes>): Promise<void> {
+  let snapshot: SnapshotAttributes;
+  try {
+    snapshot = await read();
+  } catch (error) {
+    sink.unread({ resource, reason: error instanceof Error ? error.name : 'Error' });
+    return;
+  }
+  const values = (snapshot.attributes ?? [])
+    .filter((attribute) => attribute.AttributeName === 'restore')
+    .flatMap((attribute) => attribute.AttributeValues ?? []);
+  if (values.length === 0) return;
+  sink.observe({
+    eventSource: RDS,
+    eventName: snapshot.eventName,
+    requestParameters: { ...snapshot.parameters, attributeName: 'restore', valuesToAdd: values },
+  });
+}
