@@ -1,3 +1,4 @@
+import { compileGlob, type Glob } from '../findings/glob.js';
 import generatedLevels from './generated/action-levels.json' with { type: 'json' };
 
 /**
@@ -14,13 +15,12 @@ export interface ActionLevelsData {
 
 export const actionLevels: ActionLevelsData = generatedLevels;
 
-/** An IAM action pattern (`*` any run, `?` one character) as a case-insensitive, anchored matcher. */
-export function actionMatcher(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+/**
+ * An IAM action pattern (`*` any run, `?` one character) as a case-insensitive, whole-text matcher.
+ * Not a regular expression: policies are attacker-written, and `*a*a*a*a*b` backtracks for seconds.
+ */
+export function actionMatcher(pattern: string): Glob {
+  return compileGlob(pattern, { ignoreCase: true });
 }
 
 export function hasWildcard(pattern: string): boolean {

@@ -27,6 +27,42 @@ function managementEventsExcluded(record: CloudTrailRecord): boolean | undefined
   return undefined;
 }
 
+const QUOTED_SELECTORS = 10;
+const QUOTED_VALUES = 5;
+
+/**
+ * The evidence: what each selector says about management events (the fields judged above), typed,
+ * for the first few selectors. Never the selectors themselves: a request can carry hundreds of them,
+ * with any field an attacker cares to add.
+ */
+function selectorEvidence(record: CloudTrailRecord): Record<string, unknown> {
+  const basic = field(record, 'requestParameters', 'eventSelectors');
+  if (Array.isArray(basic)) return { eventSelectors: basic.slice(0, QUOTED_SELECTORS).map(basicSelectorEvidence), selectorCount: basic.length };
+  const advanced = asList(field(record, 'requestParameters', 'advancedEventSelectors'));
+  return { advancedEventSelectors: advanced.slice(0, QUOTED_SELECTORS).map(advancedSelectorEvidence), selectorCount: advanced.length };
+}
+
+function basicSelectorEvidence(selector: unknown): Record<string, unknown> {
+  const readWriteType = stringField(selector, 'readWriteType');
+  const include = field(selector, 'includeManagementEvents');
+  return { ...(readWriteType === undefined ? {} : { readWriteType }), ...(typeof include === 'boolean' ? { includeManagementEvents: include } : {}) };
+}
+
+function advancedSelectorEvidence(selector: unknown): Record<string, unknown> {
+  const fieldSelectors = asList(field(selector, 'fieldSelectors'));
+  const equals = (name: string): unknown[] =>
+    asList(
+      field(
+        fieldSelectors.find((fieldSelector) => stringField(fieldSelector, 'field') === name),
+        'equals',
+      ),
+    )
+      .filter((value) => typeof value === 'string')
+      .slice(0, QUOTED_VALUES);
+  const name = stringField(selector, 'name');
+  return { ...(name === undefined ? {} : { name }), eventCategory: equals('eventCategory'), readOnly: equals('readOnly') };
+}
+
 export const cloudtrailLoggingStopped: Detection = {
   id: 'cloudtrail-logging-stopped',
   title: 'CloudTrail logging stopped',
@@ -71,11 +107,7 @@ export const cloudtrailLoggingStopped: Detection = {
         resource: trail.arn,
         scope: MANAGEMENT_EVENTS,
         summary: `${actor} changed trail ${trail.name} so that it no longer records write management events.`,
-        details: {
-          trail: trail.name,
-          eventSelectors: field(record, 'requestParameters', 'eventSelectors'),
-          advancedEventSelectors: field(record, 'requestParameters', 'advancedEventSelectors'),
-        },
+        details: { trail: trail.name, ...selectorEvidence(record) },
       };
     }
     return undefined;
