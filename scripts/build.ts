@@ -1,15 +1,19 @@
-// Builds one Lambda bundle per function with esbuild: ESM, minified, with source maps, for the
-// current Lambda Node runtime. `npm run package` runs this first; osls then zips nothing itself and
-// uses the prebuilt artifacts named in serverless.yml (package.artifact per function).
+// Builds the `warden` command and one Lambda bundle per function with esbuild. The Lambdas: ESM,
+// minified, with source maps, for the current Lambda Node runtime; `npm run package` runs this first;
+// osls then zips nothing itself and uses the prebuilt artifacts named in serverless.yml
+// (package.artifact per function). The CLI: see buildCli; `npm install` (prepare) builds it alone.
 //
-//   node bin/run-ts.js scripts/build.ts [--quiet]
+//   node bin/run-ts.js scripts/build.ts [--cli [--clean]] [--quiet]
 //
-// Writes dist/lambda/<function>/index.mjs (+ .map) and dist/lambda/<function>.zip, and prints each size.
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+// Writes dist/cli/, dist/lambda/<function>/index.mjs (+ .map) and dist/lambda/<function>.zip, and prints each size.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { deflateRawSync } from 'node:zlib';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,6 +21,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const FUNCTIONS = {
   'detect-cloudtrail-event': 'functions/detect-cloudtrail-event.ts',
   'audit-access-keys': 'functions/audit-access-keys.ts',
+  'reconcile-findings': 'functions/reconcile-findings.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -174,12 +179,182 @@ function crc32(data: Uint8Array): number {
   return (crc ^ 0xffffffff) >>> 0;
 }
 
+// ---- the `warden` command -----------------------------------------------------------------------------
+
+/** The compiled CLI that bin/warden.js runs: built by `npm install` in a checkout (prepare) and by `npm pack`. */
+export const CLI_DIR = join(root, 'dist', 'cli');
+/** Names the entry file and the hash of every source the build read, so bin/warden.js can tell a stale build. */
+export const CLI_MANIFEST = join(CLI_DIR, 'build.json');
+/** What the build bundles besides the sources esbuild reports: its settings, and the installed dependencies (npm rewrites this file whenever they change). */
+const CLI_SETTINGS = ['scripts/build.ts', 'tsconfig.json', 'node_modules/.package-lock.json'];
+const LICENSES = 'THIRD-PARTY-LICENSES.txt';
+
+export interface CliManifest {
+  /** The file whose `main(argv)` runs a command. */
+  readonly entry: string;
+  /** Every file of this build. */
+  readonly files: readonly string[];
+  /** The sha256 of each source, by its path from the repository root (bin/warden.js compares them). */
+  readonly sources: Readonly<Record<string, string>>;
+}
+
+export interface CliBuild {
+  readonly manifest: CliManifest;
+  readonly metafile: Metafile;
+  readonly bytes: number;
+}
+
+/**
+ * Builds dist/cli/: ESM for Node 20 with code splitting, so a command's modules load when it runs,
+ * not at start-up, and the AWS SDK only where AWS is called (each of those imports is lazy).
+ * Everything is bundled but better-sqlite3, a native module that npm installs (a production
+ * dependency). File names carry a hash of their content and are written atomically, and the
+ * previous build's files stay: a warden started on it can still import its chunks while another
+ * rebuilds. `clean` (for `npm pack`) keeps this build's files alone.
+ */
+export async function buildCli({ clean = false } = {}): Promise<CliBuild> {
+  // Settings are hashed before the build and sources as esbuild reads them: an edit made during
+  // the build leaves a hash that no longer matches, so the next run rebuilds.
+  const sources = new Map(await Promise.all(CLI_SETTINGS.map(async (path) => [path, await sourceHash(join(root, path))] as const)));
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'shared/cli/main.ts' },
+    outdir: CLI_DIR,
+    entryNames: '[name]-[hash]',
+    chunkNames: 'chunk-[hash]',
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    external: ['better-sqlite3'],
+    banner: { js: BANNER },
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+    plugins: [hashingSources(sources)],
+  });
+  const { metafile } = result;
+  const previous = clean ? undefined : await readManifest();
+  await mkdir(CLI_DIR, { recursive: true });
+  for (const file of result.outputFiles) {
+    if (!existsSync(file.path)) await writeAtomically(file.path, file.contents);
+  }
+  await writeAtomically(join(CLI_DIR, LICENSES), await thirdPartyLicenses(metafile));
+  const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === 'shared/cli/main.ts')?.[0];
+  if (entry === undefined) throw new Error('the CLI build has no entry file');
+  const manifest: CliManifest = {
+    entry: relative(CLI_DIR, join(root, entry)),
+    files: [...result.outputFiles.map((file) => relative(CLI_DIR, file.path)), LICENSES].sort(),
+    sources: Object.fromEntries([...sources].sort(([a], [b]) => (a < b ? -1 : 1))),
+  };
+  await writeAtomically(CLI_MANIFEST, `${JSON.stringify(manifest, null, 2)}\n`);
+  // Keep this build and the one before it; older files have no warden left running on them.
+  const kept = new Set(['build.json', ...manifest.files, ...(previous?.files ?? [])]);
+  for (const name of await readdir(CLI_DIR)) if (!kept.has(name)) await rm(join(CLI_DIR, name), { force: true });
+  return { manifest, metafile, bytes: result.outputFiles.reduce((sum, file) => sum + file.contents.length, 0) };
+}
+
+/** The same hash bin/warden.js computes; a file that does not exist hashes as "missing". */
+async function sourceHash(path: string): Promise<string> {
+  return existsSync(path) ? sha256(await readFile(path)) : 'missing';
+}
+
+const sha256 = (contents: Uint8Array): string => createHash('sha256').update(contents).digest('hex');
+
+/** Loads the project's own files as esbuild would, recording the hash of exactly what it compiles. */
+function hashingSources(hashes: Map<string, string>): Plugin {
+  return {
+    name: 'hashing-sources',
+    setup(build) {
+      build.onLoad({ filter: /\.(ts|json)$/ }, async ({ path }) => {
+        if (path.includes('/node_modules/')) return undefined;
+        const contents = await readFile(path);
+        hashes.set(relative(root, path), sha256(contents));
+        return { contents, loader: path.endsWith('.json') ? 'json' : 'ts' };
+      });
+    },
+  };
+}
+
+async function readManifest(): Promise<CliManifest | undefined> {
+  return existsSync(CLI_MANIFEST) ? (JSON.parse(await readFile(CLI_MANIFEST, 'utf8')) as CliManifest) : undefined;
+}
+
+/** Written under a temporary name, then renamed: a reader sees the old file or the whole new one. */
+async function writeAtomically(path: string, contents: string | Uint8Array): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
+/** The licence of every package the CLI bundles, as their licences ask of a redistribution. */
+async function thirdPartyLicenses(metafile: Metafile): Promise<string> {
+  const packages = new Set<string>();
+  for (const input of Object.keys(metafile.inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (match?.[1] !== undefined) packages.add(match[1]);
+  }
+  // Most share one text (Apache-2.0, MIT): each text once, after the packages it covers.
+  const packagesByText = new Map<string, string[]>();
+  for (const dir of [...packages].sort()) {
+    const { name, version, license } = JSON.parse(await readFile(join(root, dir, 'package.json'), 'utf8')) as {
+      name: string;
+      version: string;
+      license?: string;
+    };
+    const files = (await readdir(join(root, dir))).filter((file) => /^(licen[cs]e|notice)/i.test(file)).sort();
+    const texts = await Promise.all(files.map(async (file) => (await readFile(join(root, dir, file), 'utf8')).trim()));
+    const text = texts.length > 0 ? texts.join('\n\n') : `(no licence file; its package.json says ${license ?? 'nothing'})`;
+    packagesByText.set(text, [...(packagesByText.get(text) ?? []), `${name} ${version} (${license ?? 'unknown'})`]);
+  }
+  const sections = [...packagesByText].map(([text, names]) => `${names.join('\n')}\n\n${text}`);
+  return `The compiled iam-warden CLI (dist/cli/) bundles the following packages.\n\n${sections.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+}
+
+/**
+ * The bundled packages and bytes a process loads when it imports `entryPoints` (source paths of the
+ * entry or of lazily imported modules): their chunks and every chunk those import statically.
+ */
+export function loadedBy(metafile: Metafile, entryPoints: readonly string[]): { readonly bytes: number; readonly packages: readonly string[] } {
+  const outputs = metafile.outputs;
+  const pending = Object.keys(outputs).filter((path) => entryPoints.includes(outputs[path]?.entryPoint ?? ''));
+  if (pending.length !== entryPoints.length) throw new Error(`no chunk for some of ${entryPoints.join(', ')}`);
+  const seen = new Set<string>();
+  for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const imported of outputs[path]?.imports ?? []) if (imported.kind === 'import-statement' && imported.path in outputs) pending.push(imported.path);
+  }
+  const packages = new Set<string>();
+  let bytes = 0;
+  for (const path of seen) {
+    const output = outputs[path]!;
+    bytes += output.bytes;
+    for (const input of Object.keys(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+      if (match?.[1] !== undefined) packages.add(match[1]);
+    }
+    for (const imported of output.imports)
+      if (imported.external && imported.kind === 'import-statement' && !isBuiltin(imported.path)) packages.add(imported.path);
+  }
+  return { bytes, packages: [...packages].sort() };
+}
+
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const quiet = process.argv.includes('--quiet');
   const started = performance.now();
-  const reports = await buildBundles();
+  const cli = await buildCli({ clean: process.argv.includes('--clean') }).catch((error: unknown) => {
+    // esbuild has printed what does not compile; its stack trace would add nothing.
+    if (error instanceof Error && 'errors' in error) process.exit(1);
+    throw error;
+  });
+  process.stdout.write(`warden CLI: ${kib(cli.bytes)} in ${cli.manifest.files.length} files (${relative(root, CLI_DIR)})\n`);
+  const reports = process.argv.includes('--cli') ? [] : await buildBundles();
   for (const report of reports) {
     process.stdout.write(`${report.name}: bundle ${kib(report.bundleBytes)}, zip ${kib(report.zipBytes)} (${relative(root, artifactPath(report.name))})\n`);
     if (!quiet) for (const input of report.largest) process.stdout.write(`    ${kib(input.bytes).padStart(10)}  ${input.path}\n`);

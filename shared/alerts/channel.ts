@@ -1,3 +1,4 @@
+import { redactString } from '../findings/redact.js';
 import type { ChatbotNotification } from './chat.js';
 
 /** One alert or notice rendered for people and machines, before any channel gives it its shape. */
@@ -60,8 +61,8 @@ export interface AlertChannel<Message = unknown> {
   close(): void;
 }
 
-/** One line that says why a delivery failed, for the finding's `alertError` and the logs. */
+/** One line that says why a delivery failed, for the finding's `alertError` and the logs (redacted: it is stored). */
 export function failureReason(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  const text = redactString(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
   return text.length <= 500 ? text : `${text.slice(0, 497)}...`;
 }

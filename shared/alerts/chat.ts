@@ -1,3 +1,4 @@
+import { mrkdwnEscape, mrkdwnValue } from './escape.js';
 import { actorKind, readableTime, type AlertFacts } from './facts.js';
 import { cut, quoteDetails } from './quote.js';
 
@@ -32,31 +33,33 @@ export interface ChatBudget {
 
 const MAX_NEXT_STEPS = 6;
 
+/** Every value that comes from an event is escaped (`md`); the rule's own words are written as they are. */
 export function chatNotification(facts: AlertFacts, subject: string, budget: ChatBudget): ChatbotNotification {
   const { finding, latest } = facts;
+  const md = mrkdwnValue;
   const description =
     facts.kind === 'resolved'
       ? [
           facts.resolution === undefined
             ? 'The risk is no longer present.'
-            : `The risk was removed at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}.`,
-          `*Resource:* \`${finding.resource}\``,
+            : `The risk was removed at ${md(readableTime(facts.resolution.at))}: ${md(facts.resolution.reason)}.`,
+          `*Resource:* \`${md(finding.resource)}\``,
           `*Finding:* \`${finding.id}\``,
         ]
       : [
-          cut(finding.summary, 1_000),
-          ...(facts.kind === 'reminder' ? [`_Still open since ${readableTime(finding.statusChangedAt)}._`] : []),
+          md(cut(finding.summary, 1_000)),
+          ...(facts.kind === 'reminder' ? [`_Still open since ${md(readableTime(finding.statusChangedAt))}._`] : []),
           ...(facts.reopened ? ['_This risk had been resolved before and has come back._'] : []),
-          ...(facts.resolution === undefined ? [] : [`_Already resolved at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}._`]),
+          ...(facts.resolution === undefined ? [] : [`_Already resolved at ${md(readableTime(facts.resolution.at))}: ${md(facts.resolution.reason)}._`]),
           ...(latest === undefined
             ? []
             : [
-                `*Who:* \`${latest.actor}\` (${actorKind(latest)})`,
-                `*When:* ${readableTime(latest.eventTime)} (\`${latest.eventName}\`)${finding.count > 1 ? `, ${finding.count} events` : ''}`,
-                `*From:* ${latest.sourceIp ?? 'unknown IP'} · \`${cut(latest.userAgent ?? 'unknown agent', 120)}\` · ${latest.region}`,
+                `*Who:* \`${md(latest.actor)}\` (${md(actorKind(latest))})`,
+                `*When:* ${md(readableTime(latest.eventTime))} (\`${md(latest.eventName)}\`)${finding.count > 1 ? `, ${finding.count} events` : ''}`,
+                `*From:* ${md(latest.sourceIp ?? 'unknown IP')} · \`${md(cut(latest.userAgent ?? 'unknown agent', 120))}\` · ${md(latest.region)}`,
               ]),
-          `*Resource:* \`${finding.resource}\`${finding.scope === undefined ? '' : ` (${finding.scope})`}`,
-          `*What changed:*\n\`\`\`\n${quoteDetails(finding.details, budget.quote).replaceAll('```', "'''")}\n\`\`\``,
+          `*Resource:* \`${md(finding.resource)}\`${finding.scope === undefined ? '' : ` (${md(finding.scope)})`}`,
+          `*What changed:*\n\`\`\`\n${mrkdwnEscape(quoteDetails(finding.details, budget.quote)).replaceAll('```', "'''")}\n\`\`\``,
           ...(facts.description === undefined ? [] : [`*Why it matters:* ${cut(facts.description, 1_000)}`]),
           `*Finding:* \`${finding.id}\``,
         ];
@@ -67,22 +70,22 @@ export function chatNotification(facts: AlertFacts, subject: string, budget: Cha
     id: `${finding.id}:${facts.kind}:${facts.kind === 'resolved' ? (facts.resolution?.at ?? '') : facts.kind === 'reminder' ? (finding.alertedAt ?? '') : (latest?.eventId ?? finding.statusChangedAt)}`,
     content: {
       textType: 'client-markdown',
-      title: `${facts.kind === 'resolved' ? ':white_check_mark:' : facts.kind === 'reminder' ? ':alarm_clock:' : ':rotating_light:'} ${subject}`,
+      title: `${facts.kind === 'resolved' ? ':white_check_mark:' : facts.kind === 'reminder' ? ':alarm_clock:' : ':rotating_light:'} ${md(subject)}`,
       description: description.join('\n'),
       nextSteps: [...steps, `See the whole story: \`${facts.showCommand}\``],
-      keywords: [finding.severity, finding.ruleId, finding.account, finding.region],
+      keywords: [finding.severity, finding.ruleId, finding.account, finding.region].map(md),
     },
     metadata: {
       threadId: finding.id,
-      summary: subject,
+      summary: md(subject),
       eventType: `iam-warden.finding.${facts.kind}`,
-      relatedResources: [...new Set([finding.resource, ...(latest === undefined ? [] : [latest.actor])])],
+      relatedResources: [...new Set([finding.resource, ...(latest === undefined ? [] : [latest.actor])])].map(md),
       additionalContext: {
         findingId: finding.id,
-        ruleId: finding.ruleId,
+        ruleId: md(finding.ruleId),
         severity: finding.severity,
-        account: finding.account,
-        region: finding.region,
+        account: md(finding.account),
+        region: md(finding.region),
         status: finding.status,
       },
     },

@@ -1,3 +1,4 @@
+import { oneLine } from './escape.js';
 import { actorKind, readableTime, type AlertFacts } from './facts.js';
 import { cut, quoteDetails } from './quote.js';
 
@@ -30,33 +31,46 @@ export interface EmailBudget {
   readonly quote: number;
 }
 
-/** The plain-text email: everything a person needs to act, without opening anything else. */
+/**
+ * The plain-text email: everything a person needs to act, without opening anything else. Every value
+ * that comes from an event is one line (`line`), so none can forge a section; the rule's own words
+ * and the quoted JSON evidence keep their lines.
+ */
 export function emailText(facts: AlertFacts, budget: EmailBudget): string {
   return facts.kind === 'resolved' ? resolvedEmail(facts) : openedEmail(facts, budget);
 }
 
 function openedEmail(facts: AlertFacts, budget: EmailBudget): string {
   const { finding, latest } = facts;
-  const lines: string[] = [`${facts.severityLabel}: ${facts.title} (${finding.ruleId}) in account ${finding.account}`, '', cut(finding.summary, 2_000), ''];
-  if (facts.kind === 'reminder') lines.push(`Still open since ${readableTime(finding.statusChangedAt)}: a reminder, since nothing has fixed it yet.`, '');
+  const line = oneLine;
+  const lines: string[] = [
+    `${facts.severityLabel}: ${line(facts.title)} (${line(finding.ruleId)}) in account ${line(finding.account)}`,
+    '',
+    line(cut(finding.summary, 2_000)),
+    '',
+  ];
+  if (facts.kind === 'reminder') lines.push(`Still open since ${line(readableTime(finding.statusChangedAt))}: a reminder, since nothing has fixed it yet.`, '');
   if (facts.reopened) lines.push('This risk had been resolved before and has come back.', '');
   if (facts.resolution !== undefined)
-    lines.push(`Already resolved by a later event at ${readableTime(facts.resolution.at)}: ${facts.resolution.reason}. Check what happened meanwhile.`, '');
+    lines.push(
+      `Already resolved by a later event at ${line(readableTime(facts.resolution.at))}: ${line(facts.resolution.reason)}. Check what happened meanwhile.`,
+      '',
+    );
   if (latest !== undefined) {
-    lines.push('WHO', `  ${latest.actor}`, `  (${actorKind(latest)})`, '');
-    lines.push('WHEN', `  ${readableTime(latest.eventTime)}, ${latest.eventName}`);
-    if (finding.count > 1) lines.push(`  ${finding.count} events since ${readableTime(finding.firstSeen)}`);
+    lines.push('WHO', `  ${line(latest.actor)}`, `  (${line(actorKind(latest))})`, '');
+    lines.push('WHEN', `  ${line(readableTime(latest.eventTime))}, ${line(latest.eventName)}`);
+    if (finding.count > 1) lines.push(`  ${finding.count} events since ${line(readableTime(finding.firstSeen))}`);
     lines.push(
       '',
       'FROM WHERE',
-      `  source IP   ${latest.sourceIp ?? '(not recorded)'}`,
-      `  user agent  ${cut(latest.userAgent ?? '(not recorded)', 300)}`,
-      `  region      ${latest.region}`,
+      `  source IP   ${line(latest.sourceIp ?? '(not recorded)')}`,
+      `  user agent  ${line(cut(latest.userAgent ?? '(not recorded)', 300))}`,
+      `  region      ${line(latest.region)}`,
       '',
     );
   }
-  lines.push('WHAT CHANGED', `  resource  ${finding.resource}`);
-  if (finding.scope !== undefined) lines.push(`  scope     ${finding.scope}`);
+  lines.push('WHAT CHANGED', `  resource  ${line(finding.resource)}`);
+  if (finding.scope !== undefined) lines.push(`  scope     ${line(finding.scope)}`);
   lines.push(...indent(quoteDetails(finding.details, budget.quote)), '');
   if (facts.description !== undefined) lines.push('WHY IT MATTERS', ...indent(facts.description), '');
   if (facts.remediationSteps.length > 0) lines.push('HOW TO FIX IT', ...facts.remediationSteps.map((step) => `  - ${step}`), '');
@@ -72,13 +86,14 @@ function openedEmail(facts: AlertFacts, budget: EmailBudget): string {
 function resolvedEmail(facts: AlertFacts): string {
   const { finding } = facts;
   const resolution = facts.resolution;
+  const line = oneLine;
   return [
-    `RESOLVED (${facts.severityLabel}): ${facts.title} (${finding.ruleId}) in account ${finding.account}`,
+    `RESOLVED (${facts.severityLabel}): ${line(facts.title)} (${line(finding.ruleId)}) in account ${line(finding.account)}`,
     '',
-    resolution === undefined ? 'The risk is no longer present.' : `The risk was removed at ${readableTime(resolution.at)}: ${resolution.reason}.`,
+    resolution === undefined ? 'The risk is no longer present.' : `The risk was removed at ${line(readableTime(resolution.at))}: ${line(resolution.reason)}.`,
     '',
-    `  resource  ${finding.resource}${finding.scope === undefined ? '' : ` (${finding.scope})`}`,
-    `  opened    ${readableTime(finding.firstSeen)}; ${finding.count} event${finding.count === 1 ? '' : 's'}`,
+    `  resource  ${line(finding.resource)}${finding.scope === undefined ? '' : ` (${line(finding.scope)})`}`,
+    `  opened    ${line(readableTime(finding.firstSeen))}; ${finding.count} event${finding.count === 1 ? '' : 's'}`,
     '',
     `Was it removed by the person who should have? See the whole story: ${facts.showCommand}`,
     '',

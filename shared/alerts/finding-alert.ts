@@ -1,6 +1,7 @@
 import type { AlertContent, AlertLabels, Outgoing } from './channel.js';
 import { chatNotification } from './chat.js';
 import { emailText, subjectOf } from './email.js';
+import { oneLine } from './escape.js';
 import { factsOf, type AlertFacts, type AlertInput, type AlertKind } from './facts.js';
 import { cut, SHRINK_LEVELS, shrinkValue } from './quote.js';
 
@@ -59,7 +60,7 @@ function minimalContent(facts: AlertFacts, subject: string, labels: AlertLabels,
   const resource = cut(finding.resource, room);
   return {
     subject,
-    text: `${subject}\n\n${summary}\n\nThe full alert was too large to send. See it with: ${facts.showCommand}\n`,
+    text: `${subject}\n\n${oneLine(summary)}\n\nThe full alert was too large to send. See it with: ${facts.showCommand}\n`,
     chat: chatNotification({ ...facts, finding: { ...finding, summary, resource, details: {} }, remediationSteps: [], description: undefined }, subject, {
       quote: 20,
     }),

@@ -1,3 +1,5 @@
+import { jsonText } from './escape.js';
+
 /**
  * Quoting a finding's evidence (its `details`) in an alert, within a size budget. Shrinking keeps the
  * shape and the first items of every list, so the offending statement or grant (the detections put
@@ -38,15 +40,15 @@ export function shrinkValue(value: unknown, level: ShrinkLevel, depth = 0): unkn
 }
 
 /**
- * The details as indented JSON, at most `maxChars` characters: shrunk level by level, and as a last
- * resort cut with a marker.
+ * The details as indented JSON (no control character left raw), at most `maxChars` characters:
+ * shrunk level by level, and as a last resort cut with a marker.
  */
 export function quoteDetails(details: unknown, maxChars: number): string {
   for (const level of SHRINK_LEVELS) {
-    const text = JSON.stringify(shrinkValue(details, level), null, 2) ?? 'null';
+    const text = jsonText(shrinkValue(details, level), 2);
     if (text.length <= maxChars) return text;
   }
-  const text = JSON.stringify(shrinkValue(details, SHRINK_LEVELS[SHRINK_LEVELS.length - 1]!), null, 2) ?? 'null';
+  const text = jsonText(shrinkValue(details, SHRINK_LEVELS[SHRINK_LEVELS.length - 1]!), 2);
   return cut(text, maxChars);
 }
 

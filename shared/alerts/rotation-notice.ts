@@ -2,6 +2,7 @@ import type { RotationNotice } from '../keys/act.js';
 import type { AlertContent, Outgoing } from './channel.js';
 import type { ChatbotNotification } from './chat.js';
 import { MAX_SUBJECT } from './email.js';
+import { mrkdwnValue, oneLine } from './escape.js';
 
 /**
  * Tells a key's owner that iam-warden rotated it: where the new key is, and when the old one stops
@@ -10,7 +11,8 @@ import { MAX_SUBJECT } from './email.js';
  */
 export function rotationNotice(notice: RotationNotice, account: string): Outgoing {
   const day = (iso: string): string => iso.slice(0, 10);
-  const owner = notice.owner ?? 'nobody (the user has no owner tag)';
+  // The owner is a tag value anyone allowed to tag the user wrote: one line, escaped in chat.
+  const owner = oneLine(notice.owner ?? 'nobody (the user has no owner tag)');
   const subject = `[ACTION] New access key for ${notice.user} in ${account}`.slice(0, MAX_SUBJECT);
   const fetch = `aws secretsmanager get-secret-value --secret-id ${notice.secretName} --query SecretString --output text`;
   const steps = [
@@ -38,7 +40,7 @@ export function rotationNotice(notice: RotationNotice, account: string): Outgoin
     content: {
       textType: 'client-markdown',
       title: `:key: ${subject}`,
-      description: `iam-warden rotated access key \`${notice.oldKeyId}\` of IAM user *${notice.user}* (owner: ${owner}). The new key \`${notice.newKeyId}\` is in Secrets Manager as \`${notice.secretName}\`.`,
+      description: `iam-warden rotated access key \`${notice.oldKeyId}\` of IAM user *${mrkdwnValue(notice.user)}* (owner: ${mrkdwnValue(owner)}). The new key \`${notice.newKeyId}\` is in Secrets Manager as \`${notice.secretName}\`.`,
       nextSteps: steps,
       keywords: ['iam-warden', 'key-rotation', notice.user],
     },
@@ -47,7 +49,7 @@ export function rotationNotice(notice: RotationNotice, account: string): Outgoin
       summary: subject,
       eventType: 'iam-warden.key-rotation',
       relatedResources: [notice.secretName],
-      additionalContext: { account, user: notice.user, owner },
+      additionalContext: { account, user: mrkdwnValue(notice.user), owner: mrkdwnValue(owner) },
     },
   };
   const content: AlertContent = {

@@ -3,12 +3,9 @@ import type { FindingsStore } from '../findings/store.js';
 import type { CliDependencies } from './dependencies.js';
 import type { OptionValues } from './options.js';
 
-/** One `warden` command: main.ts lists them all. */
+/** One `warden` command: main.ts lists them all, with the lines help shows for each. */
 export interface Command {
   readonly name: string;
-  /** Its usage lines in `warden --help`, followed by `summary`. */
-  readonly synopsis: readonly string[];
-  readonly summary: string;
   /** Returns the exit status; a usage mistake throws UsageError naming the option. */
   run(argv: string[], cli: CliDependencies): Promise<number>;
 }

@@ -1,18 +1,13 @@
 import { userInfo } from 'node:os';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Alerter } from '../alerts/alerter.js';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Alerter } from '../alerts/alerter.js';
 import type { AlertChannel } from '../alerts/channel.js';
-import { openAlertChannel } from '../alerts/channels/catalogue.js';
 import type { AlertSettings } from '../alerts/settings.js';
 import type { Environment } from '../config/settings.js';
-import { ruleBook } from '../findings/rule-book.js';
-import { documentClient } from '../findings/dynamodb/store.js';
-import { openFindingsStore } from '../findings/open.js';
-import type { FindingsStore, OpenedFindingsStore, OpenFindingsStoreOptions } from '../findings/store.js';
+import type { FindingsExport } from '../export/findings-export.js';
+import type { ExportLedger, FindingsStore, OpenedFindingsStore, OpenFindingsStoreOptions } from '../findings/store.js';
 import { InMemoryRotationStateStore, type RotationStateStore } from '../keys/rotation-state.js';
-import { DynamoRotationStateStore } from '../keys/rotation-state-dynamodb.js';
 import { createLogger, type Logger } from '../logging/logger.js';
 import type { CliIO } from './io.js';
 
@@ -21,6 +16,8 @@ import type { CliIO } from './io.js';
  * Lambdas): the clock, the user, the findings store, the alert channel and the key audit's AWS
  * clients. main.ts builds it once per run; tests build it with their own clock, user or environment.
  * AWS clients use the standard credential chain, and the AWS_ENDPOINT_URL_* variables the SDK honours.
+ * Stores, channels and clients are imported when first opened, so a command that opens none
+ * (`warden rules`) loads no AWS SDK and no SQLite.
  */
 export interface CliDependencies {
   readonly io: CliIO;
@@ -32,9 +29,15 @@ export interface CliDependencies {
   readonly logger: Logger;
   openStore(selection: OpenFindingsStoreOptions): Promise<OpenedFindingsStore>;
   /** Alerts for the findings in `store`, through the channel `destination` names; close the channel when done. */
-  openAlerter(store: FindingsStore, destination: string, settings: AlertSettings): { readonly alerter: Alerter; readonly channel: AlertChannel };
+  openAlerter(store: FindingsStore, destination: string, settings: AlertSettings): Promise<{ readonly alerter: Alerter; readonly channel: AlertChannel }>;
   /** The live account of `warden keys`: rotation states in the findings `table`, or in memory without one. */
-  openKeyAccount(options: { readonly region?: string | undefined; readonly table?: string | undefined }): KeyAccount;
+  openKeyAccount(options: { readonly region?: string | undefined; readonly table?: string | undefined }): Promise<KeyAccount>;
+  /**
+   * The export to Security Hub of the account of the standard credential chain, in `region` or the
+   * chain's (its own custom-integration product, account from STS GetCallerIdentity); refusals
+   * recorded in `ledger`.
+   */
+  openSecurityHub(ledger: ExportLedger, region?: string): Promise<{ readonly exporter: FindingsExport; readonly productArn: string; close(): void }>;
 }
 
 export interface KeyAccount {
@@ -61,13 +64,51 @@ export function cliDependencies(io: CliIO, overrides: CliOverrides = {}): CliDep
     // Read when asked: userInfo() throws for a uid without a passwd entry (some containers).
     user: () => overrides.user ?? env['USER'] ?? userInfo().username,
     logger: createLogger({ level: 'silent' }),
-    openStore: (selection) => openFindingsStore({ ...selection, now }),
-    openAlerter(store, destination, settings) {
+    async openStore(selection) {
+      const { openFindingsStore } = await import('../findings/open.js');
+      return openFindingsStore({ ...selection, now });
+    },
+    async openAlerter(store, destination, settings) {
+      const [{ Alerter }, { openAlertChannel }, { ruleBook }] = await Promise.all([
+        import('../alerts/alerter.js'),
+        import('../alerts/channels/catalogue.js'),
+        import('../findings/rule-book.js'),
+      ]);
       const channel = openAlertChannel(destination);
       // Every rule this build knows: the CLI has no bundle to keep lean.
       return { alerter: new Alerter({ store, channel, settings, rules: ruleBook }), channel };
     },
-    openKeyAccount({ region, table }) {
+    async openSecurityHub(ledger, region) {
+      const [{ SecurityHubClient }, { GetCallerIdentityCommand, STSClient }, { SecurityHubExport }, { customProductArn }, { ruleBook }] = await Promise.all([
+        import('@aws-sdk/client-securityhub'),
+        import('@aws-sdk/client-sts'),
+        import('../export/security-hub.js'),
+        import('../export/asff.js'),
+        import('../findings/rule-book.js'),
+      ]);
+      const config = region === undefined ? {} : { region };
+      const client = new SecurityHubClient(config);
+      const sts = new STSClient(config);
+      try {
+        const [{ Account: account }, hubRegion] = await Promise.all([sts.send(new GetCallerIdentityCommand({})), client.config.region()]);
+        if (account === undefined) throw new Error('STS GetCallerIdentity returned no account');
+        const productArn = customProductArn(hubRegion, account);
+        return { exporter: new SecurityHubExport({ client, productArn, ledger, rules: ruleBook }), productArn, close: () => client.destroy() };
+      } catch (error) {
+        client.destroy();
+        throw error;
+      } finally {
+        sts.destroy();
+      }
+    },
+    async openKeyAccount({ region, table }) {
+      const [{ DynamoDBClient }, { IAMClient }, { SecretsManagerClient }, { documentClient }, { DynamoRotationStateStore }] = await Promise.all([
+        import('@aws-sdk/client-dynamodb'),
+        import('@aws-sdk/client-iam'),
+        import('@aws-sdk/client-secrets-manager'),
+        import('../findings/dynamodb/store.js'),
+        import('../keys/rotation-state-dynamodb.js'),
+      ]);
       const config = region === undefined ? {} : { region };
       const iam = new IAMClient(config);
       const secretsManager = new SecretsManagerClient(config);

@@ -1,7 +1,10 @@
+import { oneLine } from '../alerts/escape.js';
+
 /** How commands lay text out on a terminal. */
 
-/** Fixed-width columns; the last column is never padded. */
-export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+/** Fixed-width columns; the last column is never padded. Every cell is one line with no control character. */
+export function textTable(header: readonly string[], rawRows: readonly (readonly string[])[]): string {
+  const rows = rawRows.map((row) => row.map(oneLine));
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]): string =>
     cells

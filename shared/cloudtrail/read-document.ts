@@ -1,4 +1,4 @@
-import { cloudTrailShapeProblem, isObject, type CloudTrailRecord } from './record.js';
+import { cloudTrailShapeProblem, isObject, keyFieldProblem, type CloudTrailRecord } from './record.js';
 
 /** Where a record came from: the file (or `<stdin>`) and its place in it ("record 12", "line 5"). */
 export interface RecordOrigin {
@@ -11,6 +11,8 @@ export interface ReadProblem {
   readonly file: string;
   readonly position?: string;
   readonly reason: string;
+  /** A path the caller named does not exist (not a file met inside a directory): the command line exits 66 for it. */
+  readonly notFound?: true;
 }
 
 export interface ReadRecord {
@@ -92,7 +94,8 @@ function looksLikeRecord(value: unknown): value is CloudTrailRecord {
     eventName !== '' &&
     typeof eventTime === 'string' &&
     eventTime !== '' &&
-    !Array.isArray(value)
+    !Array.isArray(value) &&
+    keyFieldProblem(value as CloudTrailRecord) === undefined
   );
 }
 

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 
@@ -10,8 +10,9 @@ const WHOLE_FILE_LIMIT = 8 << 20;
 const WHOLE_OUTPUT_LIMIT = 96 << 20;
 
 /**
- * A file loaded ahead of time: its bytes (gunzipped), or a note to stream it instead (too large, or
- * gzip that fails: streaming then keeps the records before the fault and reports it precisely), or
+ * A file loaded ahead of time: its bytes (gunzipped), or a note to stream it instead (not a regular
+ * file, too large, or gzip that fails: streaming then keeps the records before the fault and reports it
+ * precisely), or
  * the error that kept it from being read. Never rejects, so a load started ahead and then abandoned
  * cannot surface as an unhandled rejection.
  */
@@ -23,6 +24,10 @@ export type Loaded =
 export async function loadFile(path: string): Promise<Loaded> {
   let bytes: Buffer;
   try {
+    // Only a regular file is read whole. A FIFO, a device (/dev/zero) or a pipe (`<(...)`, /dev/fd/N)
+    // has no size to trust and may never end: it is streamed, and not even opened before its turn
+    // (opening a FIFO ahead, then closing it, would cut its writer off).
+    if (!(await stat(path)).isFile()) return { kind: 'stream' };
     const handle = await open(path, 'r');
     try {
       const { size } = await handle.stat();

@@ -1,5 +1,6 @@
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { describeBytes, MAX_LINE_BYTES } from './limits.js';
 import { addRecordsOfDocument, jsonFailure, notJsonReason, type ReadEntry } from './read-document.js';
 
 const NEWLINE = 0x0a;
@@ -13,18 +14,29 @@ const GUNZIP_CHUNK = 1 << 20;
  *
  * Yields batches: the records and problems of each chunk's complete lines, in input order, as soon as
  * the chunk arrives (one async step per batch, not per record: this is the hot path). Memory is bounded
- * by the longest line, except for a pretty-printed document, which is parsed whole (CloudTrail's own
- * files are bounded in size; a multi-line document cannot be split without parsing it).
+ * by MAX_LINE_BYTES whatever the input: a longer line is reported and its bytes dropped up to the next
+ * newline; a pretty-printed document (parsed whole: it cannot be split without parsing it) larger than
+ * that is reported and the input left. A NUL byte, which JSON text never holds, means binary data (a
+ * device such as /dev/zero, a corrupt file): reported, and the input left.
  * Bad input becomes a problem entry; this generator never throws for it.
  */
 export async function* entriesOfStream(file: string, chunks: AsyncIterable<Uint8Array | string>): AsyncGenerator<ReadEntry[], void, undefined> {
   type Mode = 'start' | 'held' | 'lines' | 'document';
-  // Widened: the closure below changes it, which the compiler's narrowing cannot see.
+  // Widened: the closures below change it, which the compiler's narrowing cannot see.
   let mode = 'start' as Mode;
   let lineNumber = 0;
   let held: { readonly lineNumber: number; readonly text: Buffer; readonly reason: string } | undefined;
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  /** The line being read outgrew MAX_LINE_BYTES: it was reported, and its bytes are dropped up to its newline. */
+  let skipping = false;
   let collected: Buffer[] = [];
+  let collectedBytes = 0;
+
+  const reportHeld = (out: ReadEntry[]): void => {
+    if (held !== undefined) out.push({ problem: { file, position: `line ${held.lineNumber}`, reason: held.reason } });
+    held = undefined;
+  };
 
   /** One complete line; false when it turns the input into a multi-line document. */
   const addLine = (line: Buffer, out: ReadEntry[]): boolean => {
@@ -32,8 +44,7 @@ export async function* entriesOfStream(file: string, chunks: AsyncIterable<Uint8
     if (isBlank(line, lineNumber)) return true;
     const parsed = parse(line, lineNumber);
     if (parsed.ok) {
-      if (held !== undefined) out.push({ problem: { file, position: `line ${held.lineNumber}`, reason: held.reason } });
-      held = undefined;
+      reportHeld(out);
       mode = 'lines';
       addRecordsOfDocument(parsed.value, file, lineNumber, out);
       return true;
@@ -50,32 +61,75 @@ export async function* entriesOfStream(file: string, chunks: AsyncIterable<Uint8
     // Neither of the first two lines is JSON by itself: one document over many lines.
     mode = 'document';
     collected = [held?.text ?? Buffer.alloc(0), Buffer.of(NEWLINE), line, Buffer.of(NEWLINE)];
+    collectedBytes = (held?.text.length ?? 0) + line.length + 2;
     held = undefined;
     return false;
   };
 
+  /** The line being read is longer than the cap: reported in its place, and from here on the input is JSON Lines. */
+  const skipLongLine = (out: ReadEntry[]): void => {
+    lineNumber += 1;
+    reportHeld(out);
+    mode = 'lines';
+    out.push({ problem: { file, position: `line ${lineNumber}`, reason: `longer than ${describeBytes(MAX_LINE_BYTES)}, the most one line may hold` } });
+    pending = [];
+    pendingBytes = 0;
+    skipping = true;
+  };
+
   try {
     for await (const raw of decoded(chunks)) {
-      const chunk = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      const bytes = Buffer.isBuffer(raw) ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+      const nul = bytes.indexOf(0);
+      const chunk = nul === -1 ? bytes : bytes.subarray(0, nul);
+      const out: ReadEntry[] = [];
       if (mode === 'document') {
         collected.push(chunk);
-        continue;
-      }
-      const out: ReadEntry[] = [];
-      let start = 0;
-      let becameDocument = false;
-      for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
-        const piece = chunk.subarray(start, end);
-        const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
-        pending = [];
-        start = end + 1;
-        if (!addLine(line, out)) {
-          collected.push(chunk.subarray(start));
-          becameDocument = true;
-          break;
+        collectedBytes += chunk.length;
+        if (collectedBytes > MAX_LINE_BYTES) {
+          yield [{ problem: { file, reason: `a document over several lines larger than ${describeBytes(MAX_LINE_BYTES)}, the most one may hold` } }];
+          return;
+        }
+      } else {
+        let start = 0;
+        let becameDocument = false;
+        for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+          const piece = chunk.subarray(start, end);
+          start = end + 1;
+          if (skipping) {
+            skipping = false;
+            continue;
+          }
+          if (pendingBytes + piece.length > MAX_LINE_BYTES) {
+            skipLongLine(out);
+            skipping = false;
+            continue;
+          }
+          const line = pending.length === 0 ? piece : Buffer.concat([...pending, piece]);
+          pending = [];
+          pendingBytes = 0;
+          if (!addLine(line, out)) {
+            const rest = chunk.subarray(start);
+            collected.push(rest);
+            collectedBytes += rest.length;
+            becameDocument = true;
+            break;
+          }
+        }
+        if (!becameDocument && !skipping && start < chunk.length) {
+          pending.push(start === 0 ? chunk : chunk.subarray(start));
+          pendingBytes += chunk.length - start;
+          if (pendingBytes > MAX_LINE_BYTES) skipLongLine(out);
         }
       }
-      if (!becameDocument && start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+      if (nul !== -1) {
+        reportHeld(out);
+        // In the middle of a line (or of the over-long line being dropped, already counted).
+        const position = mode === 'document' ? {} : { position: `line ${skipping ? lineNumber : lineNumber + 1}` };
+        out.push({ problem: { file, ...position, reason: 'a NUL byte: binary data, not JSON text (the rest of this input is not read)' } });
+        yield out;
+        return;
+      }
       if (out.length > 0) yield out;
     }
   } catch (error) {
@@ -95,7 +149,7 @@ export async function* entriesOfStream(file: string, chunks: AsyncIterable<Uint8
     collected = [];
     addRecordsOfWholeText(text, file, out);
   } else if (held !== undefined) {
-    out.push({ problem: { file, position: `line ${held.lineNumber}`, reason: held.reason } });
+    reportHeld(out);
   } else if (mode === 'start') {
     out.push({ problem: { file, reason: 'empty: no JSON in it' } });
   }

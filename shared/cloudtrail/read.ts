@@ -33,11 +33,12 @@ type Source = { readonly kind: 'file'; readonly file: string } | { readonly kind
  * `aws cloudtrail lookup-events`.
  *
  * While one file's records are being consumed, the next file is read and gunzipped in the
- * background (files up to a few MB, as CloudTrail writes them; larger ones are streamed), so at most
- * two files are in memory at once.
+ * background (regular files up to a few MB, as CloudTrail writes them; larger ones, pipes, FIFOs and
+ * devices are streamed), so at most two files are in memory at once. What one line, document or
+ * record may hold is capped (limits.ts).
  *
- * Bad input (a missing path, not JSON, corrupt gzip, an entry that is not a CloudTrail record...) is
- * reported through `onProblem` and skipped; the iteration itself never throws for it.
+ * Bad input (a missing path, not JSON, corrupt gzip, an entry that is not a CloudTrail record, a line
+ * over its cap...) is reported through `onProblem` and skipped; the iteration itself never throws for it.
  */
 export async function* readCloudTrail(inputs: readonly string[], options: ReadOptions): AsyncGenerator<ReadRecord, void, undefined> {
   const { onProblem } = options;
@@ -103,7 +104,8 @@ async function* sourcesOf(inputs: readonly string[]): AsyncGenerator<Source, voi
     try {
       isDirectory = (await stat(input)).isDirectory();
     } catch (error) {
-      yield { kind: 'problem', problem: { file: input, reason: `cannot read: ${describeSystemError(error)}` } };
+      const notFound = (error as NodeJS.ErrnoException).code === 'ENOENT' ? { notFound: true as const } : {};
+      yield { kind: 'problem', problem: { file: input, reason: `cannot read: ${describeSystemError(error)}`, ...notFound } };
       continue;
     }
     if (!isDirectory) {

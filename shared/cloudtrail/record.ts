@@ -1,3 +1,5 @@
+import { MAX_KEY_FIELD_CHARS } from './limits.js';
+
 /**
  * A CloudTrail record as the detections see it. Only the four fields every record carries are
  * typed; everything else is `unknown` and read through the accessors below, because CloudTrail
@@ -23,6 +25,24 @@ export function cloudTrailShapeProblem(value: unknown): string | undefined {
   for (const field of ['eventID', 'eventSource', 'eventName', 'eventTime'] as const) {
     if (typeof value[field] !== 'string' || value[field] === '') return `no ${field}`;
   }
+  return keyFieldProblem(value as CloudTrailRecord);
+}
+
+/**
+ * CloudTrail's own form of a time, in UTC (fractions of a second allowed): a finding's times are
+ * compared as text, so anything else would sort wrongly, and become part of the table's keys.
+ */
+const EVENT_TIME = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,9})?Z$/;
+
+/**
+ * Why the key fields of a record (non-empty strings) cannot be kept, or undefined: an id, source or
+ * name longer than MAX_KEY_FIELD_CHARS, or an eventTime that is not a time. Never quotes the value.
+ */
+export function keyFieldProblem(record: Pick<CloudTrailRecord, 'eventID' | 'eventSource' | 'eventName' | 'eventTime'>): string | undefined {
+  if (record.eventID.length > MAX_KEY_FIELD_CHARS) return `eventID is longer than ${MAX_KEY_FIELD_CHARS} characters`;
+  if (record.eventSource.length > MAX_KEY_FIELD_CHARS) return `eventSource is longer than ${MAX_KEY_FIELD_CHARS} characters`;
+  if (record.eventName.length > MAX_KEY_FIELD_CHARS) return `eventName is longer than ${MAX_KEY_FIELD_CHARS} characters`;
+  if (!EVENT_TIME.test(record.eventTime)) return "eventTime is not a time in CloudTrail's form (2026-11-20T10:15:30Z)";
   return undefined;
 }
 

@@ -1,5 +1,7 @@
 import { accountOf, actorOf, succeeded, type CloudTrailRecord } from '../cloudtrail/record.js';
 import { detectedFrom, findingIdOf, type Detected } from '../findings/finding.js';
+import { boundResolution } from '../findings/evidence.js';
+import { redactSecrets } from '../findings/redact.js';
 import { ONLY_OWN_ACCOUNT } from '../policy/boundary.js';
 import { matchesOf, SEVERITIES, type Detection, type DetectionContext, type DetectionMatch, type RiskRemoval } from './detection.js';
 
@@ -120,15 +122,18 @@ function resolutionFrom(record: CloudTrailRecord, detection: Detection, { resour
   // (and kept as an early resolution if its detection has not arrived yet). Otherwise every finding
   // of the rule on the resource is closed, found through the table.
   const exact = scope !== undefined || !detection.scoped;
-  return {
-    ruleId: detection.id,
-    account,
-    resource,
-    scope,
-    findingId: exact ? findingIdOf(detection.id, account, resource, scope) : undefined,
-    reason,
-    eventId: record.eventID,
-    eventTime: record.eventTime,
-    actor: actorOf(record).arn,
-  };
+  // Redacted and bounded like a detection (the same resource comes out the same way, so it still addresses its findings).
+  return boundResolution(
+    redactSecrets({
+      ruleId: detection.id,
+      account,
+      resource,
+      scope,
+      findingId: exact ? findingIdOf(detection.id, account, resource, scope) : undefined,
+      reason,
+      eventId: record.eventID,
+      eventTime: record.eventTime,
+      actor: actorOf(record).arn,
+    }),
+  );
 }

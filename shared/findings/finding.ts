@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { accountOf, actorOf, regionOf, stringField, type CloudTrailRecord } from '../cloudtrail/record.js';
 import type { Detection, DetectionMatch, Severity } from '../detections/detection.js';
+import { boundDetected } from './evidence.js';
 import { redactSecrets } from './redact.js';
 
 /** One detection of one risk in one event. The findings table folds detections into findings. */
@@ -32,27 +33,35 @@ export function findingIdOf(ruleId: string, account: string, resource: string, s
   return createHash('sha256').update(identity).digest('hex').slice(0, 20);
 }
 
+/**
+ * Redacted as a whole before anything stores or prints it (a user agent or a session name can carry
+ * a planted key), then bounded (evidence.ts: the evidence to 16 KiB, each text to its cap), so a
+ * finding fits its store whatever the event held; the finding id is the fingerprint of the event's
+ * own values.
+ */
 export function detectedFrom(record: CloudTrailRecord, detection: Detection, match: DetectionMatch): Detected {
   const actor = actorOf(record);
   const account = accountOf(record);
-  return {
-    findingId: findingIdOf(detection.id, account, match.resource, match.scope),
-    ruleId: detection.id,
-    severity: match.severity,
-    title: detection.title,
-    eventId: record.eventID,
-    eventName: record.eventName,
-    eventTime: record.eventTime,
-    account,
-    region: regionOf(record),
-    actor: actor.arn,
-    actorType: actor.type,
-    mfaAuthenticated: actor.mfaAuthenticated,
-    sourceIp: stringField(record, 'sourceIPAddress'),
-    userAgent: stringField(record, 'userAgent'),
-    resource: match.resource,
-    scope: match.scope,
-    summary: match.summary,
-    details: redactSecrets(match.details),
-  };
+  return boundDetected(
+    redactSecrets({
+      findingId: findingIdOf(detection.id, account, match.resource, match.scope),
+      ruleId: detection.id,
+      severity: match.severity,
+      title: detection.title,
+      eventId: record.eventID,
+      eventName: record.eventName,
+      eventTime: record.eventTime,
+      account,
+      region: regionOf(record),
+      actor: actor.arn,
+      actorType: actor.type,
+      mfaAuthenticated: actor.mfaAuthenticated,
+      sourceIp: stringField(record, 'sourceIPAddress'),
+      userAgent: stringField(record, 'userAgent'),
+      resource: match.resource,
+      scope: match.scope,
+      summary: match.summary,
+      details: match.details,
+    }),
+  );
 }

@@ -64,6 +64,8 @@ export interface Finding {
   readonly resolvedAt?: string;
   /** The suppression that mutes it, while suppressed. */
   readonly suppressionId?: string;
+  /** Why Security Hub refused its latest export, after retries; cleared when an export succeeds (shared/export/). */
+  readonly securityHubError?: string;
   /** TTL (epoch seconds): only on resolved findings. */
   readonly expiresAt?: number;
 }

@@ -111,6 +111,7 @@ export const FINDING_SCHEMA: Schema<Finding> = {
   alertedAt: optional(text),
   resolvedAt: optional(text),
   suppressionId: optional(text),
+  securityHubError: optional(text),
   expiresAt: optional(integer),
 };
 

@@ -1,9 +1,21 @@
+import { FAILED_ATTEMPT_SCOPE } from '../detections/engine.js';
 import { EventBatch, type FindingWork } from './batch.js';
 import { FindingNotFoundError } from './errors.js';
 import { appendHistory, DEFAULT_RESOLVED_TTL_DAYS, expiryOf, withoutUndefined, type LifecycleContext } from './lifecycle.js';
 import { FINDING_STATUSES, type AlertState, type Finding, type Occurrence, type Outcome, type Suppression } from './model.js';
 import type { FindingSummary } from './schema.js';
-import type { ActionBy, BatchOutcome, EvaluationToStore, FindingChange, FindingPage, FindingsBatch, FindingsStore, ListQuery, StoreSettings } from './store.js';
+import type {
+  ActionBy,
+  BatchOutcome,
+  EvaluationToStore,
+  FindingChange,
+  FindingPage,
+  FindingsBatch,
+  FindingsStore,
+  ListQuery,
+  ReconcileRequest,
+  StoreSettings,
+} from './store.js';
 import { isActive, mutesFinding, suppressionIdOf, type SuppressionTarget } from './suppressions.js';
 
 /**
@@ -67,6 +79,39 @@ export abstract class FindingsStoreBase implements FindingsStore {
         history: appendHistory(finding.history, { at, status: 'resolved', reason: action.reason, by: action.by }),
       };
     });
+  }
+
+  async reconcile(request: ReconcileRequest): Promise<FindingChange[]> {
+    const except = new Set(request.exceptResources ?? []);
+    const only = request.onlyResources === undefined ? undefined : new Set(request.onlyResources);
+    // Checked on the summary to skip what cannot qualify, and again on the finding as it is written.
+    const stale = (finding: Pick<Finding, 'status' | 'account' | 'region' | 'resource' | 'lastSeen'>): boolean =>
+      finding.status !== 'resolved' &&
+      finding.account === request.account &&
+      (request.region === undefined || finding.region === request.region) &&
+      !except.has(finding.resource) &&
+      (only === undefined || only.has(finding.resource)) &&
+      finding.lastSeen < request.scanStartedAt;
+    const changes: FindingChange[] = [];
+    for (const ruleId of new Set(request.ruleIds)) {
+      const candidates = (await this.all({ ruleId, statuses: ['open', 'suppressed'] })).filter(stale);
+      for (const { id } of candidates) {
+        const change = await this.change(id, 'resolved', (finding) => {
+          if (!stale(finding) || isFailedAttempt(finding.scope)) return undefined;
+          return {
+            ...finding,
+            status: 'resolved',
+            statusChangedAt: request.scanStartedAt,
+            resolvedAt: request.scanStartedAt,
+            suppressionId: undefined,
+            expiresAt: expiryOf({ now: this.now(), resolvedTtlDays: this.resolvedTtlDays }),
+            history: appendHistory(finding.history, { at: request.scanStartedAt, status: 'resolved', reason: request.reason, by: request.by }),
+          };
+        });
+        if (change.outcome === 'resolved') changes.push(change);
+      }
+    }
+    return changes;
   }
 
   async suppress(
@@ -155,6 +200,12 @@ export abstract class FindingsStoreBase implements FindingsStore {
     return { removed, reopened };
   }
 
+  recordSecurityHubExport(findingId: string, error: string | undefined): Promise<FindingChange> {
+    return this.change(findingId, 'updated', (finding) =>
+      finding.securityHubError === error ? undefined : withoutUndefined({ ...finding, securityHubError: error }),
+    );
+  }
+
   async *openFindings(): AsyncGenerator<FindingSummary> {
     let cursor: string | undefined;
     do {
@@ -192,4 +243,9 @@ export abstract class FindingsStoreBase implements FindingsStore {
     const { finding, changed } = await this.changeFinding(findingId, update);
     return { findingId, outcome: changed ? outcome : 'unchanged', finding };
   }
+}
+
+/** A failed attempt's finding (the engine's scope suffix): an incident, which no state ever resolves. */
+function isFailedAttempt(scope: string | undefined): boolean {
+  return scope === FAILED_ATTEMPT_SCOPE || scope?.endsWith(`/${FAILED_ATTEMPT_SCOPE}`) === true;
 }

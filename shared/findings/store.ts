@@ -124,8 +124,51 @@ export interface AlertLedger {
   openFindings(): AsyncIterable<FindingSummary>;
 }
 
+/** What a completed scan of one part of an account lets the store close (`warden scan`, the scheduled reconcile). */
+export interface ReconcileRequest {
+  readonly account: string;
+  /** The rules the scan read the state of, there. */
+  readonly ruleIds: readonly string[];
+  /** Only findings recorded in this region; undefined: in every region (the rules of a global reader, IAM). */
+  readonly region?: string;
+  /** Resources the scan could not read: their findings stay as they are. */
+  readonly exceptResources?: readonly string[];
+  /** When set, only findings on these resources are reconciled (the rule's resources the scan saw). */
+  readonly onlyResources?: readonly string[];
+  /**
+   * When the scan started (ISO time). A finding last seen at or after it stays open: the scan saw it,
+   * or an event raised it while the scan ran. Also the finding's `resolvedAt`, so a later event
+   * raising the risk again reopens it.
+   */
+  readonly scanStartedAt: string;
+  /** `scan:<start>` in the finding's history. */
+  readonly by: string;
+  /** "no longer present at <time>". */
+  readonly reason: string;
+}
+
+/** Closing what a scan no longer sees. */
+export interface FindingsReconciler {
+  /**
+   * Resolves the open and suppressed findings of `ruleIds` in the account (and region) last seen
+   * before the scan started, except on `exceptResources` and except failed-attempt findings (an
+   * attempt is an incident, not a state a scan can see). Checked again on each finding as it is
+   * written, so a finding an event raises meanwhile is never resolved. One change per finding resolved.
+   */
+  reconcile(request: ReconcileRequest): Promise<FindingChange[]>;
+}
+
+/** What an export to Security Hub leaves on a finding: only its failures, so a refused finding is never lost silently. */
+export interface ExportLedger {
+  /**
+   * Records why Security Hub refused the finding (`securityHubError`), or clears an earlier refusal
+   * (`undefined`). FindingNotFoundError when there is no finding.
+   */
+  recordSecurityHubExport(findingId: string, error: string | undefined): Promise<FindingChange>;
+}
+
 /** Everything a findings store does. */
-export interface FindingsStore extends FindingsWriter, FindingsReader, StatusChanges, AlertLedger {}
+export interface FindingsStore extends FindingsWriter, FindingsReader, StatusChanges, AlertLedger, FindingsReconciler, ExportLedger {}
 
 export interface StoreSettings {
   /** Days a resolved finding is kept (its `expiresAt` TTL). Default 90. */
@@ -137,10 +180,15 @@ export interface StoreSettings {
 /** A store and how to let it go (the embedded one holds a file lock; the deployed one may own its client). */
 export interface OpenedFindingsStore {
   readonly store: FindingsStore;
+  /** The files a `reset` removed (the embedded store's, by name), when one was asked for. */
+  readonly removed?: readonly string[];
   close(): Promise<void>;
 }
 
-/** `storeDir`: the embedded store; `tableName`: the deployed table, through the standard credential chain. */
+/**
+ * `storeDir`: the embedded store (`reset`: remove its files first, under its lock); `tableName`: the
+ * deployed table, through the standard credential chain.
+ */
 export type OpenFindingsStoreOptions =
-  | (StoreSettings & { readonly storeDir: string })
+  | (StoreSettings & { readonly storeDir: string; readonly reset?: boolean })
   | (StoreSettings & { readonly tableName: string; readonly region?: string });

@@ -1,6 +1,7 @@
 import { recordsOfDocument, type ReadProblem } from '../cloudtrail/read-document.js';
 import { stringField } from '../cloudtrail/record.js';
 import type { DetectionEngine } from '../detections/engine.js';
+import type { ExportReport, FindingsExport } from '../export/findings-export.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 import type { Alerter, AlertReport } from '../alerts/alerter.js';
@@ -20,6 +21,8 @@ export interface DetectEventDependencies {
    * SetDefaultPolicyVersion makes the default); it logs what it cannot read and never throws.
    */
   readonly enricher?: RecordEnricher;
+  /** Copies what the write changed elsewhere (Security Hub), after the alerts; none by default. */
+  readonly exporter?: FindingsExport;
 }
 
 export interface DetectEventResult {
@@ -28,6 +31,7 @@ export interface DetectEventResult {
   readonly problems: readonly ReadProblem[];
   readonly changes: readonly FindingChange[];
   readonly alerts?: AlertReport;
+  readonly exported?: ExportReport;
 }
 
 /**
@@ -37,8 +41,12 @@ export interface DetectEventResult {
  * throws, so the event is retried (the table's writes are idempotent per eventID).
  * Alerts are sent after the write: if the alert channel cannot be reached the findings stay pending
  * and this throws, and the retry sends each pending alert once (a sent one is never sent again).
+ * Then the export, if any: an unreachable Security Hub throws too, and the retry sends the findings again.
  */
-export async function detectEvent(event: unknown, { engine, store, logger, alerter, boundary, enricher }: DetectEventDependencies): Promise<DetectEventResult> {
+export async function detectEvent(
+  event: unknown,
+  { engine, store, logger, alerter, boundary, enricher, exporter }: DetectEventDependencies,
+): Promise<DetectEventResult> {
   const source = `eventbridge:${stringField(event, 'id') ?? 'unknown'}`;
   const context = boundary === undefined ? engine.context : { ...engine.context, boundary: await boundary.current() };
   const problems: ReadProblem[] = [];
@@ -59,5 +67,14 @@ export async function detectEvent(event: unknown, { engine, store, logger, alert
   const { changes, counts } = await batch.flush();
   logger.info({ source, records, ...counts }, 'event processed');
   const alerts = alerter === undefined ? undefined : await alerter.deliver(changes, logger);
-  return { status: records === 0 ? 'rejected' : 'processed', problems, changes, ...(alerts === undefined ? {} : { alerts }) };
+  // Every finding the write touched, unchanged ones too: a retry after an unreachable Security Hub
+  // finds its findings unchanged and must still send them (an import replaces, never duplicates).
+  const exported = exporter === undefined ? undefined : await exporter.export(changes, logger);
+  return {
+    status: records === 0 ? 'rejected' : 'processed',
+    problems,
+    changes,
+    ...(alerts === undefined ? {} : { alerts }),
+    ...(exported === undefined ? {} : { exported }),
+  };
 }

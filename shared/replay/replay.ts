@@ -1,3 +1,4 @@
+import { describeBytes, exceedsBytes, MAX_RECORD_BYTES } from '../cloudtrail/limits.js';
 import { readCloudTrail, type ReadProblem, type RecordOrigin } from '../cloudtrail/read.js';
 import type { DetectionEngine, RuleFailure } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
@@ -27,7 +28,10 @@ export interface ReplayProgress {
 }
 
 export interface ReplayStats extends ReplayProgress {
+  /** Problems reported: input skipped, from a path that does not exist to one record over its cap. */
   readonly skipped: number;
+  /** Of those, the paths named in `inputs` that do not exist. */
+  readonly missing: number;
   readonly detections: number;
   readonly resolutions: number;
   readonly ruleFailures: number;
@@ -45,6 +49,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   let records = 0;
   let files = 0;
   let skipped = 0;
+  let missing = 0;
   let detections = 0;
   let resolutions = 0;
   let ruleFailures = 0;
@@ -80,6 +85,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
     onProblem(problem) {
       skipped += 1;
+      if (problem.notFound === true) missing += 1;
       options.onProblem?.(problem);
     },
     onFileDone() {
@@ -89,6 +95,12 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   });
 
   for await (const { record, origin } of reader) {
+    // Only a record some detection reads is measured: the others cost nothing past their line's cap.
+    if (engine.listensTo(record.eventSource, record.eventName) && exceedsBytes(record, MAX_RECORD_BYTES)) {
+      skipped += 1;
+      options.onProblem?.({ ...origin, reason: `larger than ${describeBytes(MAX_RECORD_BYTES)}, the most one record may hold` });
+      continue;
+    }
     records += 1;
     const evaluation = engine.evaluate(policyVersions.enrich(record));
     for (const failure of evaluation.failures) {
@@ -107,5 +119,5 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   }
   await flush();
   await settle();
-  return { records, files, skipped, detections, resolutions, ruleFailures, outcomes };
+  return { records, files, skipped, missing, detections, resolutions, ruleFailures, outcomes };
 }

@@ -16,18 +16,25 @@ async function exportsOf<T>(dir: string, is: (value: unknown) => value is T): Pr
   return found;
 }
 
-const isCommand = (value: unknown): value is Command => typeof value === 'object' && value !== null && 'run' in value && 'synopsis' in value;
+const isCommand = (value: unknown): value is Command => typeof value === 'object' && value !== null && 'run' in value && 'name' in value;
 const isSubcommand = (value: unknown): value is FindingsSubcommand => typeof value === 'object' && value !== null && 'prepare' in value && 'usage' in value;
 
 describe('the command catalogues', () => {
   it.each([
-    ['warden', COMMANDS_DIR, isCommand, COMMANDS],
-    ['warden findings', `${COMMANDS_DIR}findings/`, isSubcommand, FINDINGS_SUBCOMMANDS],
-  ] as const)('%s lists every command file in its folder, each once and by a name of its own', async (_catalogue, dir, is, catalogue) => {
+    ['warden', COMMANDS_DIR, isCommand, () => Promise.all(COMMANDS.map((entry) => entry.load()))],
+    ['warden findings', `${COMMANDS_DIR}findings/`, isSubcommand, async () => FINDINGS_SUBCOMMANDS],
+  ] as const)('%s lists every command file in its folder, each once and by a name of its own', async (_catalogue, dir, is, load) => {
+    const catalogue: readonly (Command | FindingsSubcommand)[] = await load();
     const found = await exportsOf<Command | FindingsSubcommand>(dir, is);
     for (const [file, commands] of found) expect(commands, `${file} exports one command`).toHaveLength(1);
     expect(new Set<unknown>(catalogue)).toEqual(new Set([...found.values()].flat()));
     expect(new Set(catalogue.map((command) => command.name)).size).toBe(catalogue.length);
+  });
+
+  it('loads, for each entry of the warden catalogue, the command of the same name', async () => {
+    const names = await Promise.all(COMMANDS.map(async (entry) => (await entry.load()).name));
+
+    expect(names).toEqual(COMMANDS.map((entry) => entry.name));
   });
 
   it('shows every command in warden --help, and every findings subcommand in warden findings --help', async () => {

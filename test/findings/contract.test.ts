@@ -2,8 +2,8 @@
 // (on dynalite) and the embedded SQLite store. A store that passes them can stand in for the other.
 import { describe, expect, it } from 'vitest';
 import { StoredItemError } from '../../shared/findings/errors.js';
-import type { FindingsStore } from '../../shared/findings/store.js';
-import { ACCOUNT, at, detected, evaluation, resolution } from '../support/findings-factory.js';
+import type { FindingsStore, ReconcileRequest } from '../../shared/findings/store.js';
+import { ACCOUNT, at, detected, evaluation, nextEventId, resolution } from '../support/findings-factory.js';
 import { storeHarnesses } from './store-harnesses.js';
 
 const NOW = new Date('2024-06-01T00:00:00Z');
@@ -324,6 +324,88 @@ describe.each(storeHarnesses())('$name store', (harness) => {
     });
   });
 
+  describe('reconcile (what a scan no longer sees)', () => {
+    const RULE = 'iam-role-trust-public';
+    const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    const SCAN_START = at(600);
+    const reconcileRequest = (overrides: Partial<ReconcileRequest> = {}): ReconcileRequest => ({
+      account: ACCOUNT,
+      ruleIds: [RULE],
+      scanStartedAt: SCAN_START,
+      by: `scan:${SCAN_START}`,
+      reason: `no longer present at ${SCAN_START}`,
+      ...overrides,
+    });
+
+    it('resolves the findings last seen before the scan started, and keeps those seen since (by the scan or an event)', async () => {
+      const { store } = await freshStore({ resolvedTtlDays: 30 });
+      const gone = detected({ ruleId: RULE, resource: role('gone'), scope: undefined, eventTime: at(0) });
+      const seenByScan = detected({ ruleId: RULE, resource: role('kept'), scope: undefined, eventTime: at(0) });
+      const raisedDuringScan = detected({ ruleId: RULE, resource: role('new'), scope: undefined, eventTime: at(610) });
+      await store.apply(evaluation({ detected: [gone, seenByScan, raisedDuringScan] }));
+      await store.apply(evaluation({ detected: [detected({ ruleId: RULE, resource: role('kept'), scope: undefined, eventTime: at(605) })] }));
+
+      const changes = await store.reconcile(reconcileRequest());
+
+      expect(changes).toMatchObject([{ findingId: gone.findingId, outcome: 'resolved', finding: { status: 'resolved', resolvedAt: SCAN_START } }]);
+      expect((await store.get(gone.findingId))?.history.at(-1)).toEqual({
+        at: SCAN_START,
+        status: 'resolved',
+        reason: `no longer present at ${SCAN_START}`,
+        by: `scan:${SCAN_START}`,
+      });
+      expect(await harness.storedExpiry(store, gone.findingId)).toBe(NOW.getTime() / 1000 + 30 * DAY);
+      expect(await store.get(seenByScan.findingId)).toMatchObject({ status: 'open' });
+      expect(await store.get(raisedDuringScan.findingId)).toMatchObject({ status: 'open' });
+    });
+
+    it('touches only the rules, account and region it is given, never an unread resource or a failed attempt', async () => {
+      const { store } = await freshStore();
+      const stale = { ruleId: RULE, scope: undefined, eventTime: at(0) };
+      const otherRule = detected({ ...stale, ruleId: 'iam-role-trust-outside', resource: role('a') });
+      const otherAccount = detected({ ...stale, account: '210987654321', resource: 'arn:aws:iam::210987654321:role/a' });
+      const otherRegion = { ...detected({ ...stale, resource: role('b') }), region: 'eu-west-1' };
+      const unread = detected({ ...stale, resource: role('unread') });
+      const attempt = detected({ ...stale, resource: role('c'), scope: 'failed-attempt' });
+      const inRegion = detected({ ...stale, resource: role('d') });
+      await store.apply(evaluation({ detected: [otherRule, otherAccount, otherRegion, unread, attempt, inRegion] }));
+
+      const changes = await store.reconcile(reconcileRequest({ region: 'us-east-1', exceptResources: [role('unread')] }));
+
+      expect(changes.map((change) => change.findingId)).toEqual([inRegion.findingId]);
+      for (const kept of [otherRule, otherAccount, otherRegion, unread, attempt]) expect(await store.get(kept.findingId)).toMatchObject({ status: 'open' });
+    });
+
+    it('resolves suppressed findings too, and reports nothing for what is already resolved', async () => {
+      const { store } = await freshStore();
+      const muted = detected({ ruleId: RULE, resource: role('muted'), scope: undefined, eventTime: at(0) });
+      const closed = detected({ ruleId: RULE, resource: role('closed'), scope: undefined, eventTime: at(0) });
+      await store.apply(evaluation({ detected: [muted, closed] }));
+      await store.suppress({ findingId: muted.findingId }, { reason: 'accepted', by: 'cli:alice' });
+      await store.resolve(closed.findingId, { reason: 'fixed', by: 'cli:alice' });
+
+      const changes = await store.reconcile(reconcileRequest());
+      const again = await store.reconcile(reconcileRequest());
+
+      expect(changes).toMatchObject([{ findingId: muted.findingId, outcome: 'resolved', finding: { status: 'resolved' } }]);
+      expect(again).toEqual([]);
+      expect((await store.get(closed.findingId))?.history.at(-1)).toMatchObject({ reason: 'fixed' });
+    });
+
+    it('lets an event after the scan reopen what it resolved, but not an older one delivered late', async () => {
+      const { store } = await freshStore();
+      const raised = detected({ ruleId: RULE, resource: role('back'), scope: undefined, eventTime: at(0) });
+      await store.apply(evaluation({ detected: [raised] }));
+      await store.reconcile(reconcileRequest());
+
+      const late = await store.apply(evaluation({ detected: [{ ...raised, eventId: nextEventId(), eventTime: at(300) }] }));
+      const after = await store.apply(evaluation({ detected: [{ ...raised, eventId: nextEventId(), eventTime: at(700) }] }));
+
+      expect(late.changes).toMatchObject([{ outcome: 'updated', finding: { status: 'resolved' } }]);
+      expect(after.changes).toMatchObject([{ outcome: 'reopened', finding: { status: 'open', alertState: 'pending' } }]);
+    });
+  });
+
   describe('TTL', () => {
     it('sets expiresAt only on resolved findings', async () => {
       const { store } = await freshStore();
@@ -372,6 +454,25 @@ describe.each(storeHarnesses())('$name store', (harness) => {
       const requeued = await store.get(raised.findingId);
       expect(requeued).toMatchObject({ alertState: 'pending' });
       expect(requeued).not.toHaveProperty('alertError');
+    });
+
+    it("records Security Hub's refusal of a finding, keeps it through later detections, and clears it once an export succeeds", async () => {
+      const { store } = await freshStore();
+      const raised = detected({ eventTime: at(0) });
+      await store.apply(evaluation({ detected: [raised] }));
+
+      const recorded = await store.recordSecurityHubExport(raised.findingId, 'InvalidInput: Resources is empty');
+      await store.apply(evaluation({ detected: [detected({ eventTime: at(60) })] }));
+      const kept = await store.get(raised.findingId);
+      const cleared = await store.recordSecurityHubExport(raised.findingId, undefined);
+      const again = await store.recordSecurityHubExport(raised.findingId, undefined);
+
+      expect(recorded).toMatchObject({ outcome: 'updated', finding: { securityHubError: 'InvalidInput: Resources is empty' } });
+      expect(kept).toMatchObject({ count: 2, securityHubError: 'InvalidInput: Resources is empty' });
+      expect(cleared.outcome).toBe('updated');
+      expect(await store.get(raised.findingId)).not.toHaveProperty('securityHubError');
+      expect(again.outcome).toBe('unchanged');
+      await expect(store.recordSecurityHubExport('no-such-finding', 'x')).rejects.toThrow('no finding no-such-finding');
     });
 
     it('gives a reminder to one caller, once the last alert is older than the cutoff', async () => {

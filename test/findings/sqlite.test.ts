@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FindingsStoreError, StoreInUseError } from '../../shared/findings/errors.js';
-import { DATABASE_FILE, openEmbeddedStore } from '../../shared/findings/sqlite/open.js';
+import { DATABASE_FILE, LOCK_FILE, openEmbeddedStore } from '../../shared/findings/sqlite/open.js';
 import { at, detected, evaluation } from '../support/findings-factory.js';
 
 let dir: string;
@@ -53,7 +53,7 @@ describe('the embedded findings store', () => {
     const again = await openEmbeddedStore(dir);
     await again.close();
 
-    expect(existsSync(join(dir, 'warden.lock'))).toBe(false);
+    expect(existsSync(join(dir, LOCK_FILE))).toBe(false);
   });
 
   it('takes over the lock a dead process left behind', async () => {

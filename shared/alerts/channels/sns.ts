@@ -1,4 +1,4 @@
-import { type MessageAttributeValue, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { MessageAttributeValue, SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
 import type { AlertChannel, AlertContent, Delivery, FailureKind, Outgoing } from '../channel.js';
 import type { ChannelType } from './catalogue.js';
 
@@ -69,17 +69,19 @@ export interface SnsChannelOptions {
 export class SnsChannel implements AlertChannel<SnsMessage> {
   readonly name = 'SNS';
   readonly destination: string;
-  private readonly client: SNSClient;
+  /** Built at the first delivery: the AWS SDK loads when an alert is sent, not when a command that may send one starts. */
+  private client: SNSClient | undefined;
   private readonly owned: boolean;
+  private readonly config: SNSClientConfig;
 
   constructor(options: SnsChannelOptions) {
     this.destination = options.topicArn;
+    this.client = options.client;
     this.owned = options.client === undefined;
     // The SDK's standard retry mode: exponential backoff with jitter, throttling retried.
     // AWS_ENDPOINT_URL_SNS overrides the endpoint, as the SDK supports.
     const region = options.region ?? regionOfTopic(options.topicArn);
-    this.client =
-      options.client ?? new SNSClient({ retryMode: 'standard', maxAttempts: options.maxAttempts ?? 4, ...(region === undefined ? {} : { region }) });
+    this.config = { retryMode: 'standard', maxAttempts: options.maxAttempts ?? 4, ...(region === undefined ? {} : { region }) };
   }
 
   format(outgoing: Outgoing): SnsMessage {
@@ -87,6 +89,8 @@ export class SnsChannel implements AlertChannel<SnsMessage> {
   }
 
   async deliver(message: SnsMessage): Promise<Delivery> {
+    const { PublishCommand, SNSClient } = await import('@aws-sdk/client-sns');
+    this.client ??= new SNSClient(this.config);
     const result = await this.client.send(
       new PublishCommand({
         TopicArn: this.destination,
@@ -104,7 +108,7 @@ export class SnsChannel implements AlertChannel<SnsMessage> {
   }
 
   close(): void {
-    if (this.owned) this.client.destroy();
+    if (this.owned) this.client?.destroy();
   }
 }
 

@@ -22,8 +22,6 @@ const USAGE = [
 /** `warden findings SUBCOMMAND ...`: parses, lets the subcommand check its arguments, then opens the store for it. */
 export const findingsCommand: Command = {
   name: 'findings',
-  synopsis: [`warden findings ${FINDINGS_SUBCOMMANDS.map((subcommand) => subcommand.name).join('|')}`],
-  summary: 'query and manage findings (warden findings --help)',
   async run(argv, cli) {
     const [name, ...rest] = argv;
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { jsonText } from '../../alerts/escape.js';
 import type { Detected } from '../../findings/finding.js';
 import { runKeyAudit } from '../../keys/audit.js';
 import { parseCredentialReport } from '../../keys/credential-report.js';
@@ -23,8 +24,6 @@ Thresholds, caps and exemptions come from WARDEN_KEYS_* environment variables.
 /** `warden keys`: key hygiene, offline on a saved report or live on the account. */
 export const keysCommand: Command = {
   name: 'keys',
-  synopsis: ['warden keys --credential-report FILE.csv [--now ISO] [--json]', `warden keys [--mode ${KEY_MODES.join('|')}] [--table NAME] [--region R]`],
-  summary: 'audit access keys and passwords from the IAM credential report',
   async run(argv, cli) {
     const { io } = cli;
     const { values, positionals } = parseOptions('keys', argv, {
@@ -68,7 +67,7 @@ export const keysCommand: Command = {
 
     if (now !== undefined) throw new UsageError('--now applies only to --credential-report');
     if (settings.mode === 'rotate' && values.table === undefined) throw new UsageError('--mode rotate needs --table NAME: rotation states must be stored');
-    const { iam, secretsManager, rotationStates, close } = cli.openKeyAccount({ region: values.region, table: values.table });
+    const { iam, secretsManager, rotationStates, close } = await cli.openKeyAccount({ region: values.region, table: values.table });
     try {
       const result = await runKeyAudit({ iam, secretsManager, rotationStates, settings, now: cli.now });
       print(result.findings, values.json === true, io);
@@ -91,7 +90,7 @@ function print(findings: readonly Detected[], json: boolean, io: CliIO): void {
     for (const finding of findings) {
       const plan = finding.details['plannedAction'] as PlannedAction | undefined;
       io.out(
-        `${JSON.stringify({
+        `${jsonText({
           findingId: finding.findingId,
           ruleId: finding.ruleId,
           severity: finding.severity,

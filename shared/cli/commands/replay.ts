@@ -1,7 +1,7 @@
-import { rm } from 'node:fs/promises';
 import { AlertDeliveryError, selectAlerts } from '../../alerts/alerter.js';
 import type { AlertChannel } from '../../alerts/channel.js';
 import { ALERT_DESTINATIONS, isAlertDestination } from '../../alerts/channels/catalogue.js';
+import { jsonText, oneLine } from '../../alerts/escape.js';
 import { readableTime } from '../../alerts/facts.js';
 import { findingAlert } from '../../alerts/finding-alert.js';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../alerts/settings.js';
@@ -14,6 +14,7 @@ import { ruleById } from '../../findings/rule-book.js';
 import { outcomePriority, type Finding } from '../../findings/model.js';
 import type { FindingChange } from '../../findings/store.js';
 import { ONLY_OWN_ACCOUNT } from '../../policy/boundary.js';
+import { FindingsExportError } from '../../export/findings-export.js';
 import { replay } from '../../replay/replay.js';
 import type { Command } from '../command.js';
 import type { CliDependencies } from '../dependencies.js';
@@ -30,31 +31,35 @@ const USAGE = `usage: warden replay PATH... [options]
   --json                     one detection per line on standard output (with its findingId), nothing else
   --store DIR                the embedded findings store (default .warden)
   --table NAME [--region R]  the deployed findings table instead (standard AWS credential chain)
-  --reset-store              empty the embedded store first (the demo does this)
+  --reset-store              empty the embedded store first, once no other warden uses it: its own
+                             files only, each named (the demo does this)
   --fail-on SEVERITY         exit 1 when a finding at or above it was raised and is not suppressed
   --alerts terminal|none     print the alerts that would be sent (default terminal), or not
   --sns-topic ARN            publish the alerts to an SNS topic, as the Lambda does
   --alert-min-severity S     the lowest severity that alerts (default medium)
+  --security-hub             also import every finding written into AWS Security Hub, as the account's
+                             own custom integration (standard AWS credential chain and region)
   --trusted-accounts IDS     account ids and organization ids (o-...) whose access is not "outside the
                              account", comma-separated (default: the config file's trustedAccounts)
   --config FILE              settings file (default warden.config.json here, when it exists)
 
-  Exit status: 0 all input read; 2 some input skipped (the rest processed); 1 (wins over 2) --fail-on
-  reached; 70 a detection failed on some event, or SNS could not be reached; 64 a usage mistake.
+  Exit status: 0 all input read; 2 some input skipped (the rest processed: a line, document or record
+  over its cap, README "Hostile input"); 66 a PATH does not exist (the others are read); 1 (wins over
+  2 and 66) --fail-on reached; 70 a detection failed on some event, SNS or Security Hub could not be
+  reached, or the store failed (disk full, damaged); 75 the store is in use; 64 a usage mistake.
 `;
 const ALERT_MODES = ['terminal', 'none'] as const;
 
 export const replayCommand: Command = {
   name: 'replay',
-  synopsis: ['warden replay PATH... [--json] [--store DIR | --table NAME] [--fail-on SEVERITY] [--sns-topic ARN]'],
-  summary: 'detect risky changes in CloudTrail logs (files, directories, - for stdin)',
   run: runReplay,
 };
 
 /**
  * `warden replay PATH...`: runs the detections over CloudTrail files, directories or `-` (stdin) and
  * records findings in the findings table. Exit status: 0 all input read; 2 some input skipped;
- * 1 (wins over 2) a detection at or above --fail-on; 70 a detection failed on some event, or
+ * 66 a path does not exist; 1 (wins over 2 and 66) a detection at or above --fail-on; 70 a
+ * detection failed on some event, or
  * alerts could not be published to --sns-topic (they stay pending: the same replay sends them).
  * Alerts: printed on the terminal by default (a preview: nothing is marked sent), published with
  * --sns-topic exactly as the Lambda does (pending -> sent), or not at all with --alerts none.
@@ -70,6 +75,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     alerts: { type: 'string' },
     'sns-topic': { type: 'string' },
     'alert-min-severity': { type: 'string' },
+    'security-hub': { type: 'boolean' },
   });
   if (values.help === true) {
     io.out(USAGE);
@@ -99,8 +105,12 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     );
   }
 
-  if (values['reset-store'] === true && 'storeDir' in selection) await rm(selection.storeDir, { recursive: true, force: true });
-  const opened = await cli.openStore(selection);
+  // The store resets itself once it holds its lock, removing only its own files.
+  const opened = await cli.openStore(values['reset-store'] === true && 'storeDir' in selection ? { ...selection, reset: true } : selection);
+  if (opened.removed !== undefined && 'storeDir' in selection) {
+    const removed = opened.removed.length === 0 ? 'nothing to remove' : `removed ${opened.removed.map(oneLine).join(', ')}`;
+    io.err(`reset store ${oneLine(selection.storeDir)}: ${removed}\n`);
+  }
 
   const started = performance.now();
   const raised = new Map<string, Detected>();
@@ -108,7 +118,15 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
   /** The highest severity each finding was raised with in this replay (for --fail-on). */
   const raisedSeverity = new Map<string, Severity>();
   const progress = progressLine(io);
-  const alerts = topicArn === undefined ? undefined : cli.openAlerter(opened.store, topicArn, alertSettings);
+  const securityHub =
+    values['security-hub'] === true
+      ? await cli.openSecurityHub(opened.store).catch(async (error: unknown) => {
+          await opened.close();
+          throw error;
+        })
+      : undefined;
+  const exported = { count: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as FindingsExportError | undefined };
+  const alerts = topicArn === undefined ? undefined : await cli.openAlerter(opened.store, topicArn, alertSettings);
   const published = {
     sent: 0,
     resolvedNotices: 0,
@@ -125,17 +143,20 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
       onDetected(detected) {
         const before = raisedSeverity.get(detected.findingId);
         if (before === undefined || severityRank(detected.severity) > severityRank(before)) raisedSeverity.set(detected.findingId, detected.severity);
-        if (json) io.out(`${JSON.stringify(detected)}\n`);
+        if (json) io.out(`${jsonText(detected)}\n`);
         else raised.set(detected.findingId, detected);
       },
       onProblem(problem) {
         progress.clear();
-        io.err(`skipped ${problem.file}${problem.position === undefined ? '' : ` (${problem.position})`}: ${problem.reason}\n`);
+        // A file name or a reason can hold a newline: one line each, so none forges another report.
+        io.err(`skipped ${oneLine(problem.file)}${problem.position === undefined ? '' : ` (${oneLine(problem.position)})`}: ${oneLine(problem.reason)}\n`);
       },
       onRuleFailure(failure, origin) {
         progress.clear();
         const message = failure.error instanceof Error ? failure.error.message : String(failure.error);
-        io.err(`rule ${failure.ruleId} failed on event ${failure.eventId} (${origin.file}, ${origin.position}): ${message}\n`);
+        io.err(
+          `rule ${failure.ruleId} failed on event ${oneLine(failure.eventId)} (${oneLine(origin.file)}, ${oneLine(origin.position)}): ${oneLine(message)}\n`,
+        );
       },
       async onFindingsWritten(written) {
         // A finding written in several flushes keeps its most telling outcome (opened beats updated)
@@ -144,6 +165,17 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
           const before = changes.get(change.findingId);
           const outcome = before !== undefined && outcomePriority(before.outcome) < outcomePriority(change.outcome) ? before.outcome : change.outcome;
           changes.set(change.findingId, { ...change, outcome });
+        }
+        // Every finding written, unchanged ones too: a second replay sends what an unreachable Security Hub missed.
+        if (securityHub !== undefined && exported.unreachable === undefined) {
+          try {
+            const report = await securityHub.exporter.export(written, cli.logger);
+            exported.count += report.exported.length;
+            exported.failed.push(...report.failed);
+          } catch (error) {
+            if (!(error instanceof FindingsExportError)) throw error;
+            exported.unreachable = error;
+          }
         }
         // After the first failure to reach SNS, stop trying: the rest stay pending for the next replay.
         if (alerts === undefined || published.unreachable !== undefined) return;
@@ -189,15 +221,27 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
       }
     }
     if (alerts !== undefined) reportPublished(io, alerts.channel, published, json);
-    if (published.unreachable !== undefined) return ExitCode.failure;
+    if (securityHub !== undefined) {
+      for (const failure of exported.failed)
+        io.err(`finding ${failure.findingId} refused by Security Hub (recorded on the finding): ${oneLine(failure.reason)}\n`);
+      if (exported.unreachable !== undefined)
+        io.err(`findings not exported: ${oneLine(exported.unreachable.message)}; replaying the same input sends them again\n`);
+      if (!json)
+        io.out(
+          `\nFindings imported into Security Hub (${securityHub.productArn}): ${exported.count}${exported.failed.length > 0 ? `, ${exported.failed.length} refused` : ''}.\n`,
+        );
+    }
+    if (published.unreachable !== undefined || exported.unreachable !== undefined) return ExitCode.failure;
 
     const gated =
       failOn !== undefined && [...raisedSeverity].some(([findingId, severity]) => !suppressed.has(findingId) && severityRank(severity) >= severityRank(failOn));
     if (gated) return ExitCode.findingsAtThreshold;
     if (stats.ruleFailures > 0) return ExitCode.failure;
+    if (stats.missing > 0) return ExitCode.notFound;
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
     alerts?.channel.close();
+    securityHub?.close();
     await opened.close();
   }
 }
@@ -215,9 +259,11 @@ function reportPublished(
   json: boolean,
 ): void {
   for (const failure of published.failed)
-    io.err(`alert for finding ${failure.findingId} rejected by ${channel.name} (recorded on the finding, not retried): ${failure.reason}\n`);
+    io.err(`alert for finding ${failure.findingId} rejected by ${channel.name} (recorded on the finding, not retried): ${oneLine(failure.reason)}\n`);
   if (published.unreachable !== undefined) {
-    io.err(`alerts not published: ${published.unreachable.message}; the findings keep their alert pending, and replaying the same input sends them once\n`);
+    io.err(
+      `alerts not published: ${oneLine(published.unreachable.message)}; the findings keep their alert pending, and replaying the same input sends them once\n`,
+    );
   }
   if (json) return;
   const notices = published.resolvedNotices > 0 ? `, ${plural(published.resolvedNotices, 'resolved notice')}` : '';
@@ -227,18 +273,19 @@ function reportPublished(
   );
 }
 
+/** Every value from an event is one line (`oneLine`): a user agent or a user name cannot draw on the terminal or forge a line. */
 function describeDetections(detections: readonly Detected[], suppressed: ReadonlyMap<string, Finding>): string {
   if (detections.length === 0) return 'No risky change found.\n';
   const ordered = [...detections].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.eventTime.localeCompare(b.eventTime));
   const blocks = ordered.map((detected) => {
-    const when = readableTime(detected.eventTime);
-    const from = detected.sourceIp === undefined ? '' : ` from ${detected.sourceIp}`;
+    const when = oneLine(readableTime(detected.eventTime));
+    const from = detected.sourceIp === undefined ? '' : ` from ${oneLine(detected.sourceIp)}`;
     const mfa = detected.mfaAuthenticated === undefined ? '' : detected.mfaAuthenticated ? ', with MFA' : ', without MFA';
     const mute = suppressed.get(detected.findingId);
     return [
-      `${detected.severity.toUpperCase().padEnd(8)}  ${detected.ruleId}  ${when}  finding ${detected.findingId}${mute === undefined ? '' : `  (suppressed: ${mute.history.at(-1)?.reason ?? 'by a suppression'})`}`,
-      `  ${detected.summary}`,
-      `  by ${detected.actor} (${detected.actorType}${mfa})${from}, ${detected.eventName} in ${detected.region}`,
+      `${detected.severity.toUpperCase().padEnd(8)}  ${detected.ruleId}  ${when}  finding ${detected.findingId}${mute === undefined ? '' : `  (suppressed: ${oneLine(mute.history.at(-1)?.reason ?? 'by a suppression')})`}`,
+      `  ${oneLine(detected.summary)}`,
+      `  by ${oneLine(detected.actor)} (${oneLine(detected.actorType)}${mfa})${from}, ${oneLine(detected.eventName)} in ${oneLine(detected.region)}`,
     ].join('\n');
   });
   return `${plural(detections.length, 'risk')} found:\n\n${blocks.join('\n\n')}\n`;
@@ -248,7 +295,7 @@ function describeResolutions(changes: readonly FindingChange[]): string {
   if (changes.length === 0) return '';
   const lines = changes.map((change) => {
     const latest = change.finding?.history.at(-1);
-    return `RESOLVED  ${change.finding?.ruleId ?? ''}  finding ${change.findingId}: ${latest?.reason ?? 'risk removed'}`;
+    return `RESOLVED  ${change.finding?.ruleId ?? ''}  finding ${change.findingId}: ${oneLine(latest?.reason ?? 'risk removed')}`;
   });
   return `\nResolved by later events:\n${lines.join('\n')}\n`;
 }

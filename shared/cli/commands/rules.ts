@@ -8,8 +8,6 @@ import { textTable } from '../render.js';
 /** `warden rules [--json]`: the detections this build runs. */
 export const rulesCommand: Command = {
   name: 'rules',
-  synopsis: ['warden rules [--json]'],
-  summary: 'the detections and the events they listen to',
   async run(argv, { io }) {
     const { values, positionals } = parseOptions('rules', argv, { json: { type: 'boolean' } });
     if (values.help === true) {

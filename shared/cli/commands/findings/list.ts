@@ -1,5 +1,8 @@
+import { jsonText, oneLine } from '../../../alerts/escape.js';
+import { ocsfDetectionFinding } from '../../../export/ocsf.js';
 import { InvalidCursorError } from '../../../findings/errors.js';
 import { FINDING_STATUSES, isFindingStatus, type FindingStatus } from '../../../findings/model.js';
+import { ruleById } from '../../../findings/rule-book.js';
 import type { FindingsStore, FindingSummary, ListQuery } from '../../../findings/store.js';
 import type { FindingsSubcommand } from '../../command.js';
 import { ExitCode, UsageError, type CliIO } from '../../io.js';
@@ -12,7 +15,7 @@ export const list: FindingsSubcommand = {
   name: 'list',
   usage: [
     `warden findings list [--status ${STATUS_CHOICES.join('|')}] [--min-severity S] [--rule ID]`,
-    '                     [--resource TEXT] [--since 7d|ISO] [--json|--csv] [--limit N] [--cursor C]',
+    '                     [--resource TEXT] [--since 7d|ISO] [--format text|json|csv|ocsf] [--limit N] [--cursor C]',
   ],
   options: {
     status: { type: 'string' },
@@ -22,17 +25,17 @@ export const list: FindingsSubcommand = {
     since: { type: 'string' },
     json: { type: 'boolean' },
     csv: { type: 'boolean' },
+    format: { type: 'string' },
     limit: { type: 'string' },
     'page-size': { type: 'string' },
     cursor: { type: 'string' },
   },
   prepare(values, positionals, { io, now }) {
     noPositionals(positionals, 'list');
-    if (values.json === true && values.csv === true) throw new UsageError('--json and --csv cannot be used together');
     const limit = positiveInteger(values.limit, '--limit') ?? 50;
     const pageSize = positiveInteger(values['page-size'], '--page-size') ?? Math.min(limit, 100);
     const query = listQuery(values, now);
-    const format = values.json === true ? 'json' : values.csv === true ? 'csv' : 'text';
+    const format = listFormat(values);
     return (store) => listFindings(store, io, query, { limit, pageSize, format });
   },
 };
@@ -43,7 +46,7 @@ async function listFindings(
   store: FindingsStore,
   io: CliIO,
   query: ListQuery,
-  options: { limit: number; pageSize: number; format: 'json' | 'csv' | 'text' },
+  options: { limit: number; pageSize: number; format: ListFormat },
 ): Promise<number> {
   const found: FindingSummary[] = [];
   let cursor = query.cursor;
@@ -58,7 +61,10 @@ async function listFindings(
     cursor = page.cursor;
     for (const finding of page.findings) {
       found.push(finding);
-      if (options.format === 'json') io.out(`${JSON.stringify(jsonLine(finding))}\n`);
+      if (options.format === 'json') io.out(`${jsonText(jsonLine(finding))}\n`);
+      // A list holds summaries: the OCSF event needs the whole finding (its occurrences, the triggering call).
+      const whole = options.format === 'ocsf' ? await store.get(finding.id) : undefined;
+      if (whole !== undefined) io.out(`${jsonText(ocsfDetectionFinding(whole, ruleById(whole.ruleId)))}\n`);
     }
   } while (cursor !== undefined && found.length < options.limit);
 
@@ -85,6 +91,22 @@ async function listFindings(
   return ExitCode.ok;
 }
 
+const LIST_FORMATS = ['text', 'json', 'csv', 'ocsf'] as const;
+type ListFormat = (typeof LIST_FORMATS)[number];
+
+/** --format, or its shorthands --json and --csv; `ocsf` is one OCSF Detection Finding (class 2004) per line. */
+function listFormat(values: OptionValues): ListFormat {
+  const chosen = [
+    ...(typeof values.format === 'string' ? [values.format] : []),
+    ...(values.json === true ? ['json'] : []),
+    ...(values.csv === true ? ['csv'] : []),
+  ];
+  if (chosen.length > 1) throw new UsageError('give one of --format, --json and --csv');
+  const format = chosen[0] ?? 'text';
+  if (!(LIST_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${LIST_FORMATS.join(', ')} (got "${format}")`);
+  return format as ListFormat;
+}
+
 function jsonLine(finding: FindingSummary): Record<string, unknown> {
   return {
     id: finding.id,
@@ -103,10 +125,14 @@ function jsonLine(finding: FindingSummary): Record<string, unknown> {
   };
 }
 
-/** RFC 4180 quoting, and a leading quote on anything a spreadsheet would run as a formula. */
+/**
+ * One line with no control character, a leading quote on anything a spreadsheet would run as a
+ * formula (OWASP, "CSV Injection"), and RFC 4180 quoting.
+ */
 function csvCell(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  const line = oneLine(text);
+  const safe = /^[=+\-@]/.test(line) ? `'${line}` : line;
+  return /[",]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 function listQuery(values: OptionValues, now: () => Date): ListQuery {

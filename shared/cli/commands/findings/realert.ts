@@ -1,4 +1,5 @@
 import { ALERT_DESTINATIONS, isAlertDestination } from '../../../alerts/channels/catalogue.js';
+import { oneLine } from '../../../alerts/escape.js';
 import { DEFAULT_ALERT_SETTINGS } from '../../../alerts/settings.js';
 import { FindingNotFoundError } from '../../../findings/errors.js';
 import type { FindingsSubcommand } from '../../command.js';
@@ -28,12 +29,12 @@ export const realert: FindingsSubcommand = {
         return ExitCode.ok;
       }
       // Asked for by name: it alerts whatever its severity.
-      const { alerter, channel } = cli.openAlerter(store, destination, { ...DEFAULT_ALERT_SETTINGS, minSeverity: 'info' });
+      const { alerter, channel } = await cli.openAlerter(store, destination, { ...DEFAULT_ALERT_SETTINGS, minSeverity: 'info' });
       try {
         const finding = await store.get(id);
         const report = await alerter.deliver(finding === undefined ? [] : [{ findingId: id, outcome: 'unchanged', finding }], cli.logger);
         if (report.failed.length > 0) {
-          io.err(`${channel.name} rejected the alert of ${id}: ${report.failed[0]?.reason ?? 'unknown reason'}\n`);
+          io.err(`${channel.name} rejected the alert of ${id}: ${oneLine(report.failed[0]?.reason ?? 'unknown reason')}\n`);
           return ExitCode.failure;
         }
         io.out(`alert of ${id} sent to ${channel.destination}\n`);

@@ -1,3 +1,4 @@
+import { oneLine } from '../../../alerts/escape.js';
 import type { Suppression } from '../../../findings/model.js';
 import type { FindingsSubcommand } from '../../command.js';
 import { ExitCode, UsageError } from '../../io.js';
@@ -20,7 +21,7 @@ export const suppress: FindingsSubcommand = {
     return async (store) => {
       const { suppression, suppressed } = await store.suppress(target, { reason, by: `cli:${user()}`, ...(until === undefined ? {} : { until }) });
       io.out(
-        `suppression ${suppression.id} ${describeSuppression(suppression)}${until === undefined ? '' : ` until ${until}`}; ${suppressed.length} open finding(s) suppressed\n`,
+        `suppression ${suppression.id} ${oneLine(describeSuppression(suppression))}${until === undefined ? '' : ` until ${until}`}; ${suppressed.length} open finding(s) suppressed\n`,
       );
       for (const change of suppressed) io.out(`  ${change.findingId}\n`);
       return ExitCode.ok;

@@ -1,3 +1,4 @@
+import { jsonText } from '../../../alerts/escape.js';
 import { isActive } from '../../../findings/suppressions.js';
 import type { FindingsSubcommand } from '../../command.js';
 import { ExitCode } from '../../io.js';
@@ -13,7 +14,7 @@ export const suppressions: FindingsSubcommand = {
     return async (store) => {
       const all = await store.suppressions();
       if (values.json === true) {
-        for (const suppression of all) io.out(`${JSON.stringify({ ...suppression, active: isActive(suppression, now()) })}\n`);
+        for (const suppression of all) io.out(`${jsonText({ ...suppression, active: isActive(suppression, now()) })}\n`);
         return ExitCode.ok;
       }
       if (all.length === 0) {
