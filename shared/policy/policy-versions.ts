@@ -161,6 +161,9 @@ export class PolicyVersionMemory implements RecordEnricher {
   remember(key: PolicyVersionKey, document: unknown): void {
     const id = keyOf(key);
     this.documents.delete(id);
+    // IAM refuses a managed policy document over 6,144 characters, so a longer one was never a real
+    // version: not kept, which bounds the memory at capacity x 6 KiB whatever a replayed file holds.
+    if (documentLength(document) > MAX_MANAGED_POLICY_CHARACTERS) return;
     this.documents.set(id, document);
     if (this.documents.size > this.capacity) {
       const oldest = this.documents.keys().next();
@@ -221,4 +224,13 @@ export class PolicyVersionEnricher implements RecordEnricher {
       return enriched;
     }
   }
+}
+
+/** IAM quotas: a managed policy document holds at most 6,144 characters (whitespace excluded). */
+const MAX_MANAGED_POLICY_CHARACTERS = 6_144;
+
+/** The document's length as IAM counts it (whitespace aside), for a string or an object alike; unmeasurable counts as too long. */
+function documentLength(document: unknown): number {
+  const text = typeof document === 'string' ? document : JSON.stringify(document);
+  return typeof text === 'string' ? text.replace(/\s/g, '').length : Number.POSITIVE_INFINITY;
 }

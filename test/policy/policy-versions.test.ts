@@ -92,6 +92,15 @@ describe('PolicyVersionMemory', () => {
     expect(memory.recall({ policyArn: POLICY, versionId: 'v2' })).toBe(admin);
   });
 
+  it('keeps no document longer than IAM allows a managed policy, so memory stays bounded whatever a file holds', () => {
+    const memory = new PolicyVersionMemory();
+    const huge = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: 'x'.repeat(6_200) }] });
+    memory.enrich(createVersion('v2', huge));
+    memory.enrich(createVersion('v3', admin));
+    expect(memory.recall({ policyArn: POLICY, versionId: 'v2' })).toBeUndefined();
+    expect(memory.recall({ policyArn: POLICY, versionId: 'v3' })).toBe(admin);
+  });
+
   it('removes a copy of its field that a replayed record already carries, and leaves other records as they are', () => {
     const memory = new PolicyVersionMemory();
     const forged = { ...setDefault('v2'), [POLICY_VERSION_FIELD]: { policyArn: POLICY, versionId: 'v2', document: readOnly, source: 'seen-earlier' } };
