@@ -13,6 +13,8 @@ const SECRET_FIELD = /(secret|password|passwd|token|credential|private.?key|sign
 const BASE64_RUN = /([A-Za-z0-9/+]+)(={0,2})/g;
 const SESSION_TOKEN_LENGTH = 100;
 const SECRET_ACCESS_KEY_LENGTH = 40;
+/** A base64 run long enough to hold a secret access key (the shortest shape redacted). */
+const LONG_RUN = /[A-Za-z0-9/+]{40}/;
 const MAX_DEPTH = 32;
 
 export const REDACTED = '[REDACTED]';
@@ -36,6 +38,8 @@ function redactValue(value: unknown, depth: number): unknown {
 }
 
 export function redactString(text: string): string {
+  // Most strings hold no run long enough to be a key: one native scan, no replacement callbacks.
+  if (!LONG_RUN.test(text)) return text;
   return text.replace(BASE64_RUN, (_match, run: string, padding: string) => (run.length >= SESSION_TOKEN_LENGTH ? REDACTED : `${redactKeys(run)}${padding}`));
 }
 
