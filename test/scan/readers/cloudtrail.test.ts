@@ -13,13 +13,12 @@ import { DetectionEngine } from '../../../shared/detections/engine.js';
 import { findingIdOf } from '../../../shared/findings/finding.js';
 import { openFindingsStore } from '../../../shared/findings/open.js';
 import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
-import { silentLogger } from '../../../shared/logging/logger.js';
 import { ONLY_OWN_ACCOUNT } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { cloudTrailReader } from '../../../shared/scan/readers/cloudtrail.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
 import { useMoto } from '../../support/moto.js';
+import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
 
 const moto = useMoto();
 const ACCOUNT = '123456789012';
@@ -37,22 +36,11 @@ let opened: OpenedFindingsStore;
 let storeDir: string;
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: ACCOUNT,
-      caller: `arn:aws:iam::${ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: ['us-east-1', 'eu-west-1'],
-      globalRegion: 'us-east-1',
-      readers: [cloudTrailReader],
-      clientConfig: { endpoint: moto.endpoint, credentials: moto.credentials, maxAttempts: 2, retryMode: 'standard' },
-    },
-    { context, logger: silentLogger },
-  );
+  return scanWithMoto(moto, cloudTrailReader, { context, regions: ['us-east-1', 'eu-west-1'] });
 }
 
 function found(report: ScanReport): string[] {
-  return report.detected.map((item) => [item.ruleId, item.resource, item.scope ?? '-', item.severity, item.region].join(' ')).sort();
+  return foundIn(report);
 }
 
 /** A trail that is everything it should be unless `changes` says otherwise: multi-region, validated, logging. */
@@ -177,19 +165,7 @@ describe('the CloudTrail state reader', () => {
   });
 });
 
-/** A successful CloudTrail call as CloudTrail logs it. */
+/** A successful cloudtrail call as CloudTrail logs it. */
 function event(eventName: string, requestParameters: Record<string, unknown>, region = 'us-east-1'): CloudTrailRecord {
-  return {
-    eventVersion: '1.09',
-    eventID: `event-${eventName}-${JSON.stringify(requestParameters)}`,
-    eventTime: '2024-05-01T12:00:00Z',
-    eventSource: 'cloudtrail.amazonaws.com',
-    eventName,
-    awsRegion: region,
-    recipientAccountId: ACCOUNT,
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/admin`, accountId: ACCOUNT, userName: 'admin' },
-    sourceIPAddress: '198.51.100.7',
-    requestParameters,
-    responseElements: null,
-  };
+  return loggedCall('cloudtrail.amazonaws.com', eventName, requestParameters, { region });
 }

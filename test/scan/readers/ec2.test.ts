@@ -20,14 +20,13 @@ import { catalogue } from '../../../shared/detections/catalogue.js';
 import { DetectionEngine } from '../../../shared/detections/engine.js';
 import { openFindingsStore } from '../../../shared/findings/open.js';
 import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
-import { silentLogger } from '../../../shared/logging/logger.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { ec2Reader } from '../../../shared/scan/readers/ec2.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
 import { detected as storedDetection, evaluation } from '../../support/findings-factory.js';
 import { useMoto } from '../../support/moto.js';
+import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
 
 const moto = useMoto();
 const ACCOUNT = '123456789012';
@@ -49,22 +48,11 @@ let opened: OpenedFindingsStore;
 let storeDir: string;
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: ACCOUNT,
-      caller: `arn:aws:iam::${ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: ['us-east-1', 'eu-west-1', NOWHERE],
-      globalRegion: 'us-east-1',
-      readers: [ec2Reader],
-      clientConfig: { endpoint: moto.endpoint, credentials: moto.credentials, maxAttempts: 1, retryMode: 'standard' },
-    },
-    { context, logger: silentLogger },
-  );
+  return scanWithMoto(moto, ec2Reader, { context, regions: ['us-east-1', 'eu-west-1', NOWHERE], maxAttempts: 1 });
 }
 
 function found(report: ScanReport): string[] {
-  return report.detected.map((item) => [item.ruleId, item.resource, item.scope ?? '-', item.severity, item.region].join(' ')).sort();
+  return foundIn(report);
 }
 
 async function snapshot(name: string, region: string, share: { group?: 'all'; account?: string } = {}): Promise<void> {
@@ -199,19 +187,7 @@ describe('the EC2 state reader', () => {
   });
 });
 
-/** A successful EC2 call as CloudTrail logs it. */
+/** A successful ec2 call as CloudTrail logs it. */
 function event(eventName: string, requestParameters: Record<string, unknown>, region = 'us-east-1'): CloudTrailRecord {
-  return {
-    eventVersion: '1.09',
-    eventID: `event-${eventName}-${JSON.stringify(requestParameters)}`,
-    eventTime: '2024-05-01T12:00:00Z',
-    eventSource: 'ec2.amazonaws.com',
-    eventName,
-    awsRegion: region,
-    recipientAccountId: ACCOUNT,
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/admin`, accountId: ACCOUNT, userName: 'admin' },
-    sourceIPAddress: '198.51.100.7',
-    requestParameters,
-    responseElements: null,
-  };
+  return loggedCall('ec2.amazonaws.com', eventName, requestParameters, { region });
 }

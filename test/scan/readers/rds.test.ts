@@ -19,13 +19,12 @@ import { catalogue } from '../../../shared/detections/catalogue.js';
 import { DetectionEngine } from '../../../shared/detections/engine.js';
 import { openFindingsStore } from '../../../shared/findings/open.js';
 import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
-import { silentLogger } from '../../../shared/logging/logger.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { rdsReader } from '../../../shared/scan/readers/rds.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
 import { useMoto } from '../../support/moto.js';
+import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
 
 const moto = useMoto();
 const ACCOUNT = '123456789012';
@@ -40,22 +39,11 @@ let opened: OpenedFindingsStore;
 let storeDir: string;
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: ACCOUNT,
-      caller: `arn:aws:iam::${ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: ['us-east-1'],
-      globalRegion: 'us-east-1',
-      readers: [rdsReader],
-      clientConfig: { endpoint: moto.endpoint, credentials: moto.credentials, maxAttempts: 2, retryMode: 'standard' },
-    },
-    { context, logger: silentLogger },
-  );
+  return scanWithMoto(moto, rdsReader, { context });
 }
 
 function found(report: ScanReport): string[] {
-  return report.detected.map((item) => [item.ruleId, item.resource, item.scope ?? '-', item.severity].join(' ')).sort();
+  return foundIn(report, { withRegion: false });
 }
 
 async function snapshot(id: string, restore: string[] = []): Promise<void> {
@@ -170,19 +158,7 @@ describe('the RDS state reader', () => {
   });
 });
 
-/** A successful RDS call as CloudTrail logs it. */
+/** A successful rds call as CloudTrail logs it. */
 function event(eventName: string, requestParameters: Record<string, unknown>): CloudTrailRecord {
-  return {
-    eventVersion: '1.09',
-    eventID: `event-${eventName}-${JSON.stringify(requestParameters)}`,
-    eventTime: '2024-05-01T12:00:00Z',
-    eventSource: 'rds.amazonaws.com',
-    eventName,
-    awsRegion: 'us-east-1',
-    recipientAccountId: ACCOUNT,
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/admin`, accountId: ACCOUNT, userName: 'admin' },
-    sourceIPAddress: '198.51.100.7',
-    requestParameters,
-    responseElements: null,
-  };
+  return loggedCall('rds.amazonaws.com', eventName, requestParameters);
 }

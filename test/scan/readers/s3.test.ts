@@ -27,10 +27,10 @@ import { ONLY_OWN_ACCOUNT } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { s3Reader } from '../../../shared/scan/readers/s3.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
 import { detected as storedDetection, evaluation } from '../../support/findings-factory.js';
 import { memoryLogger } from '../../support/memory-logger.js';
 import { useMoto } from '../../support/moto.js';
+import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
 
 const moto = useMoto();
 const ACCOUNT = '123456789012';
@@ -60,22 +60,11 @@ let storeDir: string;
 const log = memoryLogger();
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: ACCOUNT,
-      caller: `arn:aws:iam::${ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: ['us-east-1'],
-      globalRegion: 'us-east-1',
-      readers: [s3Reader],
-      clientConfig: { endpoint: moto.endpoint, credentials: moto.credentials, maxAttempts: 2, retryMode: 'standard', forcePathStyle: true },
-    },
-    { context, logger: log.logger },
-  );
+  return scanWithMoto(moto, s3Reader, { context, forcePathStyle: true, logger: log.logger });
 }
 
 function found(report: ScanReport): string[] {
-  return report.detected.map((item) => [item.ruleId, item.resource, item.scope ?? '-', item.severity, item.region].join(' ')).sort();
+  return foundIn(report);
 }
 
 /**
@@ -254,19 +243,7 @@ describe('the S3 state reader', () => {
   });
 });
 
-/** A successful S3 call as CloudTrail logs it. */
+/** A successful s3 call as CloudTrail logs it. */
 function event(eventName: string, requestParameters: Record<string, unknown>, region = 'us-east-1'): CloudTrailRecord {
-  return {
-    eventVersion: '1.09',
-    eventID: `event-${eventName}-${JSON.stringify(requestParameters).length}`,
-    eventTime: '2024-05-01T12:00:00Z',
-    eventSource: 's3.amazonaws.com',
-    eventName,
-    awsRegion: region,
-    recipientAccountId: ACCOUNT,
-    userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::${ACCOUNT}:user/admin`, accountId: ACCOUNT, userName: 'admin' },
-    sourceIPAddress: '198.51.100.7',
-    requestParameters,
-    responseElements: null,
-  };
+  return loggedCall('s3.amazonaws.com', eventName, requestParameters, { region });
 }
