@@ -83,10 +83,12 @@ export interface AlerterDependencies {
 }
 
 /**
- * Sends the alerts a write owes, after the write: deliver, then move the finding's alert state from
- * `pending` to `sent` on condition that it is still pending. A failure the channel calls transient
- * leaves the rest pending and throws, so the caller fails and the event is retried; a retry finds
- * them pending and sends each once. A permanent one is recorded on the finding and logged, never retried.
+ * Sends the alerts a write owes, after the write: claim the alert on the finding (a conditional
+ * write, so of any number of concurrent deliveries one sends it), deliver, then move its state from
+ * `pending` to `sent`. A failure the channel calls transient releases the claim, leaves the rest
+ * pending and throws, so the caller fails and the event is retried; a retry finds them pending and
+ * sends each once. A permanent one is recorded on the finding and logged, never retried. A claim
+ * whose holder died is taken again once its lease (ALERT_CLAIM_LEASE_MS) ends, by the daily sweep at the latest.
  */
 export class Alerter {
   private readonly rules: ReadonlyMap<string, RuleDescription>;
@@ -111,12 +113,13 @@ export class Alerter {
     const opened = due.filter((item) => item.kind === 'opened');
     for (const [index, item] of opened.entries()) {
       const fields = { findingId: item.finding.id, ruleId: item.finding.ruleId, severity: item.finding.severity, channel: channel.name };
+      if (!(await store.claimAlert(item.finding.id))) {
+        logger.info(fields, 'alert claimed by another delivery; not sent again');
+        continue;
+      }
+      let messageId: string | undefined;
       try {
-        const { messageId } = await this.send(item);
-        // A concurrent delivery of the same finding may have marked it first: then two were sent, rarely.
-        if (await store.markAlert(item.finding.id, 'sent')) logger.info({ ...fields, messageId }, 'alert sent');
-        else logger.warn({ ...fields, messageId }, 'alert sent, but another delivery had already marked it');
-        sent.push(item.finding.id);
+        ({ messageId } = await this.send(item));
       } catch (error) {
         if (channel.classify(error) === 'permanent') {
           const reason = failureReason(error);
@@ -128,10 +131,13 @@ export class Alerter {
         }
         const pending = opened.slice(index).map((rest) => rest.finding.id);
         logger.error({ ...fields, pending: pending.length, err: error }, 'alert not sent; the findings stay pending for a retry');
+        await this.release(item.finding.id, logger);
         throw new AlertDeliveryError(`could not publish ${pending.length} alert${pending.length === 1 ? '' : 's'}: ${failureReason(error)}`, pending, {
           cause: error,
         });
       }
+      sent.push(item.finding.id);
+      await this.recordSent(fields, messageId, logger);
     }
 
     // Resolved notices are best effort: nothing records them, so a retry could not resend them anyway.
@@ -181,6 +187,29 @@ export class Alerter {
       }
     }
     return { owedAlerts, reminders };
+  }
+
+  /**
+   * Marks a published alert sent. Failing here must neither fail the event nor call the alert unsent:
+   * a retry would publish it again. The claim stays, so nothing resends it before its lease ends.
+   */
+  private async recordSent(fields: { readonly findingId: string }, messageId: string | undefined, logger: Logger): Promise<void> {
+    try {
+      // Only a claim whose lease ran out during this publish lets another delivery mark it first.
+      if (await this.dependencies.store.markAlert(fields.findingId, 'sent')) logger.info({ ...fields, messageId }, 'alert sent');
+      else logger.warn({ ...fields, messageId }, 'alert sent, but another delivery had already marked it');
+    } catch (error) {
+      logger.error({ ...fields, messageId, err: error }, 'alert sent, but not recorded as sent; its claim holds it until the lease ends');
+    }
+  }
+
+  /** Gives a claim back after a transient failure; if that fails too, the claim's lease ends it. */
+  private async release(findingId: string, logger: Logger): Promise<void> {
+    try {
+      await this.dependencies.store.releaseAlert(findingId);
+    } catch (error) {
+      logger.warn({ findingId, err: error }, 'alert claim not released; it is taken again when its lease ends');
+    }
   }
 
   private async send(due: AlertDue): Promise<Delivery> {

@@ -60,6 +60,8 @@ export interface Finding {
   readonly alertError?: string;
   /** When the latest alert or reminder about it was sent. */
   readonly alertedAt?: string;
+  /** While `pending`: when a delivery claimed the alert (store.ts, `claimAlert`); cleared when the alert state moves. */
+  readonly alertClaimedAt?: string;
   /** When the risk was last removed (the resolving event's time, or the time a person resolved it). */
   readonly resolvedAt?: string;
   /** The suppression that mutes it, while suppressed. */

@@ -109,6 +109,7 @@ export const FINDING_SCHEMA: Schema<Finding> = {
   alertState: oneOf(ALERT_STATES),
   alertError: optional(text),
   alertedAt: optional(text),
+  alertClaimedAt: optional(text),
   resolvedAt: optional(text),
   suppressionId: optional(text),
   securityHubError: optional(text),

@@ -37,6 +37,8 @@ export abstract class FindingsStoreBase implements FindingsStore {
   abstract occurrences(findingId: string): Promise<Occurrence[]>;
   abstract list(query: ListQuery): Promise<FindingPage>;
   abstract suppressions(): Promise<Suppression[]>;
+  abstract claimAlert(findingId: string): Promise<boolean>;
+  abstract releaseAlert(findingId: string): Promise<void>;
   abstract markAlert(findingId: string, state: Exclude<AlertState, 'pending'>, error?: string): Promise<boolean>;
   abstract requeueAlert(findingId: string): Promise<boolean>;
   abstract claimReminder(findingId: string, cutoff: string): Promise<boolean>;

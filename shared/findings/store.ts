@@ -109,14 +109,28 @@ export interface StatusChanges {
   unsuppress(which: string | SuppressionTarget, action: ActionBy): Promise<{ removed: Suppression[]; reopened: FindingChange[] }>;
 }
 
+/**
+ * How long a claim on an alert holds: longer than any function that sends alerts may run (Lambda's
+ * limit is 15 minutes), so a live holder never loses it. An older claim's holder died (timed out,
+ * crashed) before recording anything: the next delivery of the finding, or the daily sweep, claims it again.
+ */
+export const ALERT_CLAIM_LEASE_MS = 15 * 60_000;
+
 /** Which alerts are owed and which were sent: every move is conditional, so racing alerters send once. */
 export interface AlertLedger {
   /**
+   * True for exactly one caller while the finding's alert is pending and not claimed (or its claim is
+   * older than ALERT_CLAIM_LEASE_MS): that caller sends it, then marks or releases it.
+   */
+  claimAlert(findingId: string): Promise<boolean>;
+  /** Drops the claim on a still pending alert that could not be sent now, so the next retry sends it at once. */
+  releaseAlert(findingId: string): Promise<void>;
+  /**
    * Moves the alert state from `pending` to `sent` (stamping `alertedAt`), `failed` (with the reason)
-   * or `none` (nothing owed after all), only if it is still pending. Whether this call made the move.
+   * or `none` (nothing owed after all), only if it is still pending, and drops any claim. Whether this call made the move.
    */
   markAlert(findingId: string, state: Exclude<AlertState, 'pending'>, error?: string): Promise<boolean>;
-  /** Makes an open finding owe its alert again (a person's choice). False when it is not open. */
+  /** Makes an open finding owe its alert again, unclaimed (a person's choice). False when it is not open. */
   requeueAlert(findingId: string): Promise<boolean>;
   /** True for exactly one caller when an open finding's alert was sent before `cutoff` (ISO time): it sends the reminder. */
   claimReminder(findingId: string, cutoff: string): Promise<boolean>;

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AlertDeliveryError, Alerter } from '../../shared/alerts/alerter.js';
 import { bodyForProtocol, SnsChannel } from '../../shared/alerts/channels/sns.js';
+import type { AlertChannel } from '../../shared/alerts/channel.js';
 import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../shared/alerts/settings.js';
 import type { CloudTrailRecord } from '../../shared/cloudtrail/record.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
@@ -158,5 +159,62 @@ describe('alert delivery through SNS', () => {
     expect(delivered).toHaveLength(1);
     expect(JSON.parse(bodyForProtocol(delivered[0]!.message, 'lambda'))).toMatchObject({ finding: { scope: 'AKIAEXAMPLEROOTKEY08' } });
     expect((await store.get(pendingId))?.alertState).toBe('sent');
+  });
+});
+
+describe('alert delivery under concurrency and throttling', () => {
+  // SNS 300 ms away: long enough for concurrent deliveries of one finding to overlap their publishes.
+  function slowAlerter(latencyMs = 300, on: FindingsStore = store): Alerter {
+    const inner: AlertChannel = new SnsChannel({ topicArn: sns.topicArn, client: sns.client(2) });
+    const channel: AlertChannel = {
+      name: inner.name,
+      destination: inner.destination,
+      format: (outgoing) => inner.format(outgoing),
+      deliver: async (message) => {
+        await new Promise((resolve) => setTimeout(resolve, latencyMs));
+        return inner.deliver(message);
+      },
+      classify: (error) => inner.classify(error),
+      close: () => inner.close(),
+    };
+    return new Alerter({ store: on, channel, settings: DEFAULT_ALERT_SETTINGS, rules: catalogue });
+  }
+  const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('sends one alert when two events on one finding arrive at once', async () => {
+    const alerter = slowAlerter();
+    await Promise.all([handle(rootKeyCreated('AKIAEXAMPLEROOTKEY09', 'first'), alerter), handle(rootKeyCreated('AKIAEXAMPLEROOTKEY09', 'second'), alerter)]);
+    expect(await sns.drain()).toHaveLength(1);
+  });
+
+  it('sends one alert for five events on one finding 50 ms apart', async () => {
+    const alerter = slowAlerter();
+    await Promise.all([0, 1, 2, 3, 4].map(async (n) => later(50 * n).then(() => handle(rootKeyCreated('AKIAEXAMPLEROOTKEY10', `event-${n}`), alerter))));
+    expect(await sns.drain()).toHaveLength(1);
+  });
+
+  it('sends one alert when the same event is delivered twice at once', async () => {
+    const alerter = slowAlerter();
+    const record = rootKeyCreated('AKIAEXAMPLEROOTKEY11');
+    const [one, two] = await Promise.all([handle(record, alerter), handle(record, alerter)]);
+    expect(await sns.drain()).toHaveLength(1);
+    expect([...one.result.alerts!.sent, ...two.result.alerts!.sent]).toHaveLength(1);
+  });
+
+  it('calls a published alert sent when recording it fails, and a retry of the event does not send it again', async () => {
+    const throttled = Object.assign(Object.create(store) as FindingsStore, {
+      markAlert: async () => {
+        throw Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), { name: 'ThrottlingException' });
+      },
+    });
+    const record = rootKeyCreated('AKIAEXAMPLEROOTKEY12');
+    const { logger, text } = memoryLogger();
+    const first = await detectEvent(asEventBridgeEvent(record), { engine, store: throttled, logger, alerter: slowAlerter(0, throttled) });
+
+    await handle(record, alerterFor()); // Lambda's retry, or a replay
+    expect(await sns.drain()).toHaveLength(1);
+    expect(first.alerts?.sent).toEqual([first.changes[0]!.findingId]);
+    expect(text()).toContain('alert sent, but not recorded as sent');
+    expect(text()).not.toContain('not sent');
   });
 });

@@ -8,7 +8,7 @@ import { examples as mfaExamples } from '../../shared/detections/iam/mfa-deactiv
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { detectEvent } from '../../shared/handlers/detect-event.js';
 import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
-import type { FindingsStore } from '../../shared/findings/store.js';
+import { ALERT_CLAIM_LEASE_MS, type FindingsStore } from '../../shared/findings/store.js';
 import { useDynalite, useSns } from '../support/emulators.js';
 import { asEventBridgeEvent } from '../support/eventbridge.js';
 import { memoryLogger } from '../support/memory-logger.js';
@@ -55,6 +55,22 @@ describe('Alerter.sweep', () => {
     expect(first.owedAlerts.sent).toHaveLength(1);
     expect(second.owedAlerts.sent).toEqual([]);
     expect(await subjects()).toEqual(['[CRITICAL] Access key created for the root user in 111122223333']);
+  });
+
+  it('sends an alert whose claim holder died once the lease of the claim has ended, not before', async () => {
+    const alerter = alerterWith(0);
+    const { changes } = await detectEvent(asEventBridgeEvent(rootKey), { engine, store, logger: memoryLogger().logger });
+    expect(await store.claimAlert(changes[0]!.findingId)).toBe(true); // a delivery that then timed out
+
+    clock = new Date(clock.getTime() + ALERT_CLAIM_LEASE_MS - 60_000);
+    const whileHeld = await alerter.sweep(memoryLogger().logger, clock);
+    clock = new Date(clock.getTime() + 120_000);
+    const afterLease = await alerter.sweep(memoryLogger().logger, clock);
+
+    expect(whileHeld.owedAlerts.sent).toEqual([]);
+    expect(afterLease.owedAlerts.sent).toEqual([changes[0]!.findingId]);
+    expect(await subjects()).toEqual(['[CRITICAL] Access key created for the root user in 111122223333']);
+    expect(await store.get(changes[0]!.findingId)).toMatchObject({ alertState: 'sent' });
   });
 
   it('reminds about a critical finding still open after the interval, once per interval', async () => {

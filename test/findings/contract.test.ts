@@ -2,7 +2,7 @@
 // (on dynalite) and the embedded SQLite store. A store that passes them can stand in for the other.
 import { describe, expect, it } from 'vitest';
 import { StoredItemError } from '../../shared/findings/errors.js';
-import type { FindingsStore, ReconcileRequest } from '../../shared/findings/store.js';
+import { ALERT_CLAIM_LEASE_MS, type FindingsStore, type ReconcileRequest } from '../../shared/findings/store.js';
 import { ACCOUNT, at, detected, evaluation, nextEventId, resolution } from '../support/findings-factory.js';
 import { storeHarnesses } from './store-harnesses.js';
 
@@ -437,6 +437,51 @@ describe.each(storeHarnesses())('$name store', (harness) => {
       expect(await store.get(raised.findingId)).toMatchObject({ alertState: 'sent', alertedAt: NOW.toISOString() });
       await store.apply(evaluation({ detected: [detected({ eventTime: at(5) })] }));
       expect(await store.get(raised.findingId)).toMatchObject({ alertState: 'sent', alertedAt: NOW.toISOString(), count: 2 });
+    });
+
+    it('lets exactly one of many concurrent callers claim a pending alert, and none while the claim holds', async () => {
+      const { store, clock } = await freshStore();
+      const raised = detected();
+      await store.apply(evaluation({ detected: [raised] }));
+
+      const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimAlert(raised.findingId)));
+      clock.now = new Date(NOW.getTime() + ALERT_CLAIM_LEASE_MS - 1000);
+      const beforeLease = await store.claimAlert(raised.findingId);
+
+      expect(claims.filter(Boolean)).toHaveLength(1);
+      expect(beforeLease).toBe(false);
+      expect(await store.get(raised.findingId)).toMatchObject({ alertState: 'pending', alertClaimedAt: NOW.toISOString() });
+    });
+
+    it('claims again an alert whose holder died once the lease has ended, or at once after a release', async () => {
+      const { store, clock } = await freshStore();
+      const died = detected({ scope: 'A' });
+      const released = detected({ scope: 'B' });
+      await store.apply(evaluation({ detected: [died, released] }));
+      await store.claimAlert(died.findingId);
+      await store.claimAlert(released.findingId);
+
+      await store.releaseAlert(released.findingId);
+      const afterRelease = await store.claimAlert(released.findingId);
+      clock.now = new Date(NOW.getTime() + ALERT_CLAIM_LEASE_MS + 1000);
+      const afterLease = await Promise.all([store.claimAlert(died.findingId), store.claimAlert(died.findingId)]);
+
+      expect(afterRelease).toBe(true);
+      expect(afterLease.sort()).toEqual([false, true]);
+      expect(await store.get(died.findingId)).toMatchObject({ alertClaimedAt: clock.now.toISOString() });
+    });
+
+    it('drops the claim when the alert state moves, and claims nothing that is not pending', async () => {
+      const { store } = await freshStore();
+      const raised = detected();
+      await store.apply(evaluation({ detected: [raised] }));
+      await store.claimAlert(raised.findingId);
+
+      expect(await store.markAlert(raised.findingId, 'sent')).toBe(true);
+      expect(await store.claimAlert(raised.findingId)).toBe(false);
+      expect(await store.get(raised.findingId)).not.toHaveProperty('alertClaimedAt');
+      expect(await store.requeueAlert(raised.findingId)).toBe(true);
+      expect(await store.claimAlert(raised.findingId)).toBe(true);
     });
 
     it('records a permanent failure with its reason, and a requeue clears it for an open finding only', async () => {

@@ -12,9 +12,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { FindingWork } from '../batch.js';
 import { FindingNotFoundError, FindingsStoreError } from '../errors.js';
-import { applyEvents, MAX_OCCURRENCE_ITEMS, withoutUndefined, type FindingState, type LifecycleContext } from '../lifecycle.js';
+import { applyEvents, MAX_OCCURRENCE_ITEMS, withoutUndefined, type Applied, type FindingState, type LifecycleContext } from '../lifecycle.js';
 import type { AlertState, Finding, Occurrence, Suppression } from '../model.js';
-import type { FindingChange, FindingPage, ListQuery, StoreSettings } from '../store.js';
+import { ALERT_CLAIM_LEASE_MS, type FindingChange, type FindingPage, type ListQuery, type StoreSettings } from '../store.js';
 import { FindingsStoreBase } from '../store-base.js';
 import { listFindings } from './list.js';
 import {
@@ -80,13 +80,30 @@ export class DynamoFindingsStore extends FindingsStoreBase {
     return items.map((item) => suppressionFromItem(item, this.tableName));
   }
 
+  claimAlert(findingId: string): Promise<boolean> {
+    const now = this.now();
+    return this.updateIf(findingId, {
+      condition: 'alertState = :pending AND (attribute_not_exists(alertClaimedAt) OR alertClaimedAt < :staleBefore)',
+      update: 'SET alertClaimedAt = :now, version = version + :one',
+      values: { ':pending': 'pending', ':staleBefore': new Date(now.getTime() - ALERT_CLAIM_LEASE_MS).toISOString(), ':now': now.toISOString(), ':one': 1 },
+    });
+  }
+
+  async releaseAlert(findingId: string): Promise<void> {
+    await this.updateIf(findingId, {
+      condition: 'alertState = :pending AND attribute_exists(alertClaimedAt)',
+      update: 'SET version = version + :one REMOVE alertClaimedAt',
+      values: { ':pending': 'pending', ':one': 1 },
+    });
+  }
+
   markAlert(findingId: string, state: Exclude<AlertState, 'pending'>, error?: string): Promise<boolean> {
     return this.updateIf(findingId, {
       condition: 'alertState = :pending',
       update:
         error === undefined
-          ? `SET alertState = :state, version = version + :one${state === 'sent' ? ', alertedAt = :now' : ''} REMOVE alertError`
-          : 'SET alertState = :state, alertError = :error, version = version + :one',
+          ? `SET alertState = :state, version = version + :one${state === 'sent' ? ', alertedAt = :now' : ''} REMOVE alertError, alertClaimedAt`
+          : 'SET alertState = :state, alertError = :error, version = version + :one REMOVE alertClaimedAt',
       values: {
         ':pending': 'pending',
         ':state': state,
@@ -100,7 +117,7 @@ export class DynamoFindingsStore extends FindingsStoreBase {
   requeueAlert(findingId: string): Promise<boolean> {
     return this.updateIf(findingId, {
       condition: '#status = :open',
-      update: 'SET alertState = :pending, version = version + :one REMOVE alertError',
+      update: 'SET alertState = :pending, version = version + :one REMOVE alertError, alertClaimedAt',
       values: { ':open': 'open', ':pending': 'pending', ':one': 1 },
     });
   }
@@ -114,15 +131,20 @@ export class DynamoFindingsStore extends FindingsStoreBase {
   }
 
   /**
-   * One BatchGetItem round for every finding of the flush, the fold in code, then one conditional
-   * PutItem per changed finding (a few at a time); occurrences go last, in BatchWriteItem calls.
+   * One BatchGetItem round for every finding of the flush and the fold in code; then the new
+   * occurrences, in BatchWriteItem calls, before one conditional PutItem per changed finding (a few at
+   * a time). Occurrences go first because a retry rewrites them (same keys) until the finding that
+   * counts them is stored; written after it, one that failed would be lost, the retry finding its
+   * event already applied.
    */
   protected async writeEvents(work: readonly FindingWork[], context: LifecycleContext): Promise<FindingChange[]> {
     const states = await this.readStates(work.map((item) => item.findingId));
-    const occurrences: Item[] = [];
-    const changes = await eachConcurrently(work, (item) => this.writeFinding(item, context, states.get(item.findingId), occurrences));
-    await this.putAll(occurrences);
-    return changes;
+    const folded = work.map((item) => {
+      const current = states.get(item.findingId);
+      return { work: item, current, applied: applyEvents(current, item.events, context) };
+    });
+    await this.putAll(folded.flatMap(({ work: { findingId }, current, applied }) => newOccurrenceItems(findingId, current, applied)));
+    return eachConcurrently(folded, (item) => this.writeFinding(item, context));
   }
 
   protected async changeFinding(findingId: string, update: (finding: Finding) => Finding | undefined): Promise<{ finding: Finding; changed: boolean }> {
@@ -146,29 +168,23 @@ export class DynamoFindingsStore extends FindingsStoreBase {
   }
 
   /**
-   * Folds and writes one finding on condition of the version read; on a race, reads and folds again.
-   * The first attempt uses the state the batch read already fetched. New occurrences are added to
-   * `occurrences` for the batch to write in bulk.
+   * Writes one folded finding on condition of the version read; on a race, reads, folds again and
+   * writes that fold's new occurrences before trying again.
    */
   private async writeFinding(
-    { findingId, events }: FindingWork,
+    { work: { findingId, events }, current: prefetched, applied: firstFold }: { work: FindingWork; current: FindingState | undefined; applied: Applied },
     context: LifecycleContext,
-    prefetched: FindingState | undefined,
-    occurrences: Item[],
   ): Promise<FindingChange> {
+    let current = prefetched;
+    let applied = firstFold;
     for (let attempt = 1; ; attempt += 1) {
-      const current = attempt === 1 ? prefetched : await this.readState(findingId);
-      const applied = applyEvents(current, events, context);
       if (applied.next === undefined) return { findingId, outcome: applied.outcome, finding: current?.finding };
-      if (!(await this.putIfUnchanged(findingId, current, applied.next))) {
-        if (attempt >= MAX_WRITE_ATTEMPTS) throw new FindingsStoreError(`finding ${findingId}: too many concurrent writers`);
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * attempt)));
-        continue;
-      }
-      const already = current?.finding?.count ?? 0;
-      const toStore = applied.newOccurrences.slice(0, Math.max(0, MAX_OCCURRENCE_ITEMS - already));
-      occurrences.push(...toStore.map((occurrence) => occurrenceItem(findingId, occurrence)));
-      return { findingId, outcome: applied.outcome, finding: applied.next.finding };
+      if (await this.putIfUnchanged(findingId, current, applied.next)) return { findingId, outcome: applied.outcome, finding: applied.next.finding };
+      if (attempt >= MAX_WRITE_ATTEMPTS) throw new FindingsStoreError(`finding ${findingId}: too many concurrent writers`);
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 10 * attempt)));
+      current = await this.readState(findingId);
+      applied = applyEvents(current, events, context);
+      await this.putAll(newOccurrenceItems(findingId, current, applied));
     }
   }
 
@@ -260,6 +276,13 @@ export class DynamoFindingsStore extends FindingsStoreBase {
       if (requests.length > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
     }
   }
+}
+
+/** The occurrence items a fold adds, up to MAX_OCCURRENCE_ITEMS per finding. */
+function newOccurrenceItems(findingId: string, current: FindingState | undefined, applied: Applied): Item[] {
+  if (applied.next === undefined) return [];
+  const already = current?.finding?.count ?? 0;
+  return applied.newOccurrences.slice(0, Math.max(0, MAX_OCCURRENCE_ITEMS - already)).map((occurrence) => occurrenceItem(findingId, occurrence));
 }
 
 /** Runs `task` over `items`, WRITE_CONCURRENCY at a time; the results keep the items' order. */

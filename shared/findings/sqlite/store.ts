@@ -5,7 +5,7 @@ import { FindingNotFoundError, InvalidCursorError, StoredItemError } from '../er
 import { applyEvents, MAX_OCCURRENCE_ITEMS, withoutUndefined, type FindingState, type LifecycleContext } from '../lifecycle.js';
 import type { AlertState, Finding, Occurrence, Suppression } from '../model.js';
 import { FINDING_SCHEMA, MEMORY_SCHEMA, OCCURRENCE_SCHEMA, SUMMARY_FIELDS, SUMMARY_SCHEMA, SUPPRESSION_SCHEMA } from '../schema.js';
-import type { FindingChange, FindingPage, ListQuery, StoreSettings } from '../store.js';
+import { ALERT_CLAIM_LEASE_MS, type FindingChange, type FindingPage, type ListQuery, type StoreSettings } from '../store.js';
 import { FindingsStoreBase } from '../store-base.js';
 import { columnsOf, FINDING_STATE, FINDINGS, fromRow, OCCURRENCES, SUPPRESSIONS, toRow, type Row } from './tables.js';
 
@@ -95,6 +95,19 @@ export class SqliteFindingsStore extends FindingsStoreBase {
     );
   }
 
+  async claimAlert(findingId: string): Promise<boolean> {
+    const now = this.now();
+    return this.updateIf(this.statements.claimAlert, {
+      id: findingId,
+      now: now.toISOString(),
+      staleBefore: new Date(now.getTime() - ALERT_CLAIM_LEASE_MS).toISOString(),
+    });
+  }
+
+  async releaseAlert(findingId: string): Promise<void> {
+    this.updateIf(this.statements.releaseAlert, { id: findingId });
+  }
+
   async markAlert(findingId: string, state: Exclude<AlertState, 'pending'>, error?: string): Promise<boolean> {
     const alertedAt = state === 'sent' && error === undefined ? this.now().toISOString() : null;
     return this.updateIf(this.statements.markAlert, { id: findingId, state, error: error ?? null, alertedAt });
@@ -178,9 +191,13 @@ function prepareStatements(db: Database.Database) {
     deleteSuppression: db.prepare('DELETE FROM suppressions WHERE id = ?'),
     // Each bumps the version as DynamoDB's UpdateItem does (see updateIf).
     markAlert: db.prepare(
-      "UPDATE findings SET alertState = @state, alertError = @error, alertedAt = coalesce(@alertedAt, alertedAt) WHERE id = @id AND alertState = 'pending'",
+      "UPDATE findings SET alertState = @state, alertError = @error, alertedAt = coalesce(@alertedAt, alertedAt), alertClaimedAt = NULL WHERE id = @id AND alertState = 'pending'",
     ),
-    requeueAlert: db.prepare("UPDATE findings SET alertState = 'pending', alertError = NULL WHERE id = @id AND status = 'open'"),
+    claimAlert: db.prepare(
+      "UPDATE findings SET alertClaimedAt = @now WHERE id = @id AND alertState = 'pending' AND (alertClaimedAt IS NULL OR alertClaimedAt < @staleBefore)",
+    ),
+    releaseAlert: db.prepare("UPDATE findings SET alertClaimedAt = NULL WHERE id = @id AND alertState = 'pending' AND alertClaimedAt IS NOT NULL"),
+    requeueAlert: db.prepare("UPDATE findings SET alertState = 'pending', alertError = NULL, alertClaimedAt = NULL WHERE id = @id AND status = 'open'"),
     claimReminder: db.prepare(
       "UPDATE findings SET alertedAt = @now WHERE id = @id AND status = 'open' AND alertState = 'sent' AND (alertedAt IS NULL OR alertedAt < @cutoff)",
     ),
