@@ -17,7 +17,13 @@ import {
   paginateListUserTags,
   type IAMClient,
 } from '@aws-sdk/client-iam';
-import { CreateSecretCommand, PutResourcePolicyCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  PutResourcePolicyCommand,
+  PutSecretValueCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { redactString } from '../findings/redact.js';
 import { ROOT_USER } from './credential-report.js';
 import type { KeyAction } from './rotation-planner.js';
@@ -106,6 +112,22 @@ export function secretPolicyFor(userArn: string): string {
       },
     ],
   });
+}
+
+/**
+ * Whether DescribeSecret's KmsKeyId is the configured key. It omits the field for the default
+ * aws/secretsmanager key and otherwise gives a key id or an ARN, while the setting may be an id, an
+ * alias or an ARN: one that names the key another way (an alias for a key ARN) counts as another key.
+ */
+function isConfiguredKey(described: string | undefined, configured: string | undefined): boolean {
+  if (configured === undefined) return described === undefined || described === 'alias/aws/secretsmanager' || described.endsWith(':alias/aws/secretsmanager');
+  if (described === undefined) return false;
+  return (
+    described === configured ||
+    described.endsWith(`:key/${configured}`) ||
+    configured.endsWith(`:key/${described}`) ||
+    (configured.startsWith('alias/') && described.endsWith(`:${configured}`))
+  );
 }
 
 const errorText = (error: unknown): string => redactString(error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 300);
@@ -333,6 +355,19 @@ export class KeyActor {
     }
   }
 
+  /**
+   * A secret that already exists (an earlier rotation's, or one made by someone else under the prefix)
+   * gets the key only when encrypted with the configured KMS key (not one whose key policy someone
+   * else chose) and kept in this region alone (a replica is a copy elsewhere this rotation never chose).
+   */
+  private async checkReusedSecret(name: string): Promise<void> {
+    const secret = await this.ctx.secretsManager.send(new DescribeSecretCommand({ SecretId: name }));
+    if (!isConfiguredKey(secret.KmsKeyId, this.ctx.settings.secretKmsKeyId))
+      throw new Error(`existing secret ${name} is encrypted with another KMS key (${secret.KmsKeyId}); the access key is not stored in it`);
+    const replicas = (secret.ReplicationStatus ?? []).map((replica) => replica.Region ?? '?');
+    if (replicas.length > 0) throw new Error(`existing secret ${name} is replicated to ${replicas.join(', ')}; the access key is not stored in it`);
+  }
+
   private async storeSecret(state: RotationState, accessKeyId: string, secretAccessKey: string): Promise<void> {
     const { secretsManager, settings } = this.ctx;
     const name = state.secretName;
@@ -351,6 +386,7 @@ export class KeyActor {
       );
     } catch (error) {
       if (errorNameOf(error) !== 'ResourceExistsException') throw error;
+      await this.checkReusedSecret(name);
     }
     // The policy is in place before any value is written.
     await secretsManager.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: secretPolicyFor(state.userArn), BlockPublicPolicy: true }));

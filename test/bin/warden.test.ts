@@ -154,9 +154,10 @@ describe('bin/warden.js', () => {
       const packed = execFileSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).trim().split('\n');
       const manifest = JSON.parse(await readFile(join(ROOT, 'dist', 'cli', 'build.json'), 'utf8')) as { files: string[] };
 
-      // The package: the launcher and this build, nothing of the checkout (no sources, tests or tools).
+      // The package: the launcher, this build and the licence, nothing of the checkout (no sources, tests or tools).
       expect(packed.sort()).toEqual(
         [
+          'package/LICENSE',
           'package/README.md',
           'package/bin/warden.js',
           'package/dist/cli/build.json',

