@@ -263,8 +263,9 @@ function takeLockOnce(path: string, token: string): LockAttempt {
     }
   } catch (error) {
     db.close();
-    // Another opener is committing its row, or a releasing holder removed the file under us: try again.
-    if (isTransient(error)) return { kind: 'retry' };
+    // Another opener is committing its row, or a releasing holder removed the file under us (SQLite
+    // then fails to open its journal beside it): try again.
+    if (isTransient(error) || !sameFile(path, inode)) return { kind: 'retry' };
     throw lockFileError(path, error);
   }
   return {
@@ -298,7 +299,9 @@ function openLockFile(path: string): { readonly db: Database.Database; readonly 
   try {
     db = new Database(path, { timeout: 0, fileMustExist: true });
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN' && inodeOf(path) === undefined) return undefined;
+    // A releasing holder removed the file (and another opener may have created the next one) between
+    // the stat and the open: the race, not a fault; anything else (permissions, a full disk) is one.
+    if ((error as { code?: unknown }).code === 'SQLITE_CANTOPEN' && inodeOf(path) !== before) return undefined;
     throw error;
   }
   if (inodeOf(path) === before) return { db, inode: before };
