@@ -2,41 +2,25 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { examples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { runWarden } from '../support/cli.js';
+import { useEnvironment } from '../support/emulators.js';
 import { useMoto } from '../support/moto.js';
 
 const moto = useMoto();
-const saved = new Map<string, string | undefined>();
 let dir: string;
 let trail: string;
 
-/** The CLI builds its own clients: the standard chain, pointed at moto through the variables the SDK reads. */
-function setEnvironment(values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) {
-    if (!saved.has(name)) saved.set(name, process.env[name]);
-    process.env[name] = value;
-  }
-}
-
-beforeAll(async () => {
-  setEnvironment({
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-    AWS_ENDPOINT_URL_SECURITYHUB: moto.endpoint,
-    AWS_ENDPOINT_URL_STS: moto.endpoint,
-    AWS_MAX_ATTEMPTS: '1',
-  });
-});
-
-afterAll(() => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
+// The CLI builds its own clients: the standard chain, pointed at moto through the variables the SDK reads.
+useEnvironment(() => ({
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+  AWS_ENDPOINT_URL_SECURITYHUB: moto.endpoint,
+  AWS_ENDPOINT_URL_STS: moto.endpoint,
+  AWS_MAX_ATTEMPTS: '1',
+}));
 
 beforeEach(async () => {
   await moto.reset();

@@ -6,31 +6,23 @@ import { CreateRoleCommand, DeleteRoleCommand, IAMClient } from '@aws-sdk/client
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWarden } from '../support/cli.js';
+import { useEnvironment } from '../support/emulators.js';
 import { useMoto } from '../support/moto.js';
 
 const moto = useMoto();
-const saved = new Map<string, string | undefined>();
 let dir: string;
+useEnvironment(() => ({
+  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+  AWS_REGION: 'us-east-1',
+}));
 
 beforeAll(async () => {
-  const environment = {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
-  for (const [name, value] of Object.entries(environment)) {
-    saved.set(name, process.env[name]);
-    process.env[name] = value;
-  }
   dir = await mkdtemp(join(tmpdir(), 'warden-scan-hub-'));
 });
 
 afterAll(async () => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 

@@ -18,7 +18,7 @@ import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
 import type { FindingsStore } from '../../shared/findings/store.js';
 import { CREDENTIAL_REPORT_COLUMNS } from '../../shared/keys/credential-report.js';
 import { useDynalite, useSns } from '../support/emulators.js';
-import { lambdaContext } from '../support/eventbridge.js';
+import { lambdaContext, scheduledEvent } from '../support/eventbridge.js';
 
 // The real handler module and its middy chain: IAM and Secrets Manager mocked (no emulator
 // implements them), the findings table on dynalite over HTTP.
@@ -31,17 +31,7 @@ const sns = useSns('audit-alerts', { sdkEnvironment: true });
 let store: FindingsStore;
 let table: string;
 
-const scheduledEvent = {
-  version: '0',
-  id: 'sched-1',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-};
+const scheduled = scheduledEvent(ACCOUNT);
 
 type Row = Partial<Record<(typeof CREDENTIAL_REPORT_COLUMNS)[number], string>>;
 // One instant, whole seconds (as in the report): the audit matches listed keys to report slots by creation time.
@@ -96,7 +86,7 @@ async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
   return ((await import('../../functions/audit-access-keys.js')) as unknown as { handler: Handler }).handler;
 }
 
-const invoke = (handler: Handler): Promise<unknown> => handler(scheduledEvent, lambdaContext, () => undefined) as Promise<unknown>;
+const invoke = (handler: Handler): Promise<unknown> => handler(scheduled, lambdaContext, () => undefined) as Promise<unknown>;
 const allFindings = async () => (await store.list({ statuses: ['open', 'resolved', 'suppressed'] })).findings;
 
 beforeAll(() => {

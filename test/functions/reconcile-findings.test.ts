@@ -1,11 +1,11 @@
 import { CreateSnapshotCommand, CreateVolumeCommand, EC2Client, ModifySnapshotAttributeCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Handler } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
 import type { FindingsStore } from '../../shared/findings/store.js';
-import { useDynalite, useSns } from '../support/emulators.js';
-import { lambdaContext } from '../support/eventbridge.js';
+import { useDynalite, useEnvironment, useSns } from '../support/emulators.js';
+import { lambdaContext, scheduledEvent } from '../support/eventbridge.js';
 import { detected, evaluation } from '../support/findings-factory.js';
 import { useMoto } from '../support/moto.js';
 
@@ -17,19 +17,8 @@ const dynamo = useDynalite({ sdkEnvironment: true });
 const sns = useSns('reconcile-alerts', { sdkEnvironment: true });
 let store: FindingsStore;
 let snapshotArn: string;
-const saved = new Map<string, string | undefined>();
 
-const scheduledEvent = {
-  version: '0',
-  id: 'sched-1',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: ACCOUNT,
-  time: new Date().toISOString(),
-  region: 'us-east-1',
-  resources: [],
-  detail: {},
-};
+const scheduled = scheduledEvent(ACCOUNT);
 
 async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
   vi.resetModules();
@@ -38,22 +27,19 @@ async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
   return ((await import('../../functions/reconcile-findings.js')) as unknown as { handler: Handler }).handler;
 }
 
-const invoke = (handler: Handler): Promise<unknown> => handler(scheduledEvent, lambdaContext, () => undefined) as Promise<unknown>;
+const invoke = (handler: Handler): Promise<unknown> => handler(scheduled, lambdaContext, () => undefined) as Promise<unknown>;
 const findingsOf = async (ruleId: string) => (await store.list({ ruleId, statuses: ['open', 'resolved', 'suppressed'] })).findings;
 
+// DynamoDB and SNS keep their own emulators (AWS_ENDPOINT_URL_<SERVICE> wins); every other client reaches moto.
+useEnvironment(() => ({
+  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+  ALERT_TOPIC_ARN: sns.topicArn,
+  LOG_LEVEL: 'silent',
+}));
+
 beforeAll(async () => {
-  // DynamoDB and SNS keep their own emulators (AWS_ENDPOINT_URL_<SERVICE> wins); every other client reaches moto.
-  const environment = {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-    ALERT_TOPIC_ARN: sns.topicArn,
-    LOG_LEVEL: 'silent',
-  };
-  for (const [name, value] of Object.entries(environment)) {
-    saved.set(name, process.env[name]);
-    process.env[name] = value;
-  }
   const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials, forcePathStyle: true });
   await s3.send(new CreateBucketCommand({ Bucket: 'public-site' }));
   const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-site/*' }] };
@@ -68,13 +54,6 @@ beforeAll(async () => {
   snapshotArn = `arn:aws:ec2:us-east-1:${ACCOUNT}:snapshot/${snapshot.SnapshotId}`;
   ec2.destroy();
 }, 60_000);
-
-afterAll(() => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-});
 
 beforeEach(async () => {
   const table = await dynamo.createTable('reconcile');

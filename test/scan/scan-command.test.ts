@@ -6,25 +6,21 @@ import { join } from 'node:path';
 import { CreateRoleCommand, DeleteRoleCommand, IAMClient, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWarden } from '../support/cli.js';
+import { useEnvironment } from '../support/emulators.js';
 import { useMoto } from '../support/moto.js';
 
 const moto = useMoto();
 const ROLE = 'arn:aws:iam::123456789012:role/open-to-all';
-const saved = new Map<string, string | undefined>();
 let iam: IAMClient;
 let dir: string;
+useEnvironment(() => ({
+  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+  AWS_REGION: 'us-east-1',
+}));
 
 beforeAll(async () => {
-  const environment = {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-  };
-  for (const [name, value] of Object.entries(environment)) {
-    saved.set(name, process.env[name]);
-    process.env[name] = value;
-  }
   iam = new IAMClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
   const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sts:AssumeRole' }] });
   await iam.send(new CreateRoleCommand({ RoleName: 'open-to-all', AssumeRolePolicyDocument: trust }));
@@ -34,10 +30,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const [name, value] of saved) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
   iam?.destroy();
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });

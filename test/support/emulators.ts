@@ -42,20 +42,11 @@ function useEmulator<T extends object>(
   environmentOf?: (emulator: T) => Record<string, string>,
 ): T {
   let emulator: T | undefined;
-  const saved = new Map<string, string | undefined>();
   beforeAll(async () => {
     emulator = await start();
-    if (environmentOf === undefined) return;
-    for (const [name, value] of Object.entries({ ...SDK_ENVIRONMENT, ...environmentOf(emulator) })) {
-      saved.set(name, process.env[name]);
-      process.env[name] = value;
-    }
   });
+  if (environmentOf !== undefined) useEnvironment(() => ({ ...SDK_ENVIRONMENT, ...environmentOf(emulator!) }));
   afterAll(async () => {
-    for (const [name, value] of saved) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
     if (emulator !== undefined) await stop(emulator);
   });
   // A stand-in until beforeAll has run: the handle is created when the file is collected, the emulator later.
@@ -65,5 +56,26 @@ function useEmulator<T extends object>(
       const value: unknown = Reflect.get(emulator, property, emulator);
       return typeof value === 'function' ? value.bind(emulator) : value;
     },
+  });
+}
+
+/**
+ * Environment variables for the file (the SDK's endpoint and credential variables, a handler's
+ * settings): set in beforeAll from `valuesOf` (called then, so it may read a started emulator), each
+ * restored in afterAll, including any a test changed meanwhile.
+ */
+export function useEnvironment(valuesOf: () => Record<string, string>): void {
+  const saved = new Map<string, string | undefined>();
+  beforeAll(() => {
+    for (const [name, value] of Object.entries(valuesOf())) {
+      if (!saved.has(name)) saved.set(name, process.env[name]);
+      process.env[name] = value;
+    }
+  });
+  afterAll(() => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   });
 }

@@ -17,6 +17,21 @@ export function asEventBridgeEvent(record: CloudTrailRecord, id = `eb-${record.e
   };
 }
 
+/** What an EventBridge schedule delivers to a scheduled function. */
+export function scheduledEvent(account: string): EventBridgeEvent<'Scheduled Event', Record<string, never>> {
+  return {
+    version: '0',
+    id: 'sched-1',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account,
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  };
+}
+
 /** A fixed Lambda context, so handler tests run the real middleware chain deterministically. */
 export const lambdaContext: Context = {
   callbackWaitsForEmptyEventLoop: false,
