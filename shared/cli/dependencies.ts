@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Alerter } from '../alerts/alerter.js';
 import type { AlertChannel } from '../alerts/channel.js';
@@ -38,7 +39,12 @@ export interface CliDependencies {
    * recorded in `ledger`.
    */
   openSecurityHub(ledger: ExportLedger, region?: string): Promise<{ readonly exporter: FindingsExport; readonly productArn: string; close(): void }>;
+  /** S3 for replays of `s3://` locations (any bucket's region); destroy it when done. */
+  openS3(): Promise<S3Client>;
 }
+
+/** S3 attempts per call: the standard retry mode backs off with jitter on SlowDown and other throttling. */
+const S3_ATTEMPTS = 8;
 
 export interface KeyAccount {
   readonly iam: IAMClient;
@@ -100,6 +106,12 @@ export function cliDependencies(io: CliIO, overrides: CliOverrides = {}): CliDep
       } finally {
         sts.destroy();
       }
+    },
+    async openS3() {
+      const { S3Client } = await import('@aws-sdk/client-s3');
+      // An emulator or gateway on an endpoint of its own cannot take the bucket in its host name.
+      const customEndpoint = (env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'] ?? '') !== '';
+      return new S3Client({ followRegionRedirects: true, maxAttempts: S3_ATTEMPTS, ...(customEndpoint ? { forcePathStyle: true } : {}) });
     },
     async openKeyAccount({ region, table }) {
       const [{ DynamoDBClient }, { IAMClient }, { SecretsManagerClient }, { documentClient }, { DynamoRotationStateStore }] = await Promise.all([

@@ -114,6 +114,27 @@ export function isoTimeOption(text: string, option: string): Date {
   return new Date(time);
 }
 
+/** An AWS region name: two letters, words, a number (us-east-1, ap-southeast-5, us-gov-west-1). */
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** A comma-separated list of AWS regions (us-east-1,eu-west-1), each checked for form. */
+export function regionsOption(text: string): string[] {
+  return listOption(text, REGION, '--regions must list AWS regions, comma-separated (us-east-1,eu-west-1)');
+}
+
+/** A comma-separated list of 12-digit account ids. */
+export function accountsOption(text: string): string[] {
+  return listOption(text, ACCOUNT_ID, '--accounts must list 12-digit AWS account ids, comma-separated (111122223333,444455556666)');
+}
+
+function listOption(text: string, form: RegExp, expected: string): string[] {
+  const items = [...new Set(text.split(',').map((item) => item.trim()))].filter((item) => item !== '');
+  const wrong = items.find((item) => !form.test(item));
+  if (items.length === 0 || wrong !== undefined) throw new UsageError(`${expected}; got "${wrong ?? text}"`);
+  return items;
+}
+
 /** A rule id this build knows (a detection or a key-audit check). */
 export function ruleOption(id: string, option: string): string {
   if (ruleById(id) === undefined) throw new UsageError(`${option}: no rule "${id}" (see warden rules)`);

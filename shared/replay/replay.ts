@@ -1,5 +1,7 @@
 import { describeBytes, exceedsBytes, MAX_RECORD_BYTES } from '../cloudtrail/limits.js';
-import { readCloudTrail, type ReadProblem, type RecordOrigin } from '../cloudtrail/read.js';
+import { accountOf, regionOf } from '../cloudtrail/record.js';
+import { readCloudTrail, type ReadInput, type ReadProblem, type RecordOrigin } from '../cloudtrail/read.js';
+import { isInWindow, type TrailWindow } from '../cloudtrail/window.js';
 import type { DetectionEngine, RuleFailure } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import { OUTCOMES, type Outcome } from '../findings/model.js';
@@ -10,8 +12,17 @@ import { PolicyVersionMemory } from '../policy/policy-versions.js';
 const FLUSH_EVERY = 2_000;
 
 export interface ReplayOptions {
-  readonly inputs: readonly string[];
+  /** Paths, `-`, remote files (S3 objects), or a stream of them (an S3 listing). */
+  readonly inputs: Iterable<ReadInput> | AsyncIterable<ReadInput>;
   readonly stdin?: NodeJS.ReadableStream;
+  /** Remote files downloaded ahead, concurrently (readCloudTrail's `loadAhead`). */
+  readonly loadAhead?: number;
+  /** Only the records of this span of time are evaluated; the others are counted in `outside`. */
+  readonly window?: TrailWindow;
+  /** Only the records of these accounts (`recipientAccountId`)... */
+  readonly accounts?: ReadonlySet<string>;
+  /** ...and regions (`awsRegion`). */
+  readonly regions?: ReadonlySet<string>;
   readonly engine: DetectionEngine;
   /** Where findings are recorded; without one, detections are only reported. */
   readonly store?: FindingsStore;
@@ -28,6 +39,8 @@ export interface ReplayProgress {
 }
 
 export interface ReplayStats extends ReplayProgress {
+  /** Records read but outside the window, accounts or regions asked for (not in `records`). */
+  readonly outside: number;
   /** Problems reported: input skipped, from a path that does not exist to one record over its cap. */
   readonly skipped: number;
   /** Of those, the paths named in `inputs` that do not exist. */
@@ -47,6 +60,7 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   const { engine, store } = options;
   const outcomes = Object.fromEntries(OUTCOMES.map((outcome) => [outcome, 0])) as Record<Outcome, number>;
   let records = 0;
+  let outside = 0;
   let files = 0;
   let skipped = 0;
   let missing = 0;
@@ -81,8 +95,10 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
     });
   };
 
+  const { window, accounts, regions } = options;
   const reader = readCloudTrail(options.inputs, {
     ...(options.stdin === undefined ? {} : { stdin: options.stdin }),
+    ...(options.loadAhead === undefined ? {} : { loadAhead: options.loadAhead }),
     onProblem(problem) {
       skipped += 1;
       if (problem.notFound === true) missing += 1;
@@ -95,6 +111,14 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   });
 
   for await (const { record, origin } of reader) {
+    if (
+      (window !== undefined && !isInWindow(record.eventTime, window)) ||
+      (accounts !== undefined && !accounts.has(accountOf(record))) ||
+      (regions !== undefined && !regions.has(regionOf(record)))
+    ) {
+      outside += 1;
+      continue;
+    }
     // Only a record some detection reads is measured: the others cost nothing past their line's cap.
     if (engine.listensTo(record.eventSource, record.eventName) && exceedsBytes(record, MAX_RECORD_BYTES)) {
       skipped += 1;
@@ -119,5 +143,5 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
   }
   await flush();
   await settle();
-  return { records, files, skipped, missing, detections, resolutions, ruleFailures, outcomes };
+  return { records, outside, files, skipped, missing, detections, resolutions, ruleFailures, outcomes };
 }

@@ -16,10 +16,24 @@ import type { FindingChange } from '../../findings/store.js';
 import { ONLY_OWN_ACCOUNT } from '../../policy/boundary.js';
 import { FindingsExportError } from '../../export/findings-export.js';
 import { replay } from '../../replay/replay.js';
+import type { ReadInput } from '../../cloudtrail/read.js';
+import type { TrailSelection } from '../../cloudtrail/s3-logs.js';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from '../command.js';
 import type { CliDependencies } from '../dependencies.js';
 import { ExitCode, UsageError, type CliIO } from '../io.js';
-import { parseOptions, severityOption, STORE_OPTIONS, storeArguments, storeSelection, TRUST_OPTIONS, trustedBoundaryOption } from '../options.js';
+import {
+  accountsOption,
+  isoTimeOption,
+  parseOptions,
+  regionsOption,
+  severityOption,
+  STORE_OPTIONS,
+  storeArguments,
+  storeSelection,
+  TRUST_OPTIONS,
+  trustedBoundaryOption,
+} from '../options.js';
 import { plural } from '../render.js';
 
 const USAGE = `usage: warden replay PATH... [options]
@@ -27,6 +41,15 @@ const USAGE = `usage: warden replay PATH... [options]
   Runs every detection over CloudTrail input and records findings. PATH is a file, a directory
   (walked recursively) or - for standard input: CloudTrail S3 log files (.json or .json.gz), JSON
   arrays of records, EventBridge events, JSON Lines, or \`aws cloudtrail lookup-events\` output.
+  PATH may also be s3://BUCKET[/PREFIX], a trail's bucket read in place (standard AWS credential
+  chain; AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL with path-style addressing): under CloudTrail's
+  layout (AWSLogs/[o-ORG/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/) only the accounts, regions and
+  days asked for are listed.
+
+  --since TIME, --until TIME only events from --since (inclusive) to --until (exclusive): an ISO
+                             date (2026-01-31, midnight UTC) or time (2026-01-31T08:00:00Z)
+  --accounts IDS             only events of these accounts, comma-separated
+  --regions R,...            only events of these regions, comma-separated
 
   --json                     one detection per line on standard output (with its findingId), nothing else
   --store DIR                the embedded findings store (default .warden)
@@ -49,6 +72,9 @@ const USAGE = `usage: warden replay PATH... [options]
   reached, or the store failed (disk full, damaged); 75 the store is in use; 64 a usage mistake.
 `;
 const ALERT_MODES = ['terminal', 'none'] as const;
+/** S3 objects downloaded ahead while one is parsed: CloudTrail files are small, so the round trips are what costs. */
+const S3_DOWNLOADS_AHEAD = 16;
+const S3_SCHEME = 's3://';
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -76,6 +102,10 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     'sns-topic': { type: 'string' },
     'alert-min-severity': { type: 'string' },
     'security-hub': { type: 'boolean' },
+    since: { type: 'string' },
+    until: { type: 'string' },
+    accounts: { type: 'string' },
+    regions: { type: 'string' },
   });
   if (values.help === true) {
     io.out(USAGE);
@@ -97,6 +127,15 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
       ? severityOption(values['alert-min-severity'], '--alert-min-severity')
       : DEFAULT_ALERT_SETTINGS.minSeverity;
   const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...('tableName' in selection ? { findingsTable: selection.tableName } : {}) };
+
+  const window = {
+    ...(typeof values.since === 'string' ? { since: isoTimeOption(values.since, '--since') } : {}),
+    ...(typeof values.until === 'string' ? { until: isoTimeOption(values.until, '--until') } : {}),
+  };
+  if (window.since !== undefined && window.until !== undefined && window.since >= window.until) throw new UsageError('--since must be before --until');
+  const accounts = typeof values.accounts === 'string' ? new Set(accountsOption(values.accounts)) : undefined;
+  const regions = typeof values.regions === 'string' ? new Set(regionsOption(values.regions)) : undefined;
+  const trailSelection = { window, ...(accounts === undefined ? {} : { accounts }), ...(regions === undefined ? {} : { regions }) };
 
   const boundary = await trustedBoundaryOption(values);
   if (boundary === undefined) {
@@ -134,9 +173,13 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     failed: [] as { findingId: string; reason: string }[],
     unreachable: undefined as AlertDeliveryError | undefined,
   };
+  // S3's client and the bucket reader load only for a replay that reads a bucket.
+  const s3 = positionals.some((path) => path.startsWith(S3_SCHEME)) ? await cli.openS3() : undefined;
   try {
     const stats = await replay({
-      inputs: positionals,
+      inputs: inputsOf(positionals, s3, trailSelection),
+      ...trailSelection,
+      ...(s3 === undefined ? {} : { loadAhead: S3_DOWNLOADS_AHEAD }),
       stdin: io.stdin,
       engine: new DetectionEngine(catalogue, { boundary: boundary ?? ONLY_OWN_ACCOUNT }),
       store: opened.store,
@@ -202,6 +245,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     if (!json) {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       io.out(`Replayed ${plural(stats.records, 'record')} from ${plural(stats.files, 'input')} in ${seconds} s`);
+      if (stats.outside > 0) io.out(`; ${plural(stats.outside, 'other record')} outside ${describeSelection(values)}`);
       io.out(stats.skipped > 0 ? `; ${stats.skipped} skipped (see above).\n\n` : '.\n\n');
       io.out(describeDetections([...raised.values()], suppressed));
       const findings = [...changes.values()].filter((change) => change.finding !== undefined);
@@ -240,10 +284,32 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     if (stats.missing > 0) return ExitCode.notFound;
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
+    s3?.destroy();
     alerts?.channel.close();
     securityHub?.close();
     await opened.close();
   }
+}
+
+/** The paths as the reader takes them: an `s3://` location becomes the stream of its log files. */
+async function* inputsOf(paths: readonly string[], s3: S3Client | undefined, selection: TrailSelection): AsyncGenerator<ReadInput, void, undefined> {
+  if (s3 === undefined) {
+    yield* paths;
+    return;
+  }
+  const { parseS3Url, trailLogFiles } = await import('../../cloudtrail/s3-logs.js');
+  for (const path of paths) {
+    const location = parseS3Url(path);
+    if (location === undefined) yield path;
+    else yield* trailLogFiles(s3, location, selection);
+  }
+}
+
+function describeSelection(values: Record<string, string | boolean | undefined>): string {
+  return ['since', 'until', 'accounts', 'regions']
+    .filter((option) => typeof values[option] === 'string')
+    .map((option) => `--${option}`)
+    .join(', ');
 }
 
 function reportPublished(

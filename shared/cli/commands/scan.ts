@@ -10,10 +10,11 @@ import { scanAccount } from '../../scan/scan.js';
 import { discoverTarget, scanClientConfigFrom, type ScanTarget } from '../../scan/target.js';
 import type { Command } from '../command.js';
 import type { CliDependencies } from '../dependencies.js';
-import { ExitCode, UsageError, type CliIO } from '../io.js';
+import { ExitCode, type CliIO } from '../io.js';
 import {
   noPositionals,
   parseOptions,
+  regionsOption,
   severityOption,
   STORE_OPTIONS,
   storeArguments,
@@ -46,8 +47,6 @@ const USAGE = `usage: warden scan [options]
   not be reached; 64 a usage mistake.
 `;
 
-/** An AWS region name: two letters, words, a number (us-east-1, ap-southeast-5, us-gov-west-1). */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** Where the account and its regions are looked up when the environment names no region. */
 const DEFAULT_HOME_REGION = 'us-east-1';
 
@@ -145,14 +144,6 @@ async function exportToSecurityHub(
   } finally {
     securityHub.close();
   }
-}
-
-function regionsOption(text: string): string[] {
-  const regions = [...new Set(text.split(',').map((region) => region.trim()))].filter((region) => region !== '');
-  const wrong = regions.find((region) => !REGION.test(region));
-  if (regions.length === 0 || wrong !== undefined)
-    throw new UsageError(`--regions must list AWS regions, comma-separated (us-east-1,eu-west-1); got "${wrong ?? text}"`);
-  return regions;
 }
 
 function describeScope(target: ScanTarget): string {
