@@ -7,6 +7,7 @@ import { Alerter } from '../shared/alerts/alerter.js';
 import { openAlertChannel } from '../shared/alerts/channels/catalogue.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
 import { numberSetting, optionalSetting, requiredSetting } from '../shared/config/settings.js';
+import { securityHubExportFromEnvironment } from '../shared/export/security-hub.js';
 import { ruleBook } from '../shared/findings/rule-book.js';
 import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
 import { auditKeys, type AuditSummary } from '../shared/handlers/audit-keys.js';
@@ -29,6 +30,8 @@ const iam = new IAMClient({});
 const secretsManager = new SecretsManagerClient({});
 const rotationStates = new DynamoRotationStateStore(dynamo, findingsTable);
 const ownRoleName = optionalSetting(process.env, 'AUDIT_ROLE_NAME');
+// Only when the stack's securityHubExport parameter is on (it then sets the product ARN and the permissions).
+const exporter = securityHubExportFromEnvironment(process.env, { ledger: store, rules: ruleBook });
 
 export const handler = middy<ScheduledEvent, AuditSummary, Error, LoggedContext>()
   .use(invocationLogger(logger))
@@ -42,6 +45,7 @@ export const handler = middy<ScheduledEvent, AuditSummary, Error, LoggedContext>
       store,
       alerter,
       ...(ownRoleName === undefined ? {} : { ownRoleName }),
+      ...(exporter === undefined ? {} : { exporter }),
       logger: context.logger ?? logger,
     }),
   );

@@ -9,6 +9,7 @@ import { TrustedBoundarySource } from '../shared/config/organization-boundary.js
 import { numberSetting, oneOfSetting, requiredSetting } from '../shared/config/settings.js';
 import { trustedBoundaryFromEnvironment } from '../shared/config/trusted-boundary.js';
 import { catalogue } from '../shared/detections/catalogue.js';
+import { securityHubExportFromEnvironment } from '../shared/export/security-hub.js';
 import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
 import { reconcileFindings, scanRegionsSetting, type ReconcileSummary } from '../shared/handlers/reconcile.js';
 import { createLogger } from '../shared/logging/logger.js';
@@ -32,6 +33,8 @@ const store = new DynamoFindingsStore(documentClient(new DynamoDBClient({})), fi
 const channel = openAlertChannel(alertSettings.topicArn, { maxAttempts: alertSettings.publishMaxAttempts });
 const alerter = new Alerter({ store, channel, settings: alertSettings, rules: catalogue });
 const clientConfig = scanClientConfigFrom(process.env);
+// Only when the stack's securityHubExport parameter is on (it then sets the product ARN and the permissions).
+const exporter = securityHubExportFromEnvironment(process.env, { ledger: store, rules: catalogue });
 
 export const handler = middy<ScheduledEvent, ReconcileSummary, Error, LoggedContext>()
   .use(invocationLogger(logger))
@@ -43,6 +46,7 @@ export const handler = middy<ScheduledEvent, ReconcileSummary, Error, LoggedCont
       boundary,
       target: () => discoverTarget({ ...clientConfig, region: homeRegion }, regions),
       clientConfig,
+      ...(exporter === undefined ? {} : { exporter }),
       logger: context.logger ?? logger,
     }),
   );

@@ -24,8 +24,24 @@ export function isCustomProductArn(text: string): boolean {
 
 const SEVERITY_LABELS: Readonly<Record<Severity, string>> = { info: 'INFORMATIONAL', low: 'LOW', medium: 'MEDIUM', high: 'HIGH', critical: 'CRITICAL' };
 
+/** The workflow statuses iam-warden sets (the stack's IAM policy allows these and no other). */
+export const WORKFLOW_STATUSES = ['NEW', 'RESOLVED', 'SUPPRESSED'] as const;
+export type WorkflowStatus = (typeof WORKFLOW_STATUSES)[number];
+
 /** Open stays NEW; the provider's own status changes map to the workflow states Security Hub offers. */
-const WORKFLOW: Readonly<Record<FindingStatus, string>> = { open: 'NEW', suppressed: 'SUPPRESSED', resolved: 'RESOLVED' };
+const WORKFLOW: Readonly<Record<FindingStatus, WorkflowStatus>> = { open: 'NEW', suppressed: 'SUPPRESSED', resolved: 'RESOLVED' };
+
+/**
+ * The workflow status to set with BatchUpdateFindings after an import: BatchImportFindings sets
+ * Workflow only when it creates a finding (Security Hub API reference, BatchImportFindings). A resolved
+ * or suppressed finding is set to its status at every export, so a retry repairs a missed one (and
+ * iam-warden's decision wins over an analyst's); a reopened one goes back to NEW. An open finding is
+ * otherwise left alone, so a status an analyst set (NOTIFIED) stays.
+ */
+export function workflowStatusToSet(finding: Pick<Finding, 'status'>, reopened: boolean): WorkflowStatus | undefined {
+  if (finding.status !== 'open') return WORKFLOW[finding.status];
+  return reopened ? 'NEW' : undefined;
+}
 
 /** ASFF resource types by ARN service and resource prefix; anything else is `Other` (ASFF's catch-all). */
 const RESOURCE_TYPES: Readonly<Record<string, string>> = {
@@ -60,6 +76,15 @@ export function resourceTypeOf(resource: string): string {
   return RESOURCE_TYPES[`${service}:${kind}`] ?? RESOURCE_TYPES[`${service}:`] ?? 'Other';
 }
 
+/** An IAM access key id (IAM API reference, AccessKeyMetadata: 16 to 128 word characters; AKIA... or ASIA...). */
+const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
+
+/** ASFF's timestamp form (Security Hub API reference, "Timestamps"): anything else makes Security Hub refuse the finding. */
+const ASFF_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** The key-audit scope of one key slot of a credential-report row (`access_key_1`, `access_key_2`). */
+const KEY_SLOT_SCOPE = /^access_key_[12]$/;
+
 /** Security Hub's documented maximum lengths for the text fields iam-warden fills. */
 const LIMITS = { title: 256, description: 1024, recommendation: 512, productField: 2048 } as const;
 
@@ -79,21 +104,17 @@ export interface AsffTarget {
 
 /**
  * The finding as ASFF. Its `Id` is the finding id, so each export replaces Security Hub's copy.
- * A resolved finding is RESOLVED and ARCHIVED, a suppressed one SUPPRESSED (AWS lets BatchImportFindings
- * set Workflow only when it creates a finding; RecordState it always updates). CIS and Security Hub
- * control references go to Compliance.RelatedRequirements, MITRE ATT&CK techniques to ProductFields
- * (ASFF's own TTP types name tactics, which the rules do not record).
+ * A resolved finding is RESOLVED and ARCHIVED, a suppressed one SUPPRESSED (BatchImportFindings sets
+ * Workflow only when it creates a finding, so the export sets it afterwards: workflowStatusToSet;
+ * RecordState an import always updates). CIS and Security Hub control references go to
+ * Compliance.RelatedRequirements, MITRE ATT&CK techniques to ProductFields (ASFF's own TTP types name
+ * tactics, which the rules do not record). A rule with no link of its own links its Security Hub
+ * control's page.
  */
 export function asffFinding(finding: Finding, rule: RuleDescription | undefined, target: AsffTarget): AwsSecurityFinding {
   const severity = { Label: SEVERITY_LABELS[finding.severity], Original: finding.severity } as AwsSecurityFinding['Severity'];
   const types = findingTypes(rule);
-  const link = rule?.references.links?.[0];
-  const resource: Resource = {
-    Type: resourceTypeOf(finding.resource),
-    Id: finding.resource,
-    Partition: finding.resource.startsWith('arn:aws-') ? (finding.resource.split(':')[1] as Resource['Partition']) : 'aws',
-    Region: finding.region,
-  };
+  const link = rule?.references.links?.[0] ?? controlPageOf(rule?.references.securityHub?.[0]);
   const compliance = complianceOf(finding, rule);
   const updatedAt = lastChangeOf(finding);
   return {
@@ -104,7 +125,7 @@ export function asffFinding(finding: Finding, rule: RuleDescription | undefined,
     CompanyName: 'iam-warden',
     GeneratorId: `iam-warden/${finding.ruleId}`,
     AwsAccountId: finding.account,
-    Region: finding.region,
+    ...regionOf(finding),
     Types: types,
     FirstObservedAt: finding.firstSeen,
     LastObservedAt: finding.lastSeen,
@@ -117,12 +138,63 @@ export function asffFinding(finding: Finding, rule: RuleDescription | undefined,
       ? {}
       : { Remediation: { Recommendation: { Text: clip(rule.remediation, LIMITS.recommendation), ...(link === undefined ? {} : { Url: link }) } } }),
     ProductFields: productFields(finding, rule),
-    Resources: [resource],
+    Resources: resourcesOf(finding),
     ...(compliance === undefined ? {} : { Compliance: compliance }),
-    Workflow: { Status: WORKFLOW[finding.status] as NonNullable<AwsSecurityFinding['Workflow']>['Status'] },
+    Workflow: { Status: WORKFLOW[finding.status] },
     RecordState: finding.status === 'resolved' ? 'ARCHIVED' : 'ACTIVE',
     FindingProviderFields: { Severity: severity, Types: types },
   };
+}
+
+/**
+ * The finding's resource; first, when the finding names an access key (a key-audit finding once the
+ * user is listed, a key created or activated), the key as AwsIamAccessKey, whose canonical id is its
+ * key id (it has no ARN). A key slot whose key id the credential report does not give stays the user's.
+ */
+function resourcesOf(finding: Finding): Resource[] {
+  const owner: Resource = {
+    Type: resourceTypeOf(finding.resource),
+    Id: finding.resource,
+    Partition: finding.resource.startsWith('arn:aws-') ? (finding.resource.split(':')[1] as Resource['Partition']) : 'aws',
+    ...regionOf(finding),
+  };
+  const accessKeyId = finding.details['accessKeyId'];
+  if (typeof accessKeyId !== 'string' || !ACCESS_KEY_ID.test(accessKeyId)) return [owner];
+  const createdAt = finding.details['createdAt'];
+  const userName = owner.Type === 'AwsIamUser' ? finding.resource.split('/').at(-1) : undefined;
+  const key: Resource = {
+    Type: 'AwsIamAccessKey',
+    Id: accessKeyId,
+    Partition: owner.Partition,
+    ...regionOf(finding),
+    Details: {
+      AwsIamAccessKey: {
+        AccessKeyId: accessKeyId,
+        AccountId: finding.account,
+        PrincipalType: owner.Type === 'AwsAccount' ? 'Root' : 'IAMUser',
+        ...(userName === undefined ? {} : { PrincipalName: userName }),
+        // A key-audit finding of a key slot: the report's last_rotated, when the key was created.
+        ...(KEY_SLOT_SCOPE.test(finding.scope ?? '') && typeof createdAt === 'string' && ASFF_TIMESTAMP.test(createdAt) ? { CreatedAt: createdAt } : {}),
+      },
+    },
+  };
+  return [key, owner];
+}
+
+/** An AWS region name (us-east-1, us-gov-west-1): ASFF's Region fields take nothing else. */
+const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+/** The finding's region, left out when it is none (a key-audit finding's `global`: IAM has no region). */
+function regionOf(finding: Pick<Finding, 'region'>): { Region?: string } {
+  return REGION_NAME.test(finding.region) ? { Region: finding.region } : {};
+}
+
+/** The page of a Security Hub control in the Security Hub user guide (`IAM.4`: iam-controls.html#iam-4). */
+function controlPageOf(control: string | undefined): string | undefined {
+  const match = /^([A-Za-z0-9]+)\.(\d+)$/.exec(control ?? '');
+  if (match === null) return undefined;
+  const service = match[1]!.toLowerCase();
+  return `https://docs.aws.amazon.com/securityhub/latest/userguide/${service}-controls.html#${service}-${match[2]}`;
 }
 
 /** When the finding last changed: its latest event (lastSeen) or status change (statusChangedAt), both ISO times. */

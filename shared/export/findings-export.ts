@@ -1,4 +1,4 @@
-import type { FindingChange } from '../findings/store.js';
+import type { ExportLedger, FindingChange } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 
 /** What one export did: which findings the destination took, and which it refused for good (recorded on each finding). */
@@ -20,14 +20,46 @@ export interface FindingsExport {
   export(changes: readonly FindingChange[], logger: Logger): Promise<ExportReport>;
 }
 
-/** The destination could not be reached (after its client's retries): the findings listed were not exported. */
+/**
+ * The destination could not be reached (after its client's retries): the findings `pending` were not
+ * exported; `settled` is what the export did with the others before.
+ */
 export class FindingsExportError extends Error {
   override readonly name = 'FindingsExportError';
   constructor(
     message: string,
     readonly pending: readonly string[],
+    readonly settled: ExportReport,
     options: { cause: unknown },
   ) {
     super(message, options);
+  }
+}
+
+/** An export that went as far as it could: `unreachable` when the destination could not be reached. */
+export interface ScheduledExportReport extends ExportReport {
+  readonly unreachable?: FindingsExportError;
+}
+
+/**
+ * For the scheduled runs, whose retry would not repeat every change (a finding a reconcile resolved is
+ * not resolved again, so a retry would not send it): exports, and when the destination cannot be
+ * reached records that on each finding not exported instead of throwing, so none is lost silently.
+ * The caller fails its run afterwards, once everything else is done, so the Errors alarm fires.
+ */
+export async function exportRecordingOutage(
+  exporter: FindingsExport,
+  ledger: ExportLedger,
+  changes: readonly FindingChange[],
+  logger: Logger,
+): Promise<ScheduledExportReport> {
+  try {
+    return await exporter.export(changes, logger);
+  } catch (error) {
+    if (!(error instanceof FindingsExportError)) throw error;
+    const reason = `not exported: ${error.message}`;
+    for (const findingId of error.pending) await ledger.recordSecurityHubExport(findingId, reason);
+    const { exported, failed } = error.settled;
+    return { exported, failed: [...failed, ...error.pending.map((findingId) => ({ findingId, reason }))], unreachable: error };
   }
 }

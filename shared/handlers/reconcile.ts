@@ -1,5 +1,6 @@
 import type { Alerter } from '../alerts/alerter.js';
 import { type Environment, optionalSetting, SettingsError } from '../config/settings.js';
+import { exportRecordingOutage, type FindingsExport } from '../export/findings-export.js';
 import type { FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
 import type { TrustBoundary } from '../policy/boundary.js';
@@ -20,6 +21,8 @@ export interface ReconcileDependencies {
   readonly clientConfig: Omit<ScanClientConfig, 'region'>;
   readonly logger: Logger;
   readonly now?: () => Date;
+  /** Copies what the run recorded and resolved elsewhere (Security Hub), after the alerts; none by default. */
+  readonly exporter?: FindingsExport;
 }
 
 export interface ReconcileSummary {
@@ -36,9 +39,15 @@ export interface ReconcileSummary {
   /** Resources left as they were because they could not be read or judged. */
   readonly unread: number;
   readonly alertsSent: number;
+  /** With an export: the findings it copied, and those it could not (each recorded on the finding). */
+  readonly exported?: number;
+  readonly exportFailed?: number;
 }
 
-/** Some part of the account could not be read: thrown after the rest is recorded, so the Errors alarm fires. */
+/**
+ * Some part of the account could not be read, or the export could not reach its destination: thrown
+ * after the rest is recorded, so the Errors alarm fires.
+ */
 export class ReconcileIncompleteError extends Error {
   override readonly name = 'ReconcileIncompleteError';
 }
@@ -47,18 +56,21 @@ export class ReconcileIncompleteError extends Error {
  * What the scheduled reconcile does: scans the account with every reader, records what it saw (the
  * same findings, with the same ids, as the events would give), resolves the open findings of the
  * parts it read completely that it no longer sees, never one last seen after the scan started (an
- * event raised it meanwhile), then alerts on what changed. A part that could not be read is logged,
- * left as it is, and fails the run once the rest is written.
+ * event raised it meanwhile), then alerts on what changed and exports it. A part that could not be
+ * read is logged, left as it is, and fails the run once the rest is written; so does a destination
+ * the export could not reach (recorded on each finding it did not get).
  */
 export async function reconcileFindings(dependencies: ReconcileDependencies): Promise<ReconcileSummary> {
-  const { readers, store, alerter, boundary, clientConfig, logger } = dependencies;
+  const { readers, store, alerter, boundary, clientConfig, logger, exporter } = dependencies;
   const target = await dependencies.target();
   const report = await scanAccount(
     { ...target, readers, clientConfig },
     { context: { boundary: await boundary.current() }, logger, ...(dependencies.now === undefined ? {} : { now: dependencies.now }) },
   );
   const recorded = await recordScan(store, report);
-  const alerts = await alerter.deliver([...recorded.written, ...recorded.resolved], logger);
+  const changes = [...recorded.written, ...recorded.resolved];
+  const alerts = await alerter.deliver(changes, logger);
+  const exported = exporter === undefined ? undefined : await exportRecordingOutage(exporter, store, changes, logger);
 
   const summary: ReconcileSummary = {
     account: report.account,
@@ -71,14 +83,18 @@ export async function reconcileFindings(dependencies: ReconcileDependencies): Pr
     problems: report.problems.length,
     unread: report.unread.length,
     alertsSent: alerts.sent.length,
+    ...(exported === undefined ? {} : { exported: exported.exported.length, exportFailed: exported.failed.length }),
   };
   logger.info({ ...summary, counts: report.counts }, 'reconcile done');
+  const incomplete: string[] = [];
   if (report.problems.length > 0) {
     const parts = report.problems.map((problem) => `${problem.reader} in ${problem.region} (${problem.code})`);
-    throw new ReconcileIncompleteError(
+    incomplete.push(
       `${parts.length} part(s) of the account could not be read: ${parts.slice(0, 5).join(', ')}${parts.length > 5 ? ', ...' : ''}; the rest was recorded and reconciled`,
     );
   }
+  if (exported?.unreachable !== undefined) incomplete.push(`${exported.unreachable.message}; recorded on each finding not exported`);
+  if (incomplete.length > 0) throw new ReconcileIncompleteError(incomplete.join('; '));
   return summary;
 }
 

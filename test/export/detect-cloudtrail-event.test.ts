@@ -14,6 +14,7 @@ import { useDynalite, useSns } from '../support/emulators.js';
 import { asEventBridgeEvent, lambdaContext } from '../support/eventbridge.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { useMoto } from '../support/moto.js';
+import { useWorkflowUpdatesOnMoto } from './workflow-updates.js';
 
 // The real Lambda module with the stack's securityHubExport on: dynalite, fauxqs and moto over HTTP.
 const ACCOUNT = '111122223333';
@@ -21,6 +22,7 @@ const PRODUCT_ARN = customProductArn('us-east-1', ACCOUNT);
 const dynamo = useDynalite({ sdkEnvironment: true });
 const sns = useSns('detect-export-alerts', { sdkEnvironment: true });
 const moto = useMoto();
+const workflow = useWorkflowUpdatesOnMoto();
 let handler: Handler;
 let table: string;
 
@@ -53,6 +55,7 @@ describe('detect-cloudtrail-event with securityHubExport on', () => {
       { ProductArn: PRODUCT_ARN, AwsAccountId: ACCOUNT, GeneratorId: 'iam-warden/root-access-key-created', RecordState: 'ACTIVE' },
     ]);
     expect(afterDelete).toMatchObject([{ Id: afterCreate[0]?.Id, RecordState: 'ARCHIVED', Workflow: { Status: 'RESOLVED' } }]);
+    expect(workflow.updates()).toEqual([{ status: 'RESOLVED', ids: [afterCreate[0]?.Id] }]);
     expect(await sns.drain()).not.toEqual([]);
   });
 

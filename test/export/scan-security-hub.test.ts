@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWarden } from '../support/cli.js';
 import { useEnvironment } from '../support/emulators.js';
 import { useMoto } from '../support/moto.js';
+import { useWorkflowUpdatesOnMoto } from './workflow-updates.js';
 
 const moto = useMoto();
+const workflow = useWorkflowUpdatesOnMoto();
 let dir: string;
 useEnvironment(() => ({
   AWS_ENDPOINT_URL: moto.endpoint,
@@ -42,12 +44,14 @@ describe('warden scan --security-hub', () => {
     const first = await runWarden(args);
     const afterFirst = await imported('iam-warden/iam-role-trust-public');
     await iam.send(new DeleteRoleCommand({ RoleName: 'open-to-all' }));
-    await runWarden(args);
+    const second = await runWarden(args);
     const afterSecond = await imported('iam-warden/iam-role-trust-public');
     iam.destroy();
 
     expect(first.stdout).toMatch(/Findings imported into Security Hub \(arn:aws:securityhub:us-east-1:123456789012:product\/123456789012\/default\): \d+\./);
     expect(afterFirst).toMatchObject([{ RecordState: 'ACTIVE', Resources: [{ Id: 'arn:aws:iam::123456789012:role/open-to-all', Type: 'AwsIamRole' }] }]);
     expect(afterSecond).toMatchObject([{ Id: afterFirst[0]?.Id, RecordState: 'ARCHIVED' }]);
+    expect(second.stderr).not.toContain('refused');
+    expect(workflow.updates()).toContainEqual({ status: 'RESOLVED', ids: [afterFirst[0]?.Id] });
   });
 });

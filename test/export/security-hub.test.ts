@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   BatchImportFindingsCommand,
+  BatchUpdateFindingsCommand,
   GetFindingsCommand,
   SecurityHubClient,
   type AwsSecurityFinding,
@@ -21,6 +22,7 @@ import type { FindingChange, FindingsStore, OpenedFindingsStore } from '../../sh
 import { ACCOUNT, at, detected, evaluation, resolution } from '../support/findings-factory.js';
 import { memoryLogger } from '../support/memory-logger.js';
 import { useMoto } from '../support/moto.js';
+import { useWorkflowUpdatesOnMoto } from './workflow-updates.js';
 
 const REGION = 'us-east-1';
 const PRODUCT_ARN = customProductArn(REGION, ACCOUNT);
@@ -59,6 +61,8 @@ async function importedFindings(): Promise<AwsSecurityFinding[]> {
 }
 
 describe('exporting to Security Hub (moto)', () => {
+  const workflow = useWorkflowUpdatesOnMoto();
+
   it('imports an opened finding into the account’s own product, with severity, resource, remediation and references in their ASFF fields', async () => {
     const raised = detected({ ruleId: 'root-access-key-created', eventTime: at(0) });
     const { changes } = await store.apply(evaluation({ detected: [raised] }));
@@ -103,20 +107,33 @@ describe('exporting to Security Hub (moto)', () => {
     expect(afterResolve).toHaveLength(1);
     expect(afterResolve[0]).toMatchObject({
       Id: `iam-warden/${raised.findingId}`,
-      Workflow: { Status: 'RESOLVED' },
       RecordState: 'ARCHIVED',
       Compliance: { Status: 'PASSED' },
     });
+    // The open finding's workflow is left to people; the resolved one is set RESOLVED, the import's Workflow being ignored after creation.
+    expect(workflow.updates()).toEqual([{ status: 'RESOLVED', ids: [`iam-warden/${raised.findingId}`] }]);
   });
 
-  it('marks a suppressed finding SUPPRESSED and keeps it active', async () => {
+  it('marks a suppressed finding SUPPRESSED and keeps it active, and sets it back to NEW when the suppression is removed', async () => {
     const raised = detected();
-    await store.apply(evaluation({ detected: [raised] }));
+    const { changes } = await store.apply(evaluation({ detected: [raised] }));
+    const hub = exporter(securityHub());
+    await hub.export(changes, memoryLogger().logger);
     const { suppressed } = await store.suppress({ findingId: raised.findingId }, { reason: 'break-glass key, accepted', by: 'cli:alice' });
 
-    await exporter(securityHub()).export(suppressed, memoryLogger().logger);
+    const afterSuppress = await hub.export(suppressed, memoryLogger().logger);
+    const imported = await importedFindings();
+    const { reopened } = await store.unsuppress(raised.findingId, { reason: 'key deleted after all', by: 'cli:alice' });
+    const afterUnsuppress = await hub.export(reopened, memoryLogger().logger);
 
-    expect(await importedFindings()).toMatchObject([{ Workflow: { Status: 'SUPPRESSED' }, RecordState: 'ACTIVE' }]);
+    expect(afterSuppress).toEqual({ exported: [raised.findingId], failed: [] });
+    expect(imported).toMatchObject([{ RecordState: 'ACTIVE' }]);
+    expect(afterUnsuppress).toEqual({ exported: [raised.findingId], failed: [] });
+    const id = `iam-warden/${raised.findingId}`;
+    expect(workflow.updates()).toEqual([
+      { status: 'SUPPRESSED', ids: [id] },
+      { status: 'NEW', ids: [id] },
+    ]);
   });
 
   it('sends at most 100 findings a call, each finding once however many changes name it', async () => {
@@ -199,5 +216,103 @@ describe('findings Security Hub refuses (the sequence of calls is the point: a m
     expect(report.exported).toEqual([]);
     expect(report.failed.map((failure) => failure.findingId).sort()).toEqual([refusedId, acceptedId].sort());
     expect(await store.get(acceptedId)).toMatchObject({ securityHubError: 'InvalidAccessException: Account is not subscribed to AWS Security Hub' });
+  });
+});
+
+describe('setting the workflow status after an import (the sequence of calls is the point, and moto does not serve BatchUpdateFindings: a mock)', () => {
+  let client: AwsStub<ServiceInputTypes, ServiceOutputTypes, SecurityHubClientResolvedConfig>;
+  beforeEach(() => {
+    client = mockClient(SecurityHubClient);
+    client.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
+  });
+  afterEach(() => client.restore());
+
+  /** Three findings imported before: one still open, one resolved since, one suppressed since. */
+  async function threeStatuses() {
+    const open = detected({ scope: 'AKIASTILLOPEN0000001' });
+    const resolved = detected({ scope: 'AKIARESOLVED00000001' });
+    const suppressed = detected({ scope: 'AKIASUPPRESSED000001' });
+    await store.apply(evaluation({ detected: [open, resolved, suppressed] }));
+    const { changes: resolving } = await store.apply(evaluation({ resolutions: [resolution({ scope: 'AKIARESOLVED00000001', eventTime: at(60) })] }));
+    const { suppressed: muted } = await store.suppress({ findingId: suppressed.findingId }, { reason: 'accepted', by: 'cli:alice' });
+    const openChange: FindingChange = { findingId: open.findingId, outcome: 'updated', finding: await store.get(open.findingId) };
+    return { changes: [openChange, ...resolving, ...muted], ids: { open: open.findingId, resolved: resolved.findingId, suppressed: suppressed.findingId } };
+  }
+  const hubId = (findingId: string) => `iam-warden/${findingId}`;
+  const updates = () =>
+    client.commandCalls(BatchUpdateFindingsCommand).map((call) => ({
+      status: call.args[0].input.Workflow?.Status,
+      identifiers: call.args[0].input.FindingIdentifiers,
+      fields: Object.keys(call.args[0].input).sort(),
+    }));
+
+  it('imports every finding, then sets RESOLVED and SUPPRESSED with one BatchUpdateFindings call per status, leaving the open one to people', async () => {
+    const { changes, ids } = await threeStatuses();
+    client.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
+
+    const report = await exporter(new SecurityHubClient({ region: REGION })).export(changes, memoryLogger().logger);
+
+    expect(client.calls().map((call) => call.args[0].constructor.name)).toEqual([
+      'BatchImportFindingsCommand',
+      'BatchUpdateFindingsCommand',
+      'BatchUpdateFindingsCommand',
+    ]);
+    expect(updates()).toEqual([
+      { status: 'RESOLVED', identifiers: [{ Id: hubId(ids.resolved), ProductArn: PRODUCT_ARN }], fields: ['FindingIdentifiers', 'Workflow'] },
+      { status: 'SUPPRESSED', identifiers: [{ Id: hubId(ids.suppressed), ProductArn: PRODUCT_ARN }], fields: ['FindingIdentifiers', 'Workflow'] },
+    ]);
+    expect([...report.exported].sort()).toEqual([ids.open, ids.resolved, ids.suppressed].sort());
+  });
+
+  it('sends an unprocessed update again (a concurrent update), then records on the finding that its workflow status was not set', async () => {
+    const { changes, ids } = await threeStatuses();
+    const busy = { FindingIdentifier: { Id: hubId(ids.resolved), ProductArn: PRODUCT_ARN }, ErrorCode: 'ConcurrentUpdateError', ErrorMessage: 'try again' };
+    client.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [busy] });
+
+    const report = await exporter(new SecurityHubClient({ region: REGION }), 3).export(changes, memoryLogger().logger);
+
+    expect(updates().map((update) => update.status)).toEqual(['RESOLVED', 'RESOLVED', 'RESOLVED', 'SUPPRESSED']);
+    expect(report.failed).toEqual([{ findingId: ids.resolved, reason: 'workflow status not set: ConcurrentUpdateError: try again' }]);
+    expect(await store.get(ids.resolved)).toMatchObject({ securityHubError: 'workflow status not set: ConcurrentUpdateError: try again' });
+    expect(await store.get(ids.suppressed)).not.toHaveProperty('securityHubError');
+  });
+
+  it('records an update refused for good (no permission) on each finding it named, without throwing', async () => {
+    const { changes, ids } = await threeStatuses();
+    const denied = Object.assign(new Error('not authorized to perform: securityhub:BatchUpdateFindings'), {
+      name: 'AccessDeniedException',
+      $fault: 'client',
+      $metadata: { httpStatusCode: 403 },
+    });
+    client.on(BatchUpdateFindingsCommand).rejects(denied);
+
+    const report = await exporter(new SecurityHubClient({ region: REGION })).export(changes, memoryLogger().logger);
+
+    expect(report.exported).toEqual([ids.open]);
+    expect(report.failed.map((failure) => failure.findingId).sort()).toEqual([ids.resolved, ids.suppressed].sort());
+    expect(await store.get(ids.suppressed)).toMatchObject({
+      securityHubError: 'workflow status not set: AccessDeniedException: not authorized to perform: securityhub:BatchUpdateFindings',
+    });
+  });
+
+  it('throws when the update cannot get through, listing the findings whose status was not set, so the caller retries', async () => {
+    const { changes, ids } = await threeStatuses();
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $fault: 'client',
+      $retryable: { throttling: true },
+      $metadata: {},
+    });
+    client.on(BatchUpdateFindingsCommand).rejects(throttled);
+
+    const error = await exporter(new SecurityHubClient({ region: REGION }))
+      .export(changes, memoryLogger().logger)
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(FindingsExportError);
+    expect([...(error as FindingsExportError).pending].sort()).toEqual([ids.resolved, ids.suppressed].sort());
+    // The open one, whose status is not set, is settled before the error: imported.
+    expect((error as FindingsExportError).settled).toEqual({ exported: [ids.open], failed: [] });
+    expect(await store.get(ids.resolved)).not.toHaveProperty('securityHubError');
   });
 });

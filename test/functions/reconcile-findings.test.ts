@@ -1,13 +1,16 @@
 import { CreateSnapshotCommand, CreateVolumeCommand, EC2Client, ModifySnapshotAttributeCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { Handler } from 'aws-lambda';
 import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoFindingsStore } from '../../shared/findings/dynamodb/store.js';
 import type { FindingsStore } from '../../shared/findings/store.js';
+import { READERS } from '../../shared/scan/readers/catalogue.js';
 import { useDynalite, useEnvironment, useSns } from '../support/emulators.js';
 import { lambdaContext, scheduledEvent } from '../support/eventbridge.js';
 import { detected, evaluation } from '../support/findings-factory.js';
 import { useMoto } from '../support/moto.js';
+import { useWorkflowUpdatesOnMoto } from '../export/workflow-updates.js';
 
 // The real handler module and its middy chain: the account on moto (AWS_ENDPOINT_URL, as the SDK reads
 // it), the findings table on dynalite and the alert topic on fauxqs, each over HTTP.
@@ -23,6 +26,8 @@ const scheduled = scheduledEvent(ACCOUNT);
 async function loadHandler(env: Record<string, string> = {}): Promise<Handler> {
   vi.resetModules();
   delete process.env['SCAN_REGIONS'];
+  delete process.env['SECURITY_HUB_PRODUCT_ARN'];
+  delete process.env['AWS_ENDPOINT_URL_SECURITYHUB'];
   Object.assign(process.env, env);
   return ((await import('../../functions/reconcile-findings.js')) as unknown as { handler: Handler }).handler;
 }
@@ -106,8 +111,10 @@ describe('reconcile-findings handler', () => {
     await store.apply(evaluation({ detected: [{ ...elsewhere, region: 'xx-nowhere-1' }] }));
     const handler = await loadHandler({ SCAN_REGIONS: 'us-east-1,xx-nowhere-1' });
 
+    // Every regional reader fails there: the first reads to meet the silent region, after their retries; the others are not tried.
+    const regional = READERS.filter((reader) => reader.reach === 'regional').length;
     await expect(invoke(handler)).rejects.toThrow(
-      /3 part\(s\) of the account could not be read: .*ec2 in xx-nowhere-1 .*; the rest was recorded and reconciled$/,
+      new RegExp(`^${regional} part\\(s\\) of the account could not be read: \\w+ in xx-nowhere-1 .*; the rest was recorded and reconciled$`),
     );
     expect((await findingsOf('ebs-snapshot-public')).map((finding) => [finding.resource, finding.status]).sort()).toEqual([
       [snapshotArn, 'open'],
@@ -117,5 +124,52 @@ describe('reconcile-findings handler', () => {
 
   it('fails fast at start-up on a wrong region list, naming the setting', async () => {
     await expect(loadHandler({ SCAN_REGIONS: 'us-east-1,mars' })).rejects.toThrow(/SCAN_REGIONS .*"mars"/);
+  });
+
+  describe('with securityHubExport on (SECURITY_HUB_PRODUCT_ARN, Security Hub on moto)', () => {
+    const workflow = useWorkflowUpdatesOnMoto();
+    const PRODUCT_ARN = `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default`;
+    const imported = async (findingId: string) => {
+      const hub = new SecurityHubClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: moto.credentials });
+      return ((await hub.send(new GetFindingsCommand({}))).Findings ?? []).filter((finding) => finding.Id === `iam-warden/${findingId}`);
+    };
+
+    it('imports what it records and archives what it resolves, RESOLVED', async () => {
+      const gone = detected({
+        ruleId: 'ebs-snapshot-public',
+        resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:snapshot/snap-0gone00000000000000`,
+        scope: undefined,
+      });
+      await store.apply(evaluation({ detected: [gone] }));
+      const handler = await loadHandler({ SCAN_REGIONS: 'us-east-1', SECURITY_HUB_PRODUCT_ARN: PRODUCT_ARN });
+
+      const summary = (await invoke(handler)) as { exported: number };
+
+      const [present] = (await findingsOf('s3-bucket-public')).filter((finding) => finding.resource === 'arn:aws:s3:::public-site');
+      expect(summary).toMatchObject({ resolved: 1, exportFailed: 0 });
+      expect(summary.exported).toBeGreaterThanOrEqual(2);
+      expect(await imported(present!.id)).toMatchObject([{ ProductArn: PRODUCT_ARN, RecordState: 'ACTIVE', Resources: [{ Type: 'AwsS3Bucket' }] }]);
+      expect(await imported(gone.findingId)).toMatchObject([{ RecordState: 'ARCHIVED' }]);
+      expect(workflow.updates()).toEqual([{ status: 'RESOLVED', ids: [`iam-warden/${gone.findingId}`] }]);
+    });
+
+    // The SDK retries the unreachable endpoint with backoff (the export's calls, and the Security Hub state reader's) before giving up.
+    it('records on each finding that Security Hub could not be reached, and fails the run once the rest is reconciled', async () => {
+      const gone = detected({
+        ruleId: 'ebs-snapshot-public',
+        resource: `arn:aws:ec2:us-east-1:${ACCOUNT}:snapshot/snap-0gone00000000000001`,
+        scope: undefined,
+      });
+      await store.apply(evaluation({ detected: [gone] }));
+      const handler = await loadHandler({
+        SCAN_REGIONS: 'us-east-1',
+        SECURITY_HUB_PRODUCT_ARN: PRODUCT_ARN,
+        AWS_ENDPOINT_URL_SECURITYHUB: 'http://127.0.0.1:9',
+      });
+
+      await expect(invoke(handler)).rejects.toThrow(/could not export \d+ finding\(s\) to Security Hub: .*; recorded on each finding not exported$/);
+      // Resolved all the same, and the outage kept on the finding: a retry of the run would not resolve it again.
+      expect(await store.get(gone.findingId)).toMatchObject({ status: 'resolved', securityHubError: expect.stringMatching(/^not exported: /) });
+    }, 60_000);
   });
 });
