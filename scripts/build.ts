@@ -22,6 +22,7 @@ export const FUNCTIONS = {
   'detect-cloudtrail-event': 'functions/detect-cloudtrail-event.ts',
   'audit-access-keys': 'functions/audit-access-keys.ts',
   'reconcile-findings': 'functions/reconcile-findings.ts',
+  'replay-log-batch': 'functions/replay-log-batch.ts',
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -230,6 +231,9 @@ export async function buildCli({ clean = false } = {}): Promise<CliBuild> {
     target: 'node20',
     minify: true,
     external: ['better-sqlite3'],
+    // The AWS SDK's ES modules, not its CommonJS: a CommonJS package imported lazily (`await
+    // import('@aws-sdk/client-s3')`) comes out of a split chunk with only a default export.
+    mainFields: ['module', 'main'],
     banner: { js: BANNER },
     metafile: true,
     write: false,
