@@ -7,7 +7,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const RUN_TS = fileURLToPath(new URL('../bin/run-ts.js', import.meta.url));
-const BENCHMARKS = ['startup.ts', 'replay.ts', 'detections.ts', 'many-findings.ts', 'findings-list.ts', 'keys-audit.ts', 'cold-start.ts', 'scan.ts'];
+const BENCHMARKS = [
+  'startup.ts',
+  'replay.ts',
+  'detections.ts',
+  'many-findings.ts',
+  'findings-list.ts',
+  'keys-audit.ts',
+  'cold-start.ts',
+  'scan.ts',
+  'replay-s3.ts',
+];
 
 let failed = 0;
 for (const name of BENCHMARKS) {

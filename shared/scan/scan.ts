@@ -43,7 +43,15 @@ export async function scanAccount(request: ScanRequest, run: ScanRun): Promise<S
   const reads = request.readers.flatMap((reader) =>
     reader.reach === 'global' ? [{ reader, region: request.globalRegion }] : request.regions.map((region) => ({ reader, region })),
   );
+  // A region that does not answer at all (disabled, unreachable) fails every reader the same way, each
+  // after the SDK's retries: once one read shows it, the region's other reads are reported, not tried.
+  const unreachable = new Map<string, ScanProblem>();
   await mapBounded(reads, request.parallelReads ?? DEFAULT_PARALLEL_READS, async ({ reader, region }) => {
+    const down = reader.reach === 'regional' ? unreachable.get(region) : undefined;
+    if (down !== undefined) {
+      problems.push({ reader: reader.id, region, code: down.code, message: `not read: ${region} did not answer the ${down.reader} read (${down.message})` });
+      return;
+    }
     const outcome = await readOne(reader, region, request, run, rules, now, startedAt, (kind, count) => {
       counts[kind] = (counts[kind] ?? 0) + count;
       run.onProgress?.(counts);
@@ -52,6 +60,7 @@ export async function scanAccount(request: ScanRequest, run: ScanRun): Promise<S
     unread.push(...outcome.unread.map((resource) => ({ ...resource, reader: reader.id, region })));
     if (outcome.problem !== undefined) {
       problems.push(outcome.problem);
+      if (reader.reach === 'regional' && outcome.regionUnreachable === true) unreachable.set(region, outcome.problem);
       run.logger.warn({ reader: reader.id, region, code: outcome.problem.code, error: outcome.problem.message }, 'scan read failed');
       return;
     }
@@ -85,6 +94,8 @@ interface ReadOutcome {
   /** Resources the read said it saw (`sink.saw`). */
   readonly seen: readonly string[];
   readonly problem?: ScanProblem;
+  /** The read failed in a way that says the whole region cannot be reached, not just this service. */
+  readonly regionUnreachable?: boolean;
 }
 
 /** One reader in one region: what it saw, judged by its own rules. */
@@ -144,6 +155,7 @@ async function readOne(
       unread,
       seen,
       problem: { reader: reader.id, region, code: errorCode(error), message: error instanceof Error ? error.message : String(error) },
+      regionUnreachable: isRegionUnreachable(error),
     };
   }
   // A rule that failed on a state leaves a risk unjudged: nothing of this read may be reconciled.
@@ -203,6 +215,27 @@ function asScanned(detected: Detected, scanArn: string, request: ScanRequest, st
 const SCAN_USER_AGENT = 'iam-warden scan';
 
 /** The AWS error name (`AccessDenied`, `OptInRequired`...), as the SDK sets it on its exceptions. */
+/** Answers that mean the region, not one service in it: not enabled for the account, not resolvable, not answering, or failing on every retry. */
+const REGION_UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'OptInRequired',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'AuthFailure',
+  'ENOTFOUND',
+  'ECONNREFUSED',
+  'TimeoutError',
+]);
+
+function isRegionUnreachable(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    REGION_UNREACHABLE_CODES.has(errorCode(error)) ||
+    (typeof code === 'string' && REGION_UNREACHABLE_CODES.has(code)) ||
+    (status !== undefined && status >= 500)
+  );
+}
+
 function errorCode(error: unknown): string {
   return error instanceof Error ? error.name : 'Error';
 }

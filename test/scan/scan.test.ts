@@ -94,6 +94,34 @@ describe('scanAccount', () => {
     expect(report.counts).toEqual({ roles: 2 });
   });
 
+  it('tries no other reader in a region that did not answer, but still tries them where one service refused', async () => {
+    const calls: string[] = [];
+    const counted = (id: string, failIn: Readonly<Record<string, Error>>): StateReader => {
+      const reader = regionalReader(failIn);
+      return {
+        ...reader,
+        id,
+        read(target, sink) {
+          calls.push(`${id} ${target.region}`);
+          return reader.read(target, sink);
+        },
+      };
+    };
+    const denied = Object.assign(new Error('not authorized to perform: sns:ListTopics'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+    const readers = [counted('first', { 'eu-west-1': disabledRegion(), 'us-east-1': denied }), counted('second', {})];
+
+    const report = await scanAccount({ ...request(readers), parallelReads: 1 }, run);
+
+    expect(calls).toEqual(['first eu-west-1', 'first us-east-1', 'second us-east-1']);
+    expect(report.problems.map((problem) => [problem.reader, problem.region, problem.code])).toEqual([
+      ['first', 'eu-west-1', 'UnrecognizedClientException'],
+      ['first', 'us-east-1', 'AccessDenied'],
+      ['second', 'eu-west-1', 'UnrecognizedClientException'],
+    ]);
+    expect(report.problems[2]?.message).toBe('not read: eu-west-1 did not answer the first read (The security token included in the request is invalid.)');
+    expect(report.coverage.map((part) => `${part.reader} ${part.region}`)).toEqual(['second us-east-1']);
+  });
+
   it('keeps going after a resource it could not read, and keeps that resource out of the reconcile', async () => {
     const reader: StateReader = {
       id: 'partial',

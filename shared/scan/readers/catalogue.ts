@@ -1,12 +1,44 @@
 import type { StateReader } from '../reader.js';
+import { backupReader } from './backup.js';
 import { cloudTrailReader } from './cloudtrail.js';
+import { configReader } from './config.js';
 import { ec2Reader } from './ec2.js';
+import { ecrReader } from './ecr.js';
+import { efsReader } from './efs.js';
+import { eventBridgeReader } from './eventbridge.js';
+import { guarddutyReader } from './guardduty.js';
 import { iamReader } from './iam.js';
+import { kmsReader } from './kms.js';
+import { lambdaReader } from './lambda.js';
 import { rdsReader } from './rds.js';
 import { s3Reader } from './s3.js';
+import { secretsManagerReader } from './secretsmanager.js';
+import { securityhubReader } from './securityhub.js';
+import { snsReader } from './sns.js';
+import { sqsReader } from './sqs.js';
+import { vpcReader } from './vpc.js';
 
 /** Every state reader, explicitly (a test fails while a file in readers/ is not listed). */
-export const READERS: readonly StateReader[] = [iamReader, s3Reader, ec2Reader, rdsReader, cloudTrailReader];
+export const READERS: readonly StateReader[] = [
+  iamReader,
+  s3Reader,
+  ec2Reader,
+  rdsReader,
+  cloudTrailReader,
+  kmsReader,
+  secretsManagerReader,
+  ecrReader,
+  efsReader,
+  backupReader,
+  snsReader,
+  sqsReader,
+  eventBridgeReader,
+  lambdaReader,
+  guarddutyReader,
+  securityhubReader,
+  configReader,
+  vpcReader,
+];
 
 /**
  * Rules whose risk is an act rather than a state, so no scan can see it, and why (the rules table

@@ -1,6 +1,8 @@
 import {
   DescribeDBClusterSnapshotAttributesCommand,
+  DescribeDBClustersCommand,
   DescribeDBClusterSnapshotsCommand,
+  DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand,
   DescribeDBSnapshotsCommand,
   RDSClient,
@@ -16,23 +18,38 @@ const RDS = 'rds.amazonaws.com';
 const PAGE_SIZE = 100;
 
 /**
- * Who may restore the account's manual database snapshots in one region (RDS and Aurora cluster
+ * RDS in one region. Who may restore the account's manual database snapshots (RDS and Aurora cluster
  * snapshots): each one's `restore` attribute as the ModifyDBSnapshotAttribute or
  * ModifyDBClusterSnapshotAttribute that would add its values (rds-snapshot-public for "all",
  * rds-snapshot-shared-outside for each account). Automated snapshots cannot be shared, so only manual
  * ones are listed; one attribute call each.
+ *
+ * And which databases are publicly accessible (rds-instance-public): each such DB instance as the
+ * ModifyDBInstance, each such DB cluster as the ModifyDBCluster, that would turn the setting on. The
+ * DB instances of a Multi-AZ DB cluster are left to their cluster, the only place their setting can
+ * be changed (RDS user guide, "Modifying a Multi-AZ DB cluster"); an Aurora cluster's instances carry
+ * their own. Both lists say it, with no call per database.
  */
 export const rdsReader: StateReader = {
   id: 'rds',
   reach: 'regional',
-  ruleIds: ['rds-snapshot-public', 'rds-snapshot-shared-outside'],
-  permissions: ['rds:DescribeDBSnapshots', 'rds:DescribeDBSnapshotAttributes', 'rds:DescribeDBClusterSnapshots', 'rds:DescribeDBClusterSnapshotAttributes'],
+  ruleIds: ['rds-snapshot-public', 'rds-snapshot-shared-outside', 'rds-instance-public'],
+  permissions: [
+    'rds:DescribeDBSnapshots',
+    'rds:DescribeDBSnapshotAttributes',
+    'rds:DescribeDBClusterSnapshots',
+    'rds:DescribeDBClusterSnapshotAttributes',
+    'rds:DescribeDBInstances',
+    'rds:DescribeDBClusters',
+  ],
 
   async read(target, sink) {
     const client = new RDSClient(target.clientConfig);
     try {
       await readInstanceSnapshots(client, target, sink);
       await readClusterSnapshots(client, target, sink);
+      await readPublicInstances(client, sink);
+      await readPublicClusters(client, sink);
     } finally {
       client.destroy();
     }
@@ -77,6 +94,43 @@ async function readClusterSnapshots(client: RDSClient, target: ReadTarget, sink:
       }),
     );
     sink.progress('database cluster snapshots', ids.length);
+    marker = page.Marker;
+  } while (marker !== undefined);
+}
+
+async function readPublicInstances(client: RDSClient, sink: StateSink): Promise<void> {
+  let marker: string | undefined;
+  do {
+    const page = await client.send(new DescribeDBInstancesCommand({ MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }));
+    const instances = page.DBInstances ?? [];
+    for (const instance of instances) {
+      const inMultiAzCluster = instance.DBClusterIdentifier !== undefined && instance.Engine?.startsWith('aurora') !== true;
+      if (instance.PubliclyAccessible !== true || instance.DBInstanceIdentifier === undefined || inMultiAzCluster) continue;
+      sink.observe({
+        eventSource: RDS,
+        eventName: 'ModifyDBInstance',
+        requestParameters: { dBInstanceIdentifier: instance.DBInstanceIdentifier, publiclyAccessible: true },
+      });
+    }
+    sink.progress('database instances', instances.length);
+    marker = page.Marker;
+  } while (marker !== undefined);
+}
+
+async function readPublicClusters(client: RDSClient, sink: StateSink): Promise<void> {
+  let marker: string | undefined;
+  do {
+    const page = await client.send(new DescribeDBClustersCommand({ MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }));
+    const clusters = page.DBClusters ?? [];
+    for (const cluster of clusters) {
+      if (cluster.PubliclyAccessible !== true || cluster.DBClusterIdentifier === undefined) continue;
+      sink.observe({
+        eventSource: RDS,
+        eventName: 'ModifyDBCluster',
+        requestParameters: { dBClusterIdentifier: cluster.DBClusterIdentifier, publiclyAccessible: true },
+      });
+    }
+    sink.progress('database clusters', clusters.length);
     marker = page.Marker;
   } while (marker !== undefined);
 }

@@ -1,6 +1,7 @@
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketLocationCommand,
   GetBucketLoggingCommand,
   GetBucketPolicyCommand,
@@ -11,6 +12,7 @@ import {
   S3Client,
   type Bucket,
   type Grant,
+  type LifecycleRule,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -26,13 +28,14 @@ const ACCOUNT_BLOCK_REMOVED = 's3-account-block-public-access-removed';
 const VERSIONING_SUSPENDED = 's3-bucket-versioning-suspended';
 const ENCRYPTION_DELETED = 's3-bucket-encryption-deleted';
 const LOGGING_DISABLED = 's3-bucket-logging-disabled';
+const LIFECYCLE_QUICK_EXPIRY = 's3-bucket-lifecycle-quick-expiry';
 
 /** ListBuckets' largest page (S3 API reference); a page size also makes S3 return each bucket's region. */
 const BUCKETS_PER_PAGE = 10_000;
 
 /**
  * S3's state: the account's Block Public Access, then each bucket's policy, ACL, Block Public Access,
- * versioning, default encryption and server access logging, each as the call that would set it:
+ * versioning, default encryption, server access logging and lifecycle, each as the call that would set it:
  *
  * - the account setting: PutAccountPublicAccessBlock, or DeleteAccountPublicAccessBlock when there is none;
  * - the bucket setting: PutBucketPublicAccessBlock, or DeleteBucketPublicAccessBlock when there is none;
@@ -40,7 +43,7 @@ const BUCKETS_PER_PAGE = 10_000;
  *   or the account's) neutralises them: RestrictPublicBuckets a public policy, IgnorePublicAcls public
  *   grants. S3's own verdict (GetBucketPolicyStatus) is read too, and a disagreement is logged;
  * - versioning suspended: PutBucketVersioning; logging off: PutBucketLogging with an empty status;
- *   no default encryption at all: DeleteBucketEncryption.
+ *   no default encryption at all: DeleteBucketEncryption; a lifecycle configuration: PutBucketLifecycle.
  *
  * What the state cannot tell is left unjudged (the bucket goes to `unread` for that rule, so the scan
  * neither raises nor resolves it): a bucket encrypted with S3 managed keys, which is what deleting a
@@ -52,7 +55,7 @@ const BUCKETS_PER_PAGE = 10_000;
 export const s3Reader: StateReader = {
   id: 's3',
   reach: 'global',
-  ruleIds: [BUCKET_PUBLIC, BUCKET_BLOCK_REMOVED, ACCOUNT_BLOCK_REMOVED, VERSIONING_SUSPENDED, ENCRYPTION_DELETED, LOGGING_DISABLED],
+  ruleIds: [BUCKET_PUBLIC, BUCKET_BLOCK_REMOVED, ACCOUNT_BLOCK_REMOVED, VERSIONING_SUSPENDED, ENCRYPTION_DELETED, LOGGING_DISABLED, LIFECYCLE_QUICK_EXPIRY],
   permissions: [
     's3:GetAccountPublicAccessBlock',
     's3:ListAllMyBuckets',
@@ -64,6 +67,7 @@ export const s3Reader: StateReader = {
     's3:GetBucketVersioning',
     's3:GetEncryptionConfiguration',
     's3:GetBucketLogging',
+    's3:GetLifecycleConfiguration',
   ],
 
   async read(target, sink) {
@@ -158,7 +162,7 @@ async function readBucket(
   const unread = (ruleIds: readonly string[], reason: string) => sink.unread({ resource, ruleIds, reason });
   const region = await regionOf(bucket, clients.home);
   if (!region.ok) {
-    unread([BUCKET_PUBLIC, BUCKET_BLOCK_REMOVED, VERSIONING_SUSPENDED, ENCRYPTION_DELETED, LOGGING_DISABLED], region.code);
+    unread([BUCKET_PUBLIC, BUCKET_BLOCK_REMOVED, VERSIONING_SUSPENDED, ENCRYPTION_DELETED, LOGGING_DISABLED, LIFECYCLE_QUICK_EXPIRY], region.code);
     return;
   }
   const read: BucketRead = {
@@ -172,6 +176,7 @@ async function readBucket(
   await readVersioning(read);
   await readEncryption(read);
   await readLogging(read);
+  await readLifecycle(read);
 }
 
 /** Block Public Access first: it decides whether a public policy or ACL takes effect. */
@@ -222,6 +227,52 @@ async function readLogging(read: BucketRead): Promise<void> {
   const logging = await readSetting(() => read.client.send(new GetBucketLoggingCommand({ Bucket: read.name })));
   if (!logging.ok) read.unread([LOGGING_DISABLED], logging.code);
   else if (logging.value?.LoggingEnabled === undefined) read.observe('PutBucketLogging', { BucketLoggingStatus: {} });
+}
+
+/**
+ * The lifecycle configuration, as the PutBucketLifecycle that would set it (CloudTrail logs the XML
+ * body: `LifecycleConfiguration.Rule`). The rule judges a date against the record's time, here the
+ * scan's: a date already past expires everything under its rule as soon as S3 next runs lifecycle.
+ */
+async function readLifecycle(read: BucketRead): Promise<void> {
+  const lifecycle = await readSetting(
+    () => read.client.send(new GetBucketLifecycleConfigurationCommand({ Bucket: read.name })),
+    'NoSuchLifecycleConfiguration',
+  );
+  if (!lifecycle.ok) read.unread([LIFECYCLE_QUICK_EXPIRY], lifecycle.code);
+  else if ((lifecycle.value?.Rules ?? []).length > 0)
+    read.observe('PutBucketLifecycle', { LifecycleConfiguration: { Rule: (lifecycle.value?.Rules ?? []).map(lifecycleRuleAsLogged) } });
+}
+
+/** A lifecycle rule as the XML body names its parts: what it covers, and when it expires objects. */
+function lifecycleRuleAsLogged(rule: LifecycleRule): Record<string, unknown> {
+  const filter = rule.Filter;
+  const expiration = rule.Expiration;
+  return {
+    ...(rule.ID === undefined ? {} : { ID: rule.ID }),
+    Status: rule.Status,
+    ...(rule.Prefix === undefined ? {} : { Prefix: rule.Prefix }),
+    ...(filter === undefined
+      ? {}
+      : {
+          Filter: {
+            ...(filter.Prefix === undefined ? {} : { Prefix: filter.Prefix }),
+            ...(filter.And?.Prefix === undefined ? {} : { And: { Prefix: filter.And.Prefix } }),
+          },
+        }),
+    ...(expiration === undefined
+      ? {}
+      : {
+          Expiration: {
+            ...(expiration.Days === undefined ? {} : { Days: expiration.Days }),
+            ...(expiration.Date === undefined ? {} : { Date: expiration.Date.toISOString() }),
+            ...(expiration.ExpiredObjectDeleteMarker === undefined ? {} : { ExpiredObjectDeleteMarker: expiration.ExpiredObjectDeleteMarker }),
+          },
+        }),
+    ...(rule.NoncurrentVersionExpiration?.NoncurrentDays === undefined
+      ? {}
+      : { NoncurrentVersionExpiration: { NoncurrentDays: rule.NoncurrentVersionExpiration.NoncurrentDays } }),
+  };
 }
 
 /** The bucket policy and ACL, as far as Block Public Access lets them take effect. */

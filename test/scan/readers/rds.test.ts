@@ -1,5 +1,6 @@
-// The RDS state reader (manual DB and cluster snapshots) against moto over HTTP: the exact findings of
-// seeded risks and look-alikes, the finding id each event would give, then risks removed and resolved.
+// The RDS state reader (manual DB and cluster snapshots, public databases) against moto over HTTP: the
+// exact findings of seeded risks and look-alikes, the finding id each event would give, then risks
+// removed and resolved.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,8 +9,11 @@ import {
   CreateDBClusterSnapshotCommand,
   CreateDBInstanceCommand,
   CreateDBSnapshotCommand,
+  DeleteDBClusterCommand,
+  DeleteDBInstanceCommand,
   DeleteDBSnapshotCommand,
   ModifyDBClusterSnapshotAttributeCommand,
+  ModifyDBInstanceCommand,
   ModifyDBSnapshotAttributeCommand,
   RDSClient,
 } from '@aws-sdk/client-rds';
@@ -33,6 +37,9 @@ const OUTSIDE = '444455556666';
 const context = { boundary: parseTrustedList(TRUSTED, 'test') };
 const snapshotArn = (id: string) => `arn:aws:rds:us-east-1:${ACCOUNT}:snapshot:${id}`;
 const clusterSnapshotArn = (id: string) => `arn:aws:rds:us-east-1:${ACCOUNT}:cluster-snapshot:${id}`;
+const instanceArn = (id: string) => `arn:aws:rds:us-east-1:${ACCOUNT}:db:${id}`;
+const clusterArn = (id: string) => `arn:aws:rds:us-east-1:${ACCOUNT}:cluster:${id}`;
+const CREDENTIALS = { MasterUsername: 'admin_user', MasterUserPassword: 'not-a-real-password-1' };
 
 let rds: RDSClient;
 let opened: OpenedFindingsStore;
@@ -57,28 +64,43 @@ async function clusterSnapshot(id: string, restore: string[] = []): Promise<void
     await rds.send(new ModifyDBClusterSnapshotAttributeCommand({ DBClusterSnapshotIdentifier: id, AttributeName: 'restore', ValuesToAdd: restore }));
 }
 
+async function instance(id: string, settings: { public?: boolean; cluster?: string; engine?: string } = {}): Promise<void> {
+  await rds.send(
+    new CreateDBInstanceCommand({
+      DBInstanceIdentifier: id,
+      DBInstanceClass: 'db.t3.micro',
+      Engine: settings.engine ?? 'postgres',
+      ...(settings.cluster === undefined ? { AllocatedStorage: 20, ...CREDENTIALS } : { DBClusterIdentifier: settings.cluster }),
+      ...(settings.public === undefined ? {} : { PubliclyAccessible: settings.public }),
+    }),
+  );
+}
+
 beforeAll(async () => {
   rds = new RDSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
   storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-rds-'));
   opened = await openFindingsStore({ storeDir });
-  await rds.send(
-    new CreateDBInstanceCommand({
-      DBInstanceIdentifier: 'orders',
-      DBInstanceClass: 'db.t3.micro',
-      Engine: 'postgres',
-      AllocatedStorage: 20,
-      MasterUsername: 'admin_user',
-      MasterUserPassword: 'not-a-real-password-1',
-    }),
-  );
+  await instance('orders');
+  await rds.send(new CreateDBClusterCommand({ DBClusterIdentifier: 'ledger', Engine: 'aurora-postgresql', ...CREDENTIALS }));
+  // Public databases: an instance, an Aurora instance (Aurora sets it per instance), a Multi-AZ DB
+  // cluster (set on the cluster, so its own instance is not reported again).
+  await instance('storefront', { public: true });
+  await instance('ledger-reader', { public: true, cluster: 'ledger', engine: 'aurora-postgresql' });
   await rds.send(
     new CreateDBClusterCommand({
-      DBClusterIdentifier: 'ledger',
-      Engine: 'aurora-postgresql',
-      MasterUsername: 'admin_user',
-      MasterUserPassword: 'not-a-real-password-1',
+      DBClusterIdentifier: 'analytics',
+      Engine: 'postgres',
+      DBClusterInstanceClass: 'db.m6gd.large',
+      StorageType: 'io1',
+      AllocatedStorage: 100,
+      Iops: 1000,
+      PubliclyAccessible: true,
+      ...CREDENTIALS,
     }),
   );
+  await instance('analytics-writer', { public: true, cluster: 'analytics' });
+  // Look-alikes: private, and left to the default (orders).
+  await instance('reports', { public: false });
   // Risks: public, shared outside (one finding per outside account, besides "all").
   await snapshot('orders-public', ['all']);
   await snapshot('orders-partner', [OUTSIDE, TRUSTED]);
@@ -107,9 +129,12 @@ describe('the RDS state reader', () => {
         `rds-snapshot-shared-outside ${snapshotArn('orders-partner')} account/${OUTSIDE} high`,
         `rds-snapshot-public ${clusterSnapshotArn('ledger-public-partner')} - critical`,
         `rds-snapshot-shared-outside ${clusterSnapshotArn('ledger-public-partner')} account/${OUTSIDE} high`,
+        `rds-instance-public ${instanceArn('storefront')} - high`,
+        `rds-instance-public ${instanceArn('ledger-reader')} - high`,
+        `rds-instance-public ${clusterArn('analytics')} - high`,
       ].sort(),
     );
-    expect(report.counts).toEqual({ 'database snapshots': 4, 'database cluster snapshots': 2 });
+    expect(report.counts).toEqual({ 'database snapshots': 4, 'database cluster snapshots': 2, 'database instances': 5, 'database clusters': 2 });
   });
 
   it('gives each risk the finding id of the event that would have made it', async () => {
@@ -123,18 +148,21 @@ describe('the RDS state reader', () => {
         attributeName: 'restore',
         valuesToAdd: ['all', OUTSIDE],
       }),
+      event('ModifyDBInstance', { dBInstanceIdentifier: 'StoreFront', publiclyAccessible: true, applyImmediately: true }),
+      event('ModifyDBInstance', { dBInstanceIdentifier: 'ledger-reader', publiclyAccessible: true }),
+      event('ModifyDBCluster', { dBClusterIdentifier: 'analytics', publiclyAccessible: true, applyImmediately: true }),
     ];
 
     const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
     const fromScan = new Set(report.detected.map((item) => `${item.ruleId} ${item.findingId}`));
 
-    expect(fromEvents).toHaveLength(4);
+    expect(fromEvents).toHaveLength(7);
     expect(fromEvents.filter((id) => !fromScan.has(id))).toEqual([]);
   });
 
   it('resolves what is gone on the next scan', async () => {
     const first = await recordScan(opened.store, await scan());
-    expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(4);
+    expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(7);
 
     await rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: 'orders-public' }));
     await rds.send(
@@ -144,6 +172,10 @@ describe('the RDS state reader', () => {
         ValuesToRemove: [OUTSIDE],
       }),
     );
+    await rds.send(new ModifyDBInstanceCommand({ DBInstanceIdentifier: 'storefront', PubliclyAccessible: false, ApplyImmediately: true }));
+    // moto ignores PubliclyAccessible in ModifyDBCluster: the cluster goes instead.
+    await rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: 'analytics-writer', SkipFinalSnapshot: true }));
+    await rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: 'analytics', SkipFinalSnapshot: true }));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const second = await recordScan(opened.store, await scan());
 
@@ -152,9 +184,11 @@ describe('the RDS state reader', () => {
       [
         `rds-snapshot-public ${snapshotArn('orders-public')} -`,
         `rds-snapshot-shared-outside ${clusterSnapshotArn('ledger-public-partner')} account/${OUTSIDE}`,
+        `rds-instance-public ${instanceArn('storefront')} -`,
+        `rds-instance-public ${clusterArn('analytics')} -`,
       ].sort(),
     );
-    expect(second.written.map((change) => change.outcome)).toEqual(['updated', 'updated']);
+    expect(second.written.map((change) => change.outcome)).toEqual(['updated', 'updated', 'updated']);
   });
 });
 

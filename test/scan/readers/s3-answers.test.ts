@@ -2,6 +2,7 @@
 // verdict on a policy, MFA delete. The SDK is mocked: which calls are made, with what, is the point.
 import {
   GetBucketAclCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketLocationCommand,
   GetBucketPolicyCommand,
   GetBucketPolicyStatusCommand,
@@ -98,6 +99,15 @@ describe('the S3 reader, on answers moto does not give', () => {
     expect(unread).toEqual([{ resource: 'arn:aws:s3:::reports', ruleIds: ['s3-bucket-public'], reason: 'AccessDenied' }]);
     expect(observed.map((change) => change.eventName)).toContain('PutBucketVersioning');
     expect(s3.commandCalls(GetBucketAclCommand)).toHaveLength(0); // IgnorePublicAcls is on for the account
+  });
+
+  it('leaves the lifecycle unjudged when it may not be read, and reads the rest of the bucket', async () => {
+    s3.on(GetBucketLifecycleConfigurationCommand).rejects(awsError('AccessDenied'));
+
+    const { observed, unread } = await read();
+
+    expect(unread).toEqual([{ resource: 'arn:aws:s3:::reports', ruleIds: ['s3-bucket-lifecycle-quick-expiry'], reason: 'AccessDenied' }]);
+    expect(observed.map((change) => change.eventName)).toContain('PutBucketLogging');
   });
 
   it('fails the whole read when the account setting cannot be read: every bucket exposure depends on it', async () => {

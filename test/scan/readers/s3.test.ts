@@ -6,14 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateBucketCommand,
+  DeleteBucketLifecycleCommand,
   DeleteBucketPolicyCommand,
   PutBucketAclCommand,
   PutBucketEncryptionCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketLoggingCommand,
   PutBucketPolicyCommand,
   PutBucketVersioningCommand,
   PutPublicAccessBlockCommand,
   S3Client,
+  type LifecycleRule,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { PutPublicAccessBlockCommand as PutAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -105,6 +108,12 @@ async function bucket(
   if (changes.logging !== 'none') await logTo(name, region);
 }
 
+/** A bucket with nothing else to report, and these lifecycle rules. */
+async function lifecycle(name: string, rules: LifecycleRule[]): Promise<void> {
+  await bucket(name);
+  await s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket: name, LifecycleConfiguration: { Rules: rules } }));
+}
+
 const logTo = (name: string, region = 'us-east-1') =>
   s3.send(new PutBucketLoggingCommand({ Bucket: name, BucketLoggingStatus: { LoggingEnabled: { TargetBucket: LOGS[region], TargetPrefix: `${name}/` } } }));
 
@@ -138,6 +147,16 @@ beforeAll(async () => {
   await bucket('warden-private', { policy: accountOnly('warden-private') });
   await bucket('warden-never-versioned', { versioning: 'none' });
   await bucket('warden-sse-s3', { encryption: 'AES256' });
+  // Lifecycle: objects under logs/ expire after a day, a project's on a date now past (risks); objects
+  // archived and expired after 400 days beside a disabled one-day rule (look-alike).
+  await lifecycle('warden-quick-expiry', [{ ID: 'wipe-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 1 } }]);
+  await lifecycle('warden-project-ended', [
+    { ID: 'end-of-project', Status: 'Enabled', Filter: { Prefix: 'project-x/' }, Expiration: { Date: new Date('2020-01-01T00:00:00Z') } },
+  ]);
+  await lifecycle('warden-archive', [
+    { ID: 'archive', Status: 'Enabled', Filter: { Prefix: '' }, Transitions: [{ Days: 90, StorageClass: 'GLACIER' }], Expiration: { Days: 400 } },
+    { ID: 'paused-wipe', Status: 'Disabled', Filter: { Prefix: '' }, NoncurrentVersionExpiration: { NoncurrentDays: 1 } },
+  ]);
 }, 60_000);
 
 afterAll(async () => {
@@ -164,6 +183,8 @@ describe('the S3 state reader', () => {
         `s3-bucket-versioning-suspended ${bucketArn('warden-suspended')} versioning medium us-east-1`,
         `s3-bucket-encryption-deleted ${bucketArn('warden-unencrypted')} - medium us-east-1`,
         `s3-bucket-logging-disabled ${bucketArn('warden-unlogged')} - medium us-east-1`,
+        `s3-bucket-lifecycle-quick-expiry ${bucketArn('warden-quick-expiry')} - high us-east-1`,
+        `s3-bucket-lifecycle-quick-expiry ${bucketArn('warden-project-ended')} - high us-east-1`,
       ].sort(),
     );
     expect(report.unread).toEqual([
@@ -179,7 +200,7 @@ describe('the S3 state reader', () => {
       { reader: 's3', ruleIds: s3Reader.ruleIds.filter((id) => id !== 's3-bucket-encryption-deleted'), region: undefined, exceptResources: [] },
       { reader: 's3', ruleIds: ['s3-bucket-encryption-deleted'], region: undefined, exceptResources: [bucketArn('warden-sse-s3')] },
     ]);
-    expect(report.counts).toEqual({ buckets: 12 });
+    expect(report.counts).toEqual({ buckets: 15 });
   });
 
   it('gives each risk the finding id of the event that would have made it', async () => {
@@ -194,12 +215,28 @@ describe('the S3 state reader', () => {
       event('PutBucketVersioning', { bucketName: 'warden-suspended', VersioningConfiguration: { Status: 'Suspended' } }),
       event('DeleteBucketEncryption', { bucketName: 'warden-unencrypted' }),
       event('PutBucketLogging', { bucketName: 'warden-unlogged', BucketLoggingStatus: {} }),
+      // As CloudTrail logs the XML body: one Rule as an object, numbers as strings.
+      event('PutBucketLifecycle', {
+        bucketName: 'warden-quick-expiry',
+        lifecycle: '',
+        LifecycleConfiguration: {
+          Rule: { ID: 'wipe-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: '1' } },
+          xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/',
+        },
+      }),
+      event('PutBucketLifecycle', {
+        bucketName: 'warden-project-ended',
+        lifecycle: '',
+        LifecycleConfiguration: {
+          Rule: [{ ID: 'end-of-project', Status: 'Enabled', Filter: { Prefix: 'project-x/' }, Expiration: { Date: '2020-01-01T00:00:00.000Z' } }],
+        },
+      }),
     ];
 
     const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
     const fromScan = new Set(report.detected.map((item) => `${item.ruleId} ${item.findingId}`));
 
-    expect(fromEvents).toHaveLength(8);
+    expect(fromEvents).toHaveLength(10);
     expect(fromEvents.filter((id) => !fromScan.has(id))).toEqual([]);
   });
 
@@ -218,13 +255,14 @@ describe('the S3 state reader', () => {
     const gone = storedDetection({ ruleId: 's3-bucket-public', resource: bucketArn('warden-deleted'), scope: 'policy' });
     await opened.store.apply(evaluation({ detected: [sseS3, gone] }));
     const first = await recordScan(opened.store, await scan());
-    expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(11);
+    expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(13);
     expect(first.resolved.map((change) => change.findingId)).toEqual([gone.findingId]);
 
     await s3.send(new DeleteBucketPolicyCommand({ Bucket: 'warden-public-policy' }));
     await s3.send(new PutPublicAccessBlockCommand({ Bucket: 'warden-public-acl', PublicAccessBlockConfiguration: { ...ALL_OFF, IgnorePublicAcls: true } }));
     await s3.send(new PutBucketVersioningCommand({ Bucket: 'warden-suspended', VersioningConfiguration: { Status: 'Enabled' } }));
     await logTo('warden-unlogged');
+    await s3.send(new DeleteBucketLifecycleCommand({ Bucket: 'warden-quick-expiry' }));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const report = await scan();
     const second = await recordScan(opened.store, report);
@@ -236,6 +274,7 @@ describe('the S3 state reader', () => {
         `s3-bucket-public ${bucketArn('warden-public-acl')} acl`,
         `s3-bucket-versioning-suspended ${bucketArn('warden-suspended')} versioning`,
         `s3-bucket-logging-disabled ${bucketArn('warden-unlogged')} -`,
+        `s3-bucket-lifecycle-quick-expiry ${bucketArn('warden-quick-expiry')} -`,
       ].sort(),
     );
     expect(second.resolved[0]?.finding?.history.at(-1)).toMatchObject({ status: 'resolved', reason: `no longer present at ${report.startedAt}` });

@@ -1,0 +1,57 @@
+import { BackupClient, GetBackupVaultAccessPolicyCommand, ListBackupVaultsCommand } from '@aws-sdk/client-backup';
+import { mapBounded } from '../concurrency.js';
+import type { ReadTarget, StateReader, StateSink } from '../reader.js';
+
+const BACKUP = 'backup.amazonaws.com';
+
+/** ListBackupVaults' largest page (AWS Backup API reference: MaxResults 1 to 1000). */
+const PAGE_SIZE = 1000;
+
+/**
+ * What GetBackupVaultAccessPolicy answers for a vault without an access policy, and for a vault
+ * deleted meanwhile: either way nothing is exposed through it.
+ */
+const NO_POLICY = 'ResourceNotFoundException';
+
+/**
+ * The account's backup vaults in one region: each one's access policy as the
+ * PutBackupVaultAccessPolicy that would set it (backup-vault-exposed); a vault without one presents
+ * nothing. One policy call per vault.
+ */
+export const backupReader: StateReader = {
+  id: 'backup',
+  reach: 'regional',
+  ruleIds: ['backup-vault-exposed'],
+  permissions: ['backup:ListBackupVaults', 'backup:GetBackupVaultAccessPolicy'],
+
+  async read(target, sink) {
+    const client = new BackupClient(target.clientConfig);
+    try {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListBackupVaultsCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+        const names = (page.BackupVaultList ?? []).flatMap((vault) => vault.BackupVaultName ?? []);
+        await mapBounded(names, target.concurrency, (name) => readPolicy(client, name, target, sink));
+        sink.progress('backup vaults', names.length);
+        token = page.NextToken;
+      } while (token !== undefined);
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+/** One vault's access policy: a failure other than "none" (denied) leaves it unread and the read goes on. */
+async function readPolicy(client: BackupClient, name: string, target: ReadTarget, sink: StateSink): Promise<void> {
+  let policy: string | undefined;
+  try {
+    ({ Policy: policy } = await client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })));
+  } catch (error) {
+    const code = error instanceof Error ? error.name : 'Error';
+    if (code === NO_POLICY) return;
+    sink.unread({ resource: `arn:${target.partition}:backup:${target.region}:${target.account}:backup-vault:${name}`, reason: code });
+    return;
+  }
+  if (policy === undefined || policy === '') return;
+  sink.observe({ eventSource: BACKUP, eventName: 'PutBackupVaultAccessPolicy', requestParameters: { backupVaultName: name, policy } });
+}

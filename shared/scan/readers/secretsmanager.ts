@@ -1,0 +1,55 @@
+import { GetResourcePolicyCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mapBounded } from '../concurrency.js';
+import type { StateReader, StateSink } from '../reader.js';
+
+const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
+
+/** ListSecrets' largest page (Secrets Manager API reference: MaxResults 1 to 100). */
+const PAGE_SIZE = 100;
+
+/**
+ * The account's secrets in one region: each one's resource policy as the PutResourcePolicy that would
+ * set it (secretsmanager-secret-exposed), named by its full ARN as the event's response names it; a
+ * secret without a policy presents nothing. Secrets scheduled for deletion are not listed (ListSecrets
+ * leaves them out unless asked), as DeleteSecret closes the finding. One policy call per secret.
+ */
+export const secretsManagerReader: StateReader = {
+  id: 'secretsmanager',
+  reach: 'regional',
+  ruleIds: ['secretsmanager-secret-exposed'],
+  permissions: ['secretsmanager:ListSecrets', 'secretsmanager:GetResourcePolicy'],
+
+  async read(target, sink) {
+    const client = new SecretsManagerClient(target.clientConfig);
+    try {
+      let token: string | undefined;
+      do {
+        const page = await client.send(new ListSecretsCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+        const secrets = (page.SecretList ?? []).flatMap((secret) => (secret.ARN === undefined ? [] : [{ arn: secret.ARN, name: secret.Name }]));
+        await mapBounded(secrets, target.concurrency, (secret) => readPolicy(client, secret, sink));
+        sink.progress('secrets', secrets.length);
+        token = page.NextToken;
+      } while (token !== undefined);
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+/** One secret's policy: a failure (deleted meanwhile, denied) leaves the secret unread and the read goes on. */
+async function readPolicy(client: SecretsManagerClient, secret: { arn: string; name: string | undefined }, sink: StateSink): Promise<void> {
+  let policy: string | undefined;
+  try {
+    ({ ResourcePolicy: policy } = await client.send(new GetResourcePolicyCommand({ SecretId: secret.arn })));
+  } catch (error) {
+    sink.unread({ resource: secret.arn, reason: error instanceof Error ? error.name : 'Error' });
+    return;
+  }
+  if (policy === undefined || policy === '') return;
+  sink.observe({
+    eventSource: SECRETS_MANAGER,
+    eventName: 'PutResourcePolicy',
+    requestParameters: { secretId: secret.arn, resourcePolicy: policy },
+    responseElements: { arn: secret.arn, ...(secret.name === undefined ? {} : { name: secret.name }) },
+  });
+}
