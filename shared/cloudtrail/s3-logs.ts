@@ -169,7 +169,7 @@ async function* logFiles(lister: Lister, folder: string, since: Date | undefined
         }),
       );
       for (const { Key: key } of page.Contents ?? []) {
-        if (key === undefined || !LOG_FILE.test(key) || isDigestOrInsight(key)) continue;
+        if (key === undefined || !isTrailLogKey(key)) continue;
         if (selection.window !== undefined && !trailKeyInWindow(key, selection.window)) {
           // Past the window's last day: every later key of a region's folder is later still.
           if (since !== undefined) return;
@@ -215,9 +215,12 @@ function lastSegment(folder: string): string {
   return folder.split('/').at(-2) ?? '';
 }
 
-/** Digest files (`CloudTrail-Digest/`) and Insights events (`CloudTrail-Insight/`) are not API records. */
-function isDigestOrInsight(key: string): boolean {
-  return key.includes('/CloudTrail-Digest/') || key.includes('/CloudTrail-Insight/') || key.includes('_CloudTrail-Digest_');
+/**
+ * Whether a key is a log file of API records: `.json` or `.json.gz`, not a digest file
+ * (`CloudTrail-Digest/`) nor Insights events (`CloudTrail-Insight/`), which share the trail's prefix.
+ */
+export function isTrailLogKey(key: string): boolean {
+  return LOG_FILE.test(key) && !key.includes('/CloudTrail-Digest/') && !key.includes('/CloudTrail-Insight/') && !key.includes('_CloudTrail-Digest_');
 }
 
 /** An S3 error in one line: its name (NoSuchBucket, AccessDenied, SlowDown after the SDK's retries) and message. */

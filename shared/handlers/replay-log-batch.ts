@@ -1,6 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { ReadProblem, RemoteFile } from '../cloudtrail/read.js';
-import { s3LogFile, type TrailWindow, trailKeyInWindow } from '../cloudtrail/s3-logs.js';
+import { isTrailLogKey, s3LogFile, type TrailWindow, trailKeyInWindow } from '../cloudtrail/s3-logs.js';
 import { DetectionEngine } from '../detections/engine.js';
 import type { FindingChange, FindingsStore } from '../findings/store.js';
 import type { Logger } from '../logging/logger.js';
@@ -88,7 +88,7 @@ export async function replayLogBatch(event: unknown, dependencies: ReplayLogBatc
       ? dependencies.engine
       : new DetectionEngine(dependencies.engine.catalogue, { ...dependencies.engine.context, boundary: await dependencies.boundary.current() });
 
-  const wanted = keys.filter((key) => isLogFileKey(key) && trailKeyInWindow(key, window));
+  const wanted = keys.filter((key) => isTrailLogKey(key) && trailKeyInWindow(key, window));
   const unreadable: ReadProblem[] = [];
   const problems: ReadProblem[] = [];
   let problemCount = 0;
@@ -162,14 +162,6 @@ function noticingUnreadable(file: RemoteFile, unreadable: ReadProblem[]): Remote
       return loaded;
     },
   };
-}
-
-/**
- * Digest files and Insights events share the trail's prefix (`CloudTrail-Digest/`, `CloudTrail-Insight/`)
- * but hold no API records; a key ending in `/` is a folder marker.
- */
-function isLogFileKey(key: string): boolean {
-  return /\.json(\.gz)?$/.test(key) && !key.includes('/CloudTrail-Digest/') && !key.includes('/CloudTrail-Insight/');
 }
 
 function batchOf(event: unknown): LogFileBatch {

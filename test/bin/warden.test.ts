@@ -1,9 +1,12 @@
-import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCli, loadedBy, type CliBuild } from '../../scripts/build.js';
 import { examples as rootKeyExamples } from '../../shared/detections/iam/root-access-key-created.examples.js';
@@ -123,6 +126,39 @@ describe('bin/warden.js', () => {
       expect(embedded.packages).toEqual(['better-sqlite3']);
       expect(replay.packages.filter((name) => NEVER_AT_START.test(name))).toEqual([]);
     });
+
+    // An AWS client imported lazily must come out of its chunk with its named exports: each command
+    // that opens one reaches AWS (here a stand-in that refuses everything) rather than failing to build it.
+    it('builds the AWS clients it imports lazily: S3 for a bucket replay, STS and Security Hub for --security-hub', async () => {
+      const refusing = createServer((request, answer) => {
+        request.resume();
+        answer.writeHead(403, { 'content-type': 'text/xml' });
+        answer.end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>refused</Message></Error></ErrorResponse>');
+      });
+      await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+      const work = await mkdtemp(join(tmpdir(), 'warden-lazy-'));
+      try {
+        const env = {
+          ...process.env,
+          AWS_ENDPOINT_URL: `http://127.0.0.1:${(refusing.address() as AddressInfo).port}`,
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_REGION: 'us-east-1',
+        };
+        const run = (args: string[]) =>
+          promisify(execFile)(process.execPath, [WARDEN, ...args, '--store', join(work, 'store'), '--trusted-accounts', '444455556666'], { env }).catch(
+            (failed: { stderr: string }) => failed,
+          );
+        const [bucket, securityHub] = [await run(['replay', 's3://trail-bucket/AWSLogs/']), await run(['replay', DEMO_TRAIL, '--security-hub'])];
+
+        expect(bucket.stderr).toMatch(/skipped s3:\/\/trail-bucket\/AWSLogs\/: cannot list: AccessDenied/);
+        expect(securityHub.stderr).toMatch(/warden replay: refused/);
+        for (const { stderr } of [bucket, securityHub]) expect(stderr).not.toMatch(/is not a (constructor|function)/);
+      } finally {
+        refusing.close();
+        await rm(work, { recursive: true, force: true });
+      }
+    }, 60_000);
 
     it('needs at run time exactly the production dependencies of package.json: everything else is bundled', async () => {
       const pkg = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrail, type ReadProblem } from '../../shared/cloudtrail/read.js';
 import type { Loaded, RemoteFile } from '../../shared/cloudtrail/read-load.js';
-import { trailKeyInWindow } from '../../shared/cloudtrail/s3-logs.js';
+import { isTrailLogKey, trailKeyInWindow } from '../../shared/cloudtrail/s3-logs.js';
 import { isInWindow } from '../../shared/cloudtrail/window.js';
 
 const window = { since: new Date('2026-01-02T00:00:00Z'), until: new Date('2026-01-03T00:00:00Z') };
@@ -23,6 +23,20 @@ describe('the replay window', () => {
     // An --until at noon still ends on the 3rd: the 4th may hold its last events.
     expect(trailKeyInWindow(key('2026/01/04'), { until: new Date('2026-01-03T12:00:00Z') })).toBe(true);
     expect(trailKeyInWindow('my-exports/trail.json.gz', window)).toBe(true);
+  });
+});
+
+describe('trail log keys', () => {
+  it('are the log files of API records, not digests, Insights events or folders', () => {
+    const keys = [
+      key('2026/01/02'),
+      'exports/trail.json',
+      'AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/02/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20260102T0000Z.json.gz',
+      'AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2026/01/02/111122223333_CloudTrail-Insight_us-east-1_x.json.gz',
+      'AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/02/',
+      'AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/02/notes.txt',
+    ];
+    expect(keys.map(isTrailLogKey)).toEqual([true, true, false, false, false, false]);
   });
 });
 
