@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { TrustedBoundarySource } from '../shared/config/organization-boundary.js';
@@ -12,7 +11,7 @@ import { openAlertChannel } from '../shared/alerts/channels/catalogue.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
 import { catalogue } from '../shared/detections/catalogue.js';
 import { DetectionEngine } from '../shared/detections/engine.js';
-import { SecurityHubExport, securityHubProductArnSetting } from '../shared/export/security-hub.js';
+import { securityHubExportFromEnvironment } from '../shared/export/security-hub.js';
 import { detectEvent } from '../shared/handlers/detect-event.js';
 import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
 import { createLogger } from '../shared/logging/logger.js';
@@ -37,16 +36,7 @@ const alerter = new Alerter({ store, channel, settings: alertSettings, rules: ca
 // Policy versions seen by this container, and iam:GetPolicyVersion for the rest.
 const enricher = new PolicyVersionEnricher(new IamPolicyVersionSource(new IAMClient({})));
 // Only when the stack's securityHubExport parameter is on (it then sets the product ARN and the permission).
-const securityHubProductArn = securityHubProductArnSetting(process.env);
-const exporter =
-  securityHubProductArn === undefined
-    ? undefined
-    : new SecurityHubExport({
-        client: new SecurityHubClient({ region: securityHubProductArn.split(':')[3] }),
-        productArn: securityHubProductArn,
-        ledger: store,
-        rules: catalogue,
-      });
+const exporter = securityHubExportFromEnvironment(process.env, { ledger: store, rules: catalogue });
 
 export const handler = middy<EventBridgeEvent<string, unknown>, void, Error, LoggedContext>()
   .use(invocationLogger(logger))
