@@ -5,6 +5,7 @@ import { DetectionEngine } from '../detections/engine.js';
 import type { Detected } from '../findings/finding.js';
 import type { FieldLogger } from '../logging/logger.js';
 import { mapBounded } from './concurrency.js';
+import { awsErrorCode } from './read-resource.js';
 import type { Coverage, EquivalentChange, ScanProblem, ScanReport, ScanRequest, StateReader, UnreadResource } from './reader.js';
 
 /** What the scan run needs besides the request: the rules' context, the clock, where to report. */
@@ -154,7 +155,7 @@ async function readOne(
       detected,
       unread,
       seen,
-      problem: { reader: reader.id, region, code: errorCode(error), message: error instanceof Error ? error.message : String(error) },
+      problem: { reader: reader.id, region, code: awsErrorCode(error), message: error instanceof Error ? error.message : String(error) },
       regionUnreachable: isRegionUnreachable(error),
     };
   }
@@ -230,14 +231,10 @@ function isRegionUnreachable(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   const code = (error as { code?: unknown } | null)?.code;
   return (
-    REGION_UNREACHABLE_CODES.has(errorCode(error)) ||
+    REGION_UNREACHABLE_CODES.has(awsErrorCode(error)) ||
     (typeof code === 'string' && REGION_UNREACHABLE_CODES.has(code)) ||
     (status !== undefined && status >= 500)
   );
-}
-
-function errorCode(error: unknown): string {
-  return error instanceof Error ? error.name : 'Error';
 }
 
 /** CloudTrail's time format (whole seconds, `Z`), floored: the scan's times compare with events' as strings. */

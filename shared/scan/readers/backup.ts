@@ -1,5 +1,6 @@
-import { BackupClient, GetBackupVaultAccessPolicyCommand, ListBackupVaultsCommand } from '@aws-sdk/client-backup';
+import { BackupClient, GetBackupVaultAccessPolicyCommand, paginateListBackupVaults } from '@aws-sdk/client-backup';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const BACKUP = 'backup.amazonaws.com';
@@ -27,31 +28,28 @@ export const backupReader: StateReader = {
   async read(target, sink) {
     const client = new BackupClient(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListBackupVaultsCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+      for await (const page of paginateListBackupVaults({ client, pageSize: PAGE_SIZE }, {})) {
         const names = (page.BackupVaultList ?? []).flatMap((vault) => vault.BackupVaultName ?? []);
         await mapBounded(names, target.concurrency, (name) => readPolicy(client, name, target, sink));
         sink.progress('backup vaults', names.length);
-        token = page.NextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }
   },
 };
 
-/** One vault's access policy: a failure other than "none" (denied) leaves it unread and the read goes on. */
-async function readPolicy(client: BackupClient, name: string, target: ReadTarget, sink: StateSink): Promise<void> {
-  let policy: string | undefined;
-  try {
-    ({ Policy: policy } = await client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })));
-  } catch (error) {
-    const code = error instanceof Error ? error.name : 'Error';
-    if (code === NO_POLICY) return;
-    sink.unread({ resource: `arn:${target.partition}:backup:${target.region}:${target.account}:backup-vault:${name}`, reason: code });
-    return;
-  }
-  if (policy === undefined || policy === '') return;
-  sink.observe({ eventSource: BACKUP, eventName: 'PutBackupVaultAccessPolicy', requestParameters: { backupVaultName: name, policy } });
+/** One vault's access policy, as the call that would set it. */
+function readPolicy(client: BackupClient, name: string, target: ReadTarget, sink: StateSink): Promise<void> {
+  const arn = `arn:${target.partition}:backup:${target.region}:${target.account}:backup-vault:${name}`;
+  return readResource(
+    sink,
+    arn,
+    async () => {
+      const { Policy: policy } = await client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name }));
+      if (policy === undefined || policy === '') return undefined;
+      return { eventSource: BACKUP, eventName: 'PutBackupVaultAccessPolicy', requestParameters: { backupVaultName: name, policy } };
+    },
+    { absentWhen: [NO_POLICY] },
+  );
 }

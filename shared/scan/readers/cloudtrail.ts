@@ -8,6 +8,7 @@ import {
   type Trail,
 } from '@aws-sdk/client-cloudtrail';
 import { mapBounded } from '../concurrency.js';
+import { awsErrorCode } from '../read-resource.js';
 import type { EquivalentChange, StateReader, StateSink } from '../reader.js';
 
 const CLOUDTRAIL = 'cloudtrail.amazonaws.com';
@@ -69,7 +70,7 @@ async function readTrail(client: CloudTrailClient, trail: Trail & { TrailARN: st
     if (advanced.length > 0) sink.observe(change('PutEventSelectors', { trailName: name, advancedEventSelectors: advanced.map(advancedAsLogged) }));
     else if (basic.length > 0) sink.observe(change('PutEventSelectors', { trailName: name, eventSelectors: basic.map(basicAsLogged) }));
   } catch (error) {
-    sink.unread({ resource: name, ruleIds: [LOGGING_STOPPED], reason: error instanceof Error ? error.name : 'Error' });
+    sink.unread({ resource: name, ruleIds: [LOGGING_STOPPED], reason: awsErrorCode(error) });
   }
 }
 

@@ -1,13 +1,14 @@
 import {
   DescribeImageAttributeCommand,
-  DescribeImagesCommand,
   DescribeSnapshotAttributeCommand,
-  DescribeSnapshotsCommand,
   EC2Client,
+  paginateDescribeImages,
+  paginateDescribeSnapshots,
   type CreateVolumePermission,
   type LaunchPermission,
 } from '@aws-sdk/client-ec2';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const EC2 = 'ec2.amazonaws.com';
@@ -42,65 +43,43 @@ export const ec2Reader: StateReader = {
 };
 
 async function readSnapshots(client: EC2Client, target: ReadTarget, sink: StateSink): Promise<void> {
-  let token: string | undefined;
-  do {
-    // Only the account's own snapshots (what OwnerIds "self" means), by the owner-id filter, which moto
-    // applies where it ignores OwnerIds: otherwise a thousand public snapshots of other owners come back.
-    const page = await client.send(
-      new DescribeSnapshotsCommand({
-        Filters: [{ Name: 'owner-id', Values: [target.account] }],
-        MaxResults: PAGE_SIZE,
-        ...(token === undefined ? {} : { NextToken: token }),
-      }),
-    );
+  // Only the account's own snapshots (what OwnerIds "self" means), by the owner-id filter, which moto
+  // applies where it ignores OwnerIds: otherwise a thousand public snapshots of other owners come back.
+  const pages = paginateDescribeSnapshots({ client, pageSize: PAGE_SIZE }, { Filters: [{ Name: 'owner-id', Values: [target.account] }] });
+  for await (const page of pages) {
     const ids = (page.Snapshots ?? []).flatMap((snapshot) => snapshot.SnapshotId ?? []);
     await mapBounded(ids, target.concurrency, (id) =>
-      readPermissions(sink, `arn:${target.partition}:ec2:${target.region}:${target.account}:snapshot/${id}`, async () => {
+      readResource(sink, `arn:${target.partition}:ec2:${target.region}:${target.account}:snapshot/${id}`, async () => {
         const { CreateVolumePermissions: permissions = [] } = await client.send(
           new DescribeSnapshotAttributeCommand({ SnapshotId: id, Attribute: 'createVolumePermission' }),
         );
-        if (permissions.length === 0) return;
-        sink.observe({
+        if (permissions.length === 0) return undefined;
+        return {
           eventSource: EC2,
           eventName: 'ModifySnapshotAttribute',
           requestParameters: { snapshotId: id, attributeType: 'CREATE_VOLUME_PERMISSION', createVolumePermission: { add: { items: permissions.map(asItem) } } },
-        });
+        };
       }),
     );
     sink.progress('snapshots', ids.length);
-    token = page.NextToken;
-  } while (token !== undefined);
+  }
 }
 
 async function readImages(client: EC2Client, target: ReadTarget, sink: StateSink): Promise<void> {
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeImagesCommand({ Owners: ['self'], MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }),
-    );
+  for await (const page of paginateDescribeImages({ client, pageSize: PAGE_SIZE }, { Owners: ['self'] })) {
     const ids = (page.Images ?? []).flatMap((image) => image.ImageId ?? []);
     await mapBounded(ids, target.concurrency, (id) =>
-      readPermissions(sink, `arn:${target.partition}:ec2:${target.region}:${target.account}:image/${id}`, async () => {
+      readResource(sink, `arn:${target.partition}:ec2:${target.region}:${target.account}:image/${id}`, async () => {
         const { LaunchPermissions: permissions = [] } = await client.send(new DescribeImageAttributeCommand({ ImageId: id, Attribute: 'launchPermission' }));
-        if (permissions.length === 0) return;
-        sink.observe({
+        if (permissions.length === 0) return undefined;
+        return {
           eventSource: EC2,
           eventName: 'ModifyImageAttribute',
           requestParameters: { imageId: id, attributeType: 'launchPermission', launchPermission: { add: { items: permissions.map(asItem) } } },
-        });
+        };
       }),
     );
     sink.progress('images', ids.length);
-    token = page.NextToken;
-  } while (token !== undefined);
-}
-
-/** One resource's attribute call: a failure (deleted meanwhile, denied) leaves that resource unread and the read goes on. */
-async function readPermissions(sink: StateSink, resource: string, read: () => Promise<void>): Promise<void> {
-  try {
-    await read();
-  } catch (error) {
-    sink.unread({ resource, reason: error instanceof Error ? error.name : 'Error' });
   }
 }
 

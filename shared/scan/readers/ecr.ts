@@ -1,5 +1,6 @@
-import { DescribeRepositoriesCommand, ECRClient, GetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
+import { ECRClient, GetRepositoryPolicyCommand, paginateDescribeRepositories } from '@aws-sdk/client-ecr';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const ECR = 'ecr.amazonaws.com';
@@ -24,31 +25,28 @@ export const ecrReader: StateReader = {
   async read(target, sink) {
     const client = new ECRClient(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        const page = await client.send(new DescribeRepositoriesCommand({ maxResults: PAGE_SIZE, ...(token === undefined ? {} : { nextToken: token }) }));
+      for await (const page of paginateDescribeRepositories({ client, pageSize: PAGE_SIZE }, {})) {
         const names = (page.repositories ?? []).flatMap((repository) => repository.repositoryName ?? []);
         await mapBounded(names, target.concurrency, (name) => readPolicy(client, name, target, sink));
         sink.progress('repositories', names.length);
-        token = page.nextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }
   },
 };
 
-/** One repository's policy: a failure other than "no policy" (deleted meanwhile, denied) leaves it unread and the read goes on. */
-async function readPolicy(client: ECRClient, name: string, target: ReadTarget, sink: StateSink): Promise<void> {
-  let policyText: string | undefined;
-  try {
-    ({ policyText } = await client.send(new GetRepositoryPolicyCommand({ repositoryName: name })));
-  } catch (error) {
-    const code = error instanceof Error ? error.name : 'Error';
-    if (code === NO_POLICY) return;
-    sink.unread({ resource: `arn:${target.partition}:ecr:${target.region}:${target.account}:repository/${name}`, reason: code });
-    return;
-  }
-  if (policyText === undefined || policyText === '') return;
-  sink.observe({ eventSource: ECR, eventName: 'SetRepositoryPolicy', requestParameters: { repositoryName: name, policyText } });
+/** One repository's policy, as the call that would set it. */
+function readPolicy(client: ECRClient, name: string, target: ReadTarget, sink: StateSink): Promise<void> {
+  const arn = `arn:${target.partition}:ecr:${target.region}:${target.account}:repository/${name}`;
+  return readResource(
+    sink,
+    arn,
+    async () => {
+      const { policyText } = await client.send(new GetRepositoryPolicyCommand({ repositoryName: name }));
+      if (policyText === undefined || policyText === '') return undefined;
+      return { eventSource: ECR, eventName: 'SetRepositoryPolicy', requestParameters: { repositoryName: name, policyText } };
+    },
+    { absentWhen: [NO_POLICY] },
+  );
 }

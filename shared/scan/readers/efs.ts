@@ -1,5 +1,6 @@
-import { DescribeFileSystemPolicyCommand, DescribeFileSystemsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { DescribeFileSystemPolicyCommand, EFSClient, paginateDescribeFileSystems } from '@aws-sdk/client-efs';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const EFS = 'elasticfilesystem.amazonaws.com';
@@ -23,31 +24,28 @@ export const efsReader: StateReader = {
   async read(target, sink) {
     const client = new EFSClient(target.clientConfig);
     try {
-      let marker: string | undefined;
-      do {
-        const page = await client.send(new DescribeFileSystemsCommand(marker === undefined ? {} : { Marker: marker }));
+      for await (const page of paginateDescribeFileSystems({ client }, {})) {
         const ids = (page.FileSystems ?? []).flatMap((fileSystem) => fileSystem.FileSystemId ?? []);
         await mapBounded(ids, target.concurrency, (id) => readPolicy(client, id, target, sink));
         sink.progress('file systems', ids.length);
-        marker = page.NextMarker;
-      } while (marker !== undefined);
+      }
     } finally {
       client.destroy();
     }
   },
 };
 
-/** One file system's policy: a failure other than "no policy" (deleted meanwhile, denied) leaves it unread and the read goes on. */
-async function readPolicy(client: EFSClient, id: string, target: ReadTarget, sink: StateSink): Promise<void> {
-  let policy: string | undefined;
-  try {
-    ({ Policy: policy } = await client.send(new DescribeFileSystemPolicyCommand({ FileSystemId: id })));
-  } catch (error) {
-    const code = error instanceof Error ? error.name : 'Error';
-    if (code === NO_POLICY) return;
-    sink.unread({ resource: `arn:${target.partition}:elasticfilesystem:${target.region}:${target.account}:file-system/${id}`, reason: code });
-    return;
-  }
-  if (policy === undefined || policy === '') return;
-  sink.observe({ eventSource: EFS, eventName: 'PutFileSystemPolicy', requestParameters: { fileSystemId: id, policy } });
+/** One file system's policy, as the call that would set it. */
+function readPolicy(client: EFSClient, id: string, target: ReadTarget, sink: StateSink): Promise<void> {
+  const arn = `arn:${target.partition}:elasticfilesystem:${target.region}:${target.account}:file-system/${id}`;
+  return readResource(
+    sink,
+    arn,
+    async () => {
+      const { Policy: policy } = await client.send(new DescribeFileSystemPolicyCommand({ FileSystemId: id }));
+      if (policy === undefined || policy === '') return undefined;
+      return { eventSource: EFS, eventName: 'PutFileSystemPolicy', requestParameters: { fileSystemId: id, policy } };
+    },
+    { absentWhen: [NO_POLICY] },
+  );
 }

@@ -1,5 +1,6 @@
-import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, ListPublishingDestinationsCommand } from '@aws-sdk/client-guardduty';
+import { GetDetectorCommand, GuardDutyClient, paginateListDetectors, paginateListPublishingDestinations } from '@aws-sdk/client-guardduty';
 import { mapBounded } from '../concurrency.js';
+import { awsErrorCode } from '../read-resource.js';
 import type { ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const GUARDDUTY_DISABLED = 'guardduty-disabled';
@@ -29,14 +30,11 @@ export const guarddutyReader: StateReader = {
   async read(target, sink) {
     const client = new GuardDutyClient(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListDetectorsCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+      for await (const page of paginateListDetectors({ client, pageSize: PAGE_SIZE }, {})) {
         const ids = page.DetectorIds ?? [];
         await mapBounded(ids, target.concurrency, (id) => readDetector(client, id, target, sink));
         sink.progress('detectors', ids.length);
-        token = page.NextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }
@@ -52,19 +50,14 @@ async function readDetector(client: GuardDutyClient, detectorId: string, target:
       sink.observe({ eventSource: 'guardduty.amazonaws.com', eventName: 'UpdateDetector', requestParameters: { detectorId, enable: false } });
     if (await exportsFindings(client, detectorId)) sink.saw(resource);
   } catch (error) {
-    sink.unread({ resource, reason: error instanceof Error ? error.name : 'Error' });
+    sink.unread({ resource, reason: awsErrorCode(error) });
   }
 }
 
 /** Whether the detector has a publishing destination, page by page until one is found. */
 async function exportsFindings(client: GuardDutyClient, detectorId: string): Promise<boolean> {
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListPublishingDestinationsCommand({ DetectorId: detectorId, MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }),
-    );
+  for await (const page of paginateListPublishingDestinations({ client, pageSize: PAGE_SIZE }, { DetectorId: detectorId })) {
     if ((page.Destinations ?? []).length > 0) return true;
-    token = page.NextToken;
-  } while (token !== undefined);
+  }
   return false;
 }

@@ -7,6 +7,7 @@ import {
   type ManagedPolicyDetail,
   type PolicyDetail,
 } from '@aws-sdk/client-iam';
+import { awsErrorCode } from '../read-resource.js';
 import type { EquivalentChange, ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const IAM = 'iam.amazonaws.com';
@@ -167,7 +168,7 @@ async function readPasswordPolicy(client: IAMClient, target: ReadTarget, sink: S
     sink.unread({
       resource: `arn:${target.partition}:iam::${target.account}:account-password-policy`,
       ruleIds: ['iam-password-policy-weakened'],
-      reason: error instanceof Error ? error.name : 'Error',
+      reason: awsErrorCode(error),
     });
   }
 }

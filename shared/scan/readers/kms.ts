@@ -1,5 +1,6 @@
-import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, ListKeysCommand, type KeyMetadata } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, type KeyMetadata, paginateListKeys } from '@aws-sdk/client-kms';
 import { mapBounded } from '../concurrency.js';
+import { awsErrorCode, readResource } from '../read-resource.js';
 import type { StateReader, StateSink } from '../reader.js';
 
 const KMS = 'kms.amazonaws.com';
@@ -31,16 +32,14 @@ export const kmsReader: StateReader = {
   async read(target, sink) {
     const client = new KMSClient(target.clientConfig);
     try {
-      let marker: string | undefined;
-      do {
-        const page = await client.send(new ListKeysCommand({ Limit: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }));
+      // NextMarker comes only with a truncated page (KMS API reference, ListKeys), which is where the paginator stops.
+      for await (const page of paginateListKeys({ client, pageSize: PAGE_SIZE }, {})) {
         const arns = (page.Keys ?? []).flatMap(
           (key) => key.KeyArn ?? (key.KeyId === undefined ? [] : `arn:${target.partition}:kms:${target.region}:${target.account}:key/${key.KeyId}`),
         );
         await mapBounded(arns, target.concurrency, (arn) => readKey(client, arn, sink));
         sink.progress('KMS keys', arns.length);
-        marker = page.Truncated === true ? page.NextMarker : undefined;
-      } while (marker !== undefined);
+      }
     } finally {
       client.destroy();
     }
@@ -53,22 +52,23 @@ async function readKey(client: KMSClient, arn: string, sink: StateSink): Promise
   try {
     ({ KeyMetadata: metadata } = await client.send(new DescribeKeyCommand({ KeyId: arn })));
   } catch (error) {
-    sink.unread({ resource: arn, reason: codeOf(error) });
+    sink.unread({ resource: arn, reason: awsErrorCode(error) });
     return;
   }
   if (metadata?.KeyManager === 'AWS') return;
   observeKeyState(arn, metadata, sink);
 
-  let policy: string | undefined;
-  try {
-    // "default" is the only policy name a key has (KMS API reference, GetKeyPolicy).
-    ({ Policy: policy } = await client.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: 'default' })));
-  } catch (error) {
-    sink.unread({ resource: arn, ruleIds: [KEY_EXPOSED], reason: codeOf(error) });
-    return;
-  }
-  if (policy === undefined || policy === '') return;
-  sink.observe({ eventSource: KMS, eventName: 'PutKeyPolicy', requestParameters: { keyId: arn, policyName: 'default', policy } });
+  await readResource(
+    sink,
+    arn,
+    async () => {
+      // "default" is the only policy name a key has (KMS API reference, GetKeyPolicy).
+      const { Policy: policy } = await client.send(new GetKeyPolicyCommand({ KeyId: arn, PolicyName: 'default' }));
+      if (policy === undefined || policy === '') return undefined;
+      return { eventSource: KMS, eventName: 'PutKeyPolicy', requestParameters: { keyId: arn, policyName: 'default', policy } };
+    },
+    { ruleIds: [KEY_EXPOSED] },
+  );
 }
 
 function observeKeyState(arn: string, metadata: KeyMetadata | undefined, sink: StateSink): void {
@@ -95,9 +95,4 @@ function observeKeyState(arn: string, metadata: KeyMetadata | undefined, sink: S
     default:
       sink.unread({ resource: arn, ruleIds: [KEY_UNUSABLE], reason: `key state ${state ?? 'not given'}` });
   }
-}
-
-/** The AWS error name (`NotFoundException`, `AccessDeniedException`...), as the SDK sets it on its exceptions. */
-function codeOf(error: unknown): string {
-  return error instanceof Error ? error.name : 'Error';
 }

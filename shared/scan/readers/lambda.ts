@@ -1,14 +1,15 @@
 import {
   GetPolicyCommand,
   LambdaClient,
-  ListAliasesCommand,
-  ListFunctionUrlConfigsCommand,
-  ListFunctionsCommand,
+  paginateListAliases,
+  paginateListFunctions,
+  paginateListFunctionUrlConfigs,
   type FunctionConfiguration,
   type FunctionUrlConfig,
 } from '@aws-sdk/client-lambda';
 import { isObject } from '../../cloudtrail/record.js';
 import { mapBounded } from '../concurrency.js';
+import { awsErrorCode } from '../read-resource.js';
 import type { EquivalentChange, ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const LAMBDA = 'lambda.amazonaws.com';
@@ -46,11 +47,7 @@ export const lambdaReader: StateReader = {
   async read(target, sink) {
     const client = new LambdaClient(target.clientConfig);
     try {
-      let marker: string | undefined;
-      do {
-        const page = await client.send(
-          new ListFunctionsCommand({ FunctionVersion: 'ALL', MaxItems: FUNCTIONS_PER_PAGE, ...(marker === undefined ? {} : { Marker: marker }) }),
-        );
+      for await (const page of paginateListFunctions({ client, pageSize: FUNCTIONS_PER_PAGE }, { FunctionVersion: 'ALL' })) {
         const entries = (page.Functions ?? []).flatMap((entry) => functionVersionOf(entry, target) ?? []);
         await mapBounded(entries, target.concurrency, (entry) =>
           readOrUnread(sink, entry.arn, () =>
@@ -59,8 +56,7 @@ export const lambdaReader: StateReader = {
         );
         sink.progress('functions', entries.filter((entry) => entry.version === undefined).length);
         sink.progress('function versions', entries.filter((entry) => entry.version !== undefined).length);
-        marker = page.NextMarker;
-      } while (marker !== undefined);
+      }
     } finally {
       client.destroy();
     }
@@ -83,26 +79,16 @@ function functionVersionOf(entry: FunctionConfiguration, target: ReadTarget): Fu
 async function readFunction(client: LambdaClient, arn: string, sink: StateSink): Promise<void> {
   await readPolicy(client, arn, undefined, sink);
   for (const alias of await aliasesOf(client, arn)) await readPolicy(client, arn, alias, sink);
-  let marker: string | undefined;
-  do {
-    const page = await client.send(
-      new ListFunctionUrlConfigsCommand({ FunctionName: arn, MaxItems: URLS_PER_PAGE, ...(marker === undefined ? {} : { Marker: marker }) }),
-    );
+  for await (const page of paginateListFunctionUrlConfigs({ client, pageSize: URLS_PER_PAGE }, { FunctionName: arn })) {
     for (const config of page.FunctionUrlConfigs ?? []) sink.observe(urlChange(arn, config));
-    marker = page.NextMarker;
-  } while (marker !== undefined);
+  }
 }
 
 async function aliasesOf(client: LambdaClient, arn: string): Promise<string[]> {
   const names: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await client.send(
-      new ListAliasesCommand({ FunctionName: arn, MaxItems: ALIASES_PER_PAGE, ...(marker === undefined ? {} : { Marker: marker }) }),
-    );
+  for await (const page of paginateListAliases({ client, pageSize: ALIASES_PER_PAGE }, { FunctionName: arn })) {
     names.push(...(page.Aliases ?? []).flatMap((alias) => (alias.Name === undefined || alias.Name === '' ? [] : [alias.Name])));
-    marker = page.NextMarker;
-  } while (marker !== undefined);
+  }
   return names;
 }
 
@@ -160,7 +146,7 @@ async function readOrUnread(sink: StateSink, arn: string, read: () => Promise<vo
   try {
     await read();
   } catch (error) {
-    sink.unread({ resource: arn, reason: error instanceof Error ? error.name : 'Error' });
+    sink.unread({ resource: arn, reason: awsErrorCode(error) });
   }
 }
 

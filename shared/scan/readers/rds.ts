@@ -1,16 +1,17 @@
 import {
   DescribeDBClusterSnapshotAttributesCommand,
-  DescribeDBClustersCommand,
-  DescribeDBClusterSnapshotsCommand,
-  DescribeDBInstancesCommand,
   DescribeDBSnapshotAttributesCommand,
-  DescribeDBSnapshotsCommand,
+  paginateDescribeDBClusters,
+  paginateDescribeDBClusterSnapshots,
+  paginateDescribeDBInstances,
+  paginateDescribeDBSnapshots,
   RDSClient,
   type DBClusterSnapshotAttribute,
   type DBSnapshotAttribute,
 } from '@aws-sdk/client-rds';
 import { mapBounded } from '../concurrency.js';
-import type { ReadTarget, StateReader, StateSink } from '../reader.js';
+import { readResource } from '../read-resource.js';
+import type { EquivalentChange, ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const RDS = 'rds.amazonaws.com';
 
@@ -57,51 +58,35 @@ export const rdsReader: StateReader = {
 };
 
 async function readInstanceSnapshots(client: RDSClient, target: ReadTarget, sink: StateSink): Promise<void> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeDBSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }),
-    );
+  for await (const page of paginateDescribeDBSnapshots({ client, pageSize: PAGE_SIZE }, { SnapshotType: 'manual' })) {
     const ids = (page.DBSnapshots ?? []).flatMap((snapshot) => snapshot.DBSnapshotIdentifier ?? []);
     await mapBounded(ids, target.concurrency, (id) =>
-      readRestore(sink, `arn:${target.partition}:rds:${target.region}:${target.account}:snapshot:${id}`, async () => {
+      readResource(sink, `arn:${target.partition}:rds:${target.region}:${target.account}:snapshot:${id}`, async () => {
         const { DBSnapshotAttributesResult: result } = await client.send(new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }));
-        return { eventName: 'ModifyDBSnapshotAttribute', parameters: { dBSnapshotIdentifier: id }, attributes: result?.DBSnapshotAttributes };
+        return restoreChange('ModifyDBSnapshotAttribute', { dBSnapshotIdentifier: id }, result?.DBSnapshotAttributes);
       }),
     );
     sink.progress('database snapshots', ids.length);
-    marker = page.Marker;
-  } while (marker !== undefined);
+  }
 }
 
 async function readClusterSnapshots(client: RDSClient, target: ReadTarget, sink: StateSink): Promise<void> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(
-      new DescribeDBClusterSnapshotsCommand({ SnapshotType: 'manual', MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }),
-    );
+  for await (const page of paginateDescribeDBClusterSnapshots({ client, pageSize: PAGE_SIZE }, { SnapshotType: 'manual' })) {
     const ids = (page.DBClusterSnapshots ?? []).flatMap((snapshot) => snapshot.DBClusterSnapshotIdentifier ?? []);
     await mapBounded(ids, target.concurrency, (id) =>
-      readRestore(sink, `arn:${target.partition}:rds:${target.region}:${target.account}:cluster-snapshot:${id}`, async () => {
+      readResource(sink, `arn:${target.partition}:rds:${target.region}:${target.account}:cluster-snapshot:${id}`, async () => {
         const { DBClusterSnapshotAttributesResult: result } = await client.send(
           new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }),
         );
-        return {
-          eventName: 'ModifyDBClusterSnapshotAttribute',
-          parameters: { dBClusterSnapshotIdentifier: id },
-          attributes: result?.DBClusterSnapshotAttributes,
-        };
+        return restoreChange('ModifyDBClusterSnapshotAttribute', { dBClusterSnapshotIdentifier: id }, result?.DBClusterSnapshotAttributes);
       }),
     );
     sink.progress('database cluster snapshots', ids.length);
-    marker = page.Marker;
-  } while (marker !== undefined);
+  }
 }
 
 async function readPublicInstances(client: RDSClient, sink: StateSink): Promise<void> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(new DescribeDBInstancesCommand({ MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }));
+  for await (const page of paginateDescribeDBInstances({ client, pageSize: PAGE_SIZE }, {})) {
     const instances = page.DBInstances ?? [];
     for (const instance of instances) {
       const inMultiAzCluster = instance.DBClusterIdentifier !== undefined && instance.Engine?.startsWith('aurora') !== true;
@@ -113,14 +98,11 @@ async function readPublicInstances(client: RDSClient, sink: StateSink): Promise<
       });
     }
     sink.progress('database instances', instances.length);
-    marker = page.Marker;
-  } while (marker !== undefined);
+  }
 }
 
 async function readPublicClusters(client: RDSClient, sink: StateSink): Promise<void> {
-  let marker: string | undefined;
-  do {
-    const page = await client.send(new DescribeDBClustersCommand({ MaxRecords: PAGE_SIZE, ...(marker === undefined ? {} : { Marker: marker }) }));
+  for await (const page of paginateDescribeDBClusters({ client, pageSize: PAGE_SIZE }, {})) {
     const clusters = page.DBClusters ?? [];
     for (const cluster of clusters) {
       if (cluster.PubliclyAccessible !== true || cluster.DBClusterIdentifier === undefined) continue;
@@ -131,37 +113,20 @@ async function readPublicClusters(client: RDSClient, sink: StateSink): Promise<v
       });
     }
     sink.progress('database clusters', clusters.length);
-    marker = page.Marker;
-  } while (marker !== undefined);
-}
-
-interface SnapshotAttributes {
-  readonly eventName: string;
-  /** How the request names the snapshot (its identifier, as the rules build the same ARN from it). */
-  readonly parameters: Record<string, string>;
-  readonly attributes: readonly (DBSnapshotAttribute | DBClusterSnapshotAttribute)[] | undefined;
+  }
 }
 
 /**
- * One snapshot's attribute call: the values of `restore` (account ids, or "all") as the change that
- * would add them; none presents nothing. A failure (deleted meanwhile, denied) leaves that snapshot
- * unread and the read goes on.
+ * One snapshot's `restore` attribute: its values (account ids, or "all") as the change that would add
+ * them, the request naming the snapshot by `parameters` (its identifier, as the rules build the same
+ * ARN from it); none presents nothing.
  */
-async function readRestore(sink: StateSink, resource: string, read: () => Promise<SnapshotAttributes>): Promise<void> {
-  let snapshot: SnapshotAttributes;
-  try {
-    snapshot = await read();
-  } catch (error) {
-    sink.unread({ resource, reason: error instanceof Error ? error.name : 'Error' });
-    return;
-  }
-  const values = (snapshot.attributes ?? [])
-    .filter((attribute) => attribute.AttributeName === 'restore')
-    .flatMap((attribute) => attribute.AttributeValues ?? []);
-  if (values.length === 0) return;
-  sink.observe({
-    eventSource: RDS,
-    eventName: snapshot.eventName,
-    requestParameters: { ...snapshot.parameters, attributeName: 'restore', valuesToAdd: values },
-  });
+function restoreChange(
+  eventName: string,
+  parameters: Record<string, string>,
+  attributes: readonly (DBSnapshotAttribute | DBClusterSnapshotAttribute)[] | undefined,
+): EquivalentChange | undefined {
+  const values = (attributes ?? []).filter((attribute) => attribute.AttributeName === 'restore').flatMap((attribute) => attribute.AttributeValues ?? []);
+  if (values.length === 0) return undefined;
+  return { eventSource: RDS, eventName, requestParameters: { ...parameters, attributeName: 'restore', valuesToAdd: values } };
 }

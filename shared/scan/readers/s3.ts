@@ -8,7 +8,7 @@ import {
   GetBucketPolicyStatusCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
-  ListBucketsCommand,
+  paginateListBuckets,
   S3Client,
   type Bucket,
   type Grant,
@@ -18,6 +18,7 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { analyseBucketPolicy } from '../../policy/bucket-policy.js';
 import { mapBounded } from '../concurrency.js';
+import { awsErrorCode } from '../read-resource.js';
 import type { EquivalentChange, ReadTarget, ScanClientConfig, StateReader, StateSink } from '../reader.js';
 
 const S3 = 's3.amazonaws.com';
@@ -76,16 +77,11 @@ export const s3Reader: StateReader = {
     try {
       const account = await readAccountBlock(control, target);
       sink.observe(account === undefined ? change('DeleteAccountPublicAccessBlock', {}) : change('PutAccountPublicAccessBlock', blockParameters(account)));
-      let token: string | undefined;
-      do {
-        const page = await clients.home.send(
-          new ListBucketsCommand({ MaxBuckets: BUCKETS_PER_PAGE, ...(token === undefined ? {} : { ContinuationToken: token }) }),
-        );
+      for await (const page of paginateListBuckets({ client: clients.home, pageSize: BUCKETS_PER_PAGE }, {})) {
         const buckets = (page.Buckets ?? []).filter((bucket): bucket is Bucket & { Name: string } => bucket.Name !== undefined);
         await mapBounded(buckets, target.concurrency, (bucket) => readBucket(bucket, account, clients, target, sink));
         sink.progress('buckets', buckets.length);
-        token = page.ContinuationToken;
-      } while (token !== undefined);
+      }
     } finally {
       clients.destroy();
       control.destroy();
@@ -123,7 +119,7 @@ async function readAccountBlock(control: S3ControlClient, target: ReadTarget): P
     const { PublicAccessBlockConfiguration: configuration } = await control.send(new GetAccountPublicAccessBlockCommand({ AccountId: target.account }));
     return blockSettings(configuration);
   } catch (error) {
-    if (codeOf(error) === 'NoSuchPublicAccessBlockConfiguration') return undefined;
+    if (awsErrorCode(error) === 'NoSuchPublicAccessBlockConfiguration') return undefined;
     throw error;
   }
 }
@@ -136,7 +132,7 @@ async function readSetting<T>(call: () => Promise<T>, absentCode?: string): Prom
   try {
     return { ok: true, value: await call() };
   } catch (error) {
-    const code = codeOf(error);
+    const code = awsErrorCode(error);
     return code === absentCode ? { ok: true, value: undefined } : { ok: false, code };
   }
 }
@@ -368,9 +364,4 @@ function accountControlClient(config: ScanClientConfig): S3ControlClient {
 
 function change(eventName: string, requestParameters: Record<string, unknown>): EquivalentChange {
   return { eventSource: S3, eventName, requestParameters };
-}
-
-/** The AWS error code, as the SDK names its exceptions. */
-function codeOf(error: unknown): string {
-  return error instanceof Error ? error.name : 'Error';
 }

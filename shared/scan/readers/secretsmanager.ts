@@ -1,5 +1,6 @@
-import { GetResourcePolicyCommand, ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetResourcePolicyCommand, paginateListSecrets, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { StateReader, StateSink } from '../reader.js';
 
 const SECRETS_MANAGER = 'secretsmanager.amazonaws.com';
@@ -22,34 +23,27 @@ export const secretsManagerReader: StateReader = {
   async read(target, sink) {
     const client = new SecretsManagerClient(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListSecretsCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+      for await (const page of paginateListSecrets({ client, pageSize: PAGE_SIZE }, {})) {
         const secrets = (page.SecretList ?? []).flatMap((secret) => (secret.ARN === undefined ? [] : [{ arn: secret.ARN, name: secret.Name }]));
         await mapBounded(secrets, target.concurrency, (secret) => readPolicy(client, secret, sink));
         sink.progress('secrets', secrets.length);
-        token = page.NextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }
   },
 };
 
-/** One secret's policy: a failure (deleted meanwhile, denied) leaves the secret unread and the read goes on. */
-async function readPolicy(client: SecretsManagerClient, secret: { arn: string; name: string | undefined }, sink: StateSink): Promise<void> {
-  let policy: string | undefined;
-  try {
-    ({ ResourcePolicy: policy } = await client.send(new GetResourcePolicyCommand({ SecretId: secret.arn })));
-  } catch (error) {
-    sink.unread({ resource: secret.arn, reason: error instanceof Error ? error.name : 'Error' });
-    return;
-  }
-  if (policy === undefined || policy === '') return;
-  sink.observe({
-    eventSource: SECRETS_MANAGER,
-    eventName: 'PutResourcePolicy',
-    requestParameters: { secretId: secret.arn, resourcePolicy: policy },
-    responseElements: { arn: secret.arn, ...(secret.name === undefined ? {} : { name: secret.name }) },
+/** One secret's policy, as the call that would set it. */
+function readPolicy(client: SecretsManagerClient, secret: { arn: string; name: string | undefined }, sink: StateSink): Promise<void> {
+  return readResource(sink, secret.arn, async () => {
+    const { ResourcePolicy: policy } = await client.send(new GetResourcePolicyCommand({ SecretId: secret.arn }));
+    if (policy === undefined || policy === '') return undefined;
+    return {
+      eventSource: SECRETS_MANAGER,
+      eventName: 'PutResourcePolicy',
+      requestParameters: { secretId: secret.arn, resourcePolicy: policy },
+      responseElements: { arn: secret.arn, ...(secret.name === undefined ? {} : { name: secret.name }) },
+    };
   });
 }

@@ -1,4 +1,5 @@
 import { DescribeHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { awsErrorCode } from '../read-resource.js';
 import type { StateReader } from '../reader.js';
 
 const SECURITYHUB_DISABLED = 'securityhub-disabled';
@@ -30,7 +31,7 @@ export const securityhubReader: StateReader = {
       sink.saw(`arn:${target.partition}:securityhub:${target.region}:${target.account}:hub/default`);
       sink.progress('hubs', 1);
     } catch (error) {
-      if (!NO_HUB.has(error instanceof Error ? error.name : 'Error')) throw error;
+      if (!NO_HUB.has(awsErrorCode(error))) throw error;
     } finally {
       client.destroy();
     }

@@ -1,5 +1,6 @@
-import { GetTopicAttributesCommand, ListTopicsCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetTopicAttributesCommand, paginateListTopics, SNSClient } from '@aws-sdk/client-sns';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { StateReader, StateSink } from '../reader.js';
 
 const SNS = 'sns.amazonaws.com';
@@ -20,31 +21,24 @@ export const snsReader: StateReader = {
   async read(target, sink) {
     const client = new SNSClient(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        // ListTopics returns up to 100 topics a page and takes no page size (SNS API reference).
-        const page = await client.send(new ListTopicsCommand(token === undefined ? {} : { NextToken: token }));
+      // ListTopics returns up to 100 topics a page and takes no page size (SNS API reference).
+      for await (const page of paginateListTopics({ client }, {})) {
         const arns = (page.Topics ?? []).flatMap((topic) => topic.TopicArn ?? []);
         await mapBounded(arns, target.concurrency, (arn) => readTopic(client, arn, sink));
         sink.progress('topics', arns.length);
-        token = page.NextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }
   },
 };
 
-/** One topic's policy; a failure (deleted meanwhile, denied) leaves the topic unread and the read goes on. */
-async function readTopic(client: SNSClient, arn: string, sink: StateSink): Promise<void> {
-  let policy: string | undefined;
-  try {
+/** One topic's policy, as the call that would set it. */
+function readTopic(client: SNSClient, arn: string, sink: StateSink): Promise<void> {
+  return readResource(sink, arn, async () => {
     const { Attributes: attributes } = await client.send(new GetTopicAttributesCommand({ TopicArn: arn }));
-    policy = attributes?.['Policy'];
-  } catch (error) {
-    sink.unread({ resource: arn, reason: error instanceof Error ? error.name : 'Error' });
-    return;
-  }
-  if (policy === undefined || policy === '') return;
-  sink.observe({ eventSource: SNS, eventName: 'SetTopicAttributes', requestParameters: { topicArn: arn, attributeName: 'Policy', attributeValue: policy } });
+    const policy = attributes?.['Policy'];
+    if (policy === undefined || policy === '') return undefined;
+    return { eventSource: SNS, eventName: 'SetTopicAttributes', requestParameters: { topicArn: arn, attributeName: 'Policy', attributeValue: policy } };
+  });
 }

@@ -1,5 +1,6 @@
-import { GetQueueAttributesCommand, ListQueuesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, paginateListQueues, SQSClient } from '@aws-sdk/client-sqs';
 import { mapBounded } from '../concurrency.js';
+import { readResource } from '../read-resource.js';
 import type { ReadTarget, StateReader, StateSink } from '../reader.js';
 
 const SQS = 'sqs.amazonaws.com';
@@ -25,32 +26,25 @@ export const sqsReader: StateReader = {
   async read(target, sink) {
     const client = new SQSClient(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListQueuesCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+      for await (const page of paginateListQueues({ client, pageSize: PAGE_SIZE }, {})) {
         const urls = page.QueueUrls ?? [];
         await mapBounded(urls, target.concurrency, (url) => readQueue(client, url, target, sink));
         sink.progress('queues', urls.length);
-        token = page.NextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }
   },
 };
 
-/** One queue's policy; a failure (deleted meanwhile, denied) leaves the queue unread and the read goes on. */
-async function readQueue(client: SQSClient, url: string, target: ReadTarget, sink: StateSink): Promise<void> {
-  let policy: string | undefined;
-  try {
+/** One queue's policy, as the call that would set it. */
+function readQueue(client: SQSClient, url: string, target: ReadTarget, sink: StateSink): Promise<void> {
+  return readResource(sink, queueArn(url, target), async () => {
     const { Attributes: attributes } = await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy'] }));
-    policy = attributes?.Policy;
-  } catch (error) {
-    sink.unread({ resource: queueArn(url, target), reason: error instanceof Error ? error.name : 'Error' });
-    return;
-  }
-  if (policy === undefined || policy === '') return;
-  sink.observe({ eventSource: SQS, eventName: 'SetQueueAttributes', requestParameters: { queueUrl: url, attributes: { Policy: policy } } });
+    const policy = attributes?.Policy;
+    if (policy === undefined || policy === '') return undefined;
+    return { eventSource: SQS, eventName: 'SetQueueAttributes', requestParameters: { queueUrl: url, attributes: { Policy: policy } } };
+  });
 }
 
 /** The queue's ARN as the rule builds it from the URL (https://sqs.<region>.amazonaws.com/<account>/<name>). */

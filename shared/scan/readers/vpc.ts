@@ -1,4 +1,4 @@
-import { DescribeSecurityGroupsCommand, EC2Client, type IpPermission } from '@aws-sdk/client-ec2';
+import { EC2Client, type IpPermission, paginateDescribeSecurityGroups } from '@aws-sdk/client-ec2';
 import type { StateReader } from '../reader.js';
 
 /** The largest page DescribeSecurityGroups returns (EC2 API reference). */
@@ -20,9 +20,7 @@ export const vpcReader: StateReader = {
   async read(target, sink) {
     const client = new EC2Client(target.clientConfig);
     try {
-      let token: string | undefined;
-      do {
-        const page = await client.send(new DescribeSecurityGroupsCommand({ MaxResults: PAGE_SIZE, ...(token === undefined ? {} : { NextToken: token }) }));
+      for await (const page of paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZE }, {})) {
         // A group another account shares with this one is that account's to judge.
         const groups = (page.SecurityGroups ?? []).filter((group) => group.OwnerId === undefined || group.OwnerId === target.account);
         for (const group of groups) {
@@ -35,8 +33,7 @@ export const vpcReader: StateReader = {
           });
         }
         sink.progress('security groups', groups.length);
-        token = page.NextToken;
-      } while (token !== undefined);
+      }
     } finally {
       client.destroy();
     }

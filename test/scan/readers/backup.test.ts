@@ -4,24 +4,26 @@
 // page) and GetBackupVaultAccessPolicy (ResourceNotFoundException for a vault without a policy, as AWS
 // Backup answers). The exact findings of seeded risks and look-alikes, the finding id each event would
 // give, then risks removed and resolved, a vault that refuses, and a list that fails.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BackupClient, GetBackupVaultAccessPolicyCommand, ListBackupVaultsCommand } from '@aws-sdk/client-backup';
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
-import { silentLogger } from '../../../shared/logging/logger.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { backupReader } from '../../../shared/scan/readers/backup.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
-import { foundIn, loggedCall, SCAN_ACCOUNT } from '../harness.js';
+import {
+  aSecondLater,
+  awsError,
+  findingIdsOfEvents,
+  findingIdsOfScan,
+  foundIn,
+  keepingInputsIn,
+  loggedCall,
+  SCAN_ACCOUNT,
+  scanWithMocks,
+  useFindingsStore,
+} from '../harness.js';
 
 const ACCOUNT = SCAN_ACCOUNT;
 const TRUSTED = '777788889999';
@@ -61,26 +63,15 @@ const POLICIES = {
 
 /** The fake account's vaults: each one's access policy, undefined for none, or the error its policy call meets. */
 const vaults = new Map<string, string | undefined | { refused: string }>();
-const awsError = (name: string) => Object.assign(new Error(`${name} (mocked)`), { name });
 const PAGE = 2;
 
+const opened = useFindingsStore();
 let backup: AwsClientStub<BackupClient>;
-let opened: OpenedFindingsStore;
-let storeDir: string;
+/** What each ListBackupVaults asked, as sent. */
+const listed: { NextToken?: string }[] = [];
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: ACCOUNT,
-      caller: `arn:aws:iam::${ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: ['us-east-1'],
-      globalRegion: 'us-east-1',
-      readers: [backupReader],
-      clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, retryMode: 'standard' },
-    },
-    { context, logger: silentLogger },
-  );
+  return scanWithMocks(backupReader, { context });
 }
 
 function seed(): void {
@@ -97,24 +88,25 @@ function seed(): void {
   vaults.set('Default', undefined);
 }
 
-beforeAll(async () => {
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-backup-'));
-  opened = await openFindingsStore({ storeDir });
+beforeAll(() => {
   backup = mockClient(BackupClient);
 });
 
 beforeEach(() => {
   seed();
   backup.reset();
-  backup.on(ListBackupVaultsCommand).callsFake((input: { NextToken?: string }) => {
-    const names = [...vaults.keys()];
-    const start = Number(input.NextToken ?? '0');
-    const next = start + PAGE < names.length ? String(start + PAGE) : undefined;
-    return {
-      BackupVaultList: names.slice(start, start + PAGE).map((name) => ({ BackupVaultName: name, BackupVaultArn: vaultArn(name) })),
-      ...(next === undefined ? {} : { NextToken: next }),
-    };
-  });
+  listed.length = 0;
+  backup.on(ListBackupVaultsCommand).callsFake(
+    keepingInputsIn(listed, (input: { NextToken?: string }) => {
+      const names = [...vaults.keys()];
+      const start = Number(input.NextToken ?? '0');
+      const next = start + PAGE < names.length ? String(start + PAGE) : undefined;
+      return {
+        BackupVaultList: names.slice(start, start + PAGE).map((name) => ({ BackupVaultName: name, BackupVaultArn: vaultArn(name) })),
+        ...(next === undefined ? {} : { NextToken: next }),
+      };
+    }),
+  );
   backup.on(GetBackupVaultAccessPolicyCommand).callsFake((input: { BackupVaultName: string }) => {
     const policy = vaults.get(input.BackupVaultName);
     if (typeof policy === 'object') throw awsError(policy.refused);
@@ -125,8 +117,6 @@ beforeEach(() => {
 
 afterAll(async () => {
   backup?.restore();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
 });
 
 describe('the AWS Backup state reader', () => {
@@ -139,7 +129,7 @@ describe('the AWS Backup state reader', () => {
       [`${RULE} ${vaultArn('central-vault')} - critical`, `${RULE} ${vaultArn('dr-copies')} - high`, `${RULE} ${vaultArn('org-intake')} - high`].sort(),
     );
     expect(report.counts).toEqual({ 'backup vaults': 7 });
-    expect(backup.commandCalls(ListBackupVaultsCommand).map((call) => call.args[0].input)).toEqual([
+    expect(listed).toEqual([
       { MaxResults: 1000 },
       { MaxResults: 1000, NextToken: '2' },
       { MaxResults: 1000, NextToken: '4' },
@@ -149,18 +139,16 @@ describe('the AWS Backup state reader', () => {
 
   it('gives each risk the finding id of the event that would have made it', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const events: CloudTrailRecord[] = [
       putVaultPolicy('central-vault', POLICIES.public),
       putVaultPolicy('dr-copies', POLICIES.outside),
       putVaultPolicy('org-intake', POLICIES.untrustedCopies),
     ];
 
-    const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(events, context);
 
     expect(fromEvents).toHaveLength(3);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan, and leaves alone a vault it may no longer read', async () => {
@@ -170,7 +158,7 @@ describe('the AWS Backup state reader', () => {
     vaults.set('central-vault', undefined);
     vaults.delete('org-intake');
     vaults.set('dr-copies', { refused: 'AccessDeniedException' });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await aSecondLater();
     const report = await scan();
     const second = await recordScan(opened.store, report);
 

@@ -1,23 +1,18 @@
 // The ECR state reader (repository policies) against moto over HTTP: the exact findings of seeded
 // risks and look-alikes, the finding id each event would give, then risks removed and resolved.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateRepositoryCommand, DeleteRepositoryCommand, DeleteRepositoryPolicyCommand, ECRClient, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { ecrReader } from '../../../shared/scan/readers/ecr.js';
 import { recordScan } from '../../../shared/scan/record.js';
 import { useMoto } from '../../support/moto.js';
-import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
+import { aSecondLater, findingIdsOfEvents, findingIdsOfScan, foundIn, loggedCall, motoClients, scanWithMoto, useFindingsStore } from '../harness.js';
 
 const moto = useMoto();
+const ecr = motoClients(moto, (config) => new ECRClient(config));
+const opened = useFindingsStore();
 const ACCOUNT = '123456789012';
 const TRUSTED = '777788889999';
 const OUTSIDE = '444455556666';
@@ -41,23 +36,16 @@ const POLICIES = {
   ownFunctions: pullFor({ Service: 'lambda.amazonaws.com' }, { StringLike: { 'aws:sourceArn': `arn:aws:lambda:us-east-1:${ACCOUNT}:function:*` } }),
 };
 
-let ecr: ECRClient;
-let opened: OpenedFindingsStore;
-let storeDir: string;
-
 function scan(): Promise<ScanReport> {
   return scanWithMoto(moto, ecrReader, { context });
 }
 
 async function repository(name: string, policy?: string): Promise<void> {
-  await ecr.send(new CreateRepositoryCommand({ repositoryName: name }));
-  if (policy !== undefined) await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: policy }));
+  await ecr().send(new CreateRepositoryCommand({ repositoryName: name }));
+  if (policy !== undefined) await ecr().send(new SetRepositoryPolicyCommand({ repositoryName: name, policyText: policy }));
 }
 
 beforeAll(async () => {
-  ecr = new ECRClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-ecr-'));
-  opened = await openFindingsStore({ storeDir });
   // Risks: public pull, pull for an outside account (in a namespaced repository).
   await repository('community', POLICIES.public);
   await repository('team/builds', POLICIES.outside);
@@ -67,12 +55,6 @@ beforeAll(async () => {
   await repository('functions', POLICIES.ownFunctions);
   await repository('plain');
 }, 60_000);
-
-afterAll(async () => {
-  ecr?.destroy();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
-});
 
 describe('the ECR state reader', () => {
   it('finds exactly the seeded risks, and none of the look-alikes', async () => {
@@ -89,24 +71,22 @@ describe('the ECR state reader', () => {
 
   it('gives each risk the finding id of the event that would have made it', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const events: CloudTrailRecord[] = [setRepositoryPolicy('community', POLICIES.public), setRepositoryPolicy('team/builds', POLICIES.outside)];
 
-    const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(events, context);
 
     expect(fromEvents).toHaveLength(2);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan', async () => {
     const first = await recordScan(opened.store, await scan());
     expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(2);
 
-    await ecr.send(new DeleteRepositoryPolicyCommand({ repositoryName: 'community' }));
-    await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: 'partner', policyText: POLICIES.public }));
-    await ecr.send(new DeleteRepositoryCommand({ repositoryName: 'team/builds', force: true }));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await ecr().send(new DeleteRepositoryPolicyCommand({ repositoryName: 'community' }));
+    await ecr().send(new SetRepositoryPolicyCommand({ repositoryName: 'partner', policyText: POLICIES.public }));
+    await ecr().send(new DeleteRepositoryCommand({ repositoryName: 'team/builds', force: true }));
+    await aSecondLater();
     const second = await recordScan(opened.store, await scan());
 
     const resolved = second.resolved.map((change) => `${change.finding?.ruleId} ${change.finding?.resource}`).sort();

@@ -1,23 +1,18 @@
 // The EventBridge state reader (event bus policies) against moto over HTTP: the exact findings of
 // seeded risks and look-alikes, the finding id each event would give, then risks removed and resolved.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateEventBusCommand, DeleteEventBusCommand, EventBridgeClient, PutPermissionCommand, RemovePermissionCommand } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { eventBridgeReader } from '../../../shared/scan/readers/eventbridge.js';
 import { recordScan } from '../../../shared/scan/record.js';
 import { useMoto } from '../../support/moto.js';
-import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
+import { aSecondLater, findingIdsOfEvents, findingIdsOfScan, foundIn, loggedCall, motoClients, scanWithMoto, useFindingsStore } from '../harness.js';
 
 const moto = useMoto();
+const events = motoClients(moto, (config) => new EventBridgeClient(config));
+const opened = useFindingsStore();
 const ACCOUNT = '123456789012';
 const TRUSTED = '777788889999';
 const TRUSTED_ORGANIZATION = 'o-trusted0001';
@@ -57,34 +52,27 @@ const POLICIES = {
   }),
 };
 
-let events: EventBridgeClient;
-let opened: OpenedFindingsStore;
-let storeDir: string;
-
 function scan(): Promise<ScanReport> {
   return scanWithMoto(moto, eventBridgeReader, { context });
 }
 
 async function bus(name: string): Promise<void> {
-  await events.send(new CreateEventBusCommand({ Name: name }));
+  await events().send(new CreateEventBusCommand({ Name: name }));
 }
 
 beforeAll(async () => {
-  events = new EventBridgeClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-eventbridge-'));
-  opened = await openFindingsStore({ storeDir });
   // Risks: the default bus shared with an outside account, by statement; a bus open to every account;
   // a whole policy naming an outside account.
-  await events.send(new PutPermissionCommand({ Action: 'events:PutEvents', Principal: OUTSIDE, StatementId: 'vendor' }));
+  await events().send(new PutPermissionCommand({ Action: 'events:PutEvents', Principal: OUTSIDE, StatementId: 'vendor' }));
   await bus('orders');
-  await events.send(new PutPermissionCommand({ EventBusName: 'orders', Action: 'events:PutEvents', Principal: '*', StatementId: 'open' }));
+  await events().send(new PutPermissionCommand({ EventBusName: 'orders', Action: 'events:PutEvents', Principal: '*', StatementId: 'open' }));
   await bus('partners');
-  await events.send(new PutPermissionCommand({ EventBusName: 'partners', Policy: POLICIES.partners }));
+  await events().send(new PutPermissionCommand({ EventBusName: 'partners', Policy: POLICIES.partners }));
   // Look-alikes: a trusted account, every account of the trusted organization, a public Allow narrowed
   // by a Deny, no policy.
   await bus('internal');
-  await events.send(new PutPermissionCommand({ EventBusName: 'internal', Action: 'events:PutEvents', Principal: TRUSTED, StatementId: 'partner' }));
-  await events.send(
+  await events().send(new PutPermissionCommand({ EventBusName: 'internal', Action: 'events:PutEvents', Principal: TRUSTED, StatementId: 'partner' }));
+  await events().send(
     new PutPermissionCommand({
       EventBusName: 'internal',
       Action: 'events:PutEvents',
@@ -94,15 +82,9 @@ beforeAll(async () => {
     }),
   );
   await bus('guarded');
-  await events.send(new PutPermissionCommand({ EventBusName: 'guarded', Policy: POLICIES.guarded }));
+  await events().send(new PutPermissionCommand({ EventBusName: 'guarded', Policy: POLICIES.guarded }));
   await bus('quiet');
 }, 60_000);
-
-afterAll(async () => {
-  events?.destroy();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
-});
 
 describe('the EventBridge state reader', () => {
   it('finds exactly the seeded risks (statements by id, a policy that no statement call makes whole), and none of the look-alikes', async () => {
@@ -122,27 +104,25 @@ describe('the EventBridge state reader', () => {
 
   it('gives each risk the finding id of the PutPermission that would have made it', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const calls: CloudTrailRecord[] = [
       event('PutPermission', { action: 'events:PutEvents', principal: OUTSIDE, statementId: 'vendor' }),
       event('PutPermission', { eventBusName: 'orders', action: 'events:PutEvents', principal: '*', statementId: 'open' }),
       event('PutPermission', { eventBusName: 'partners', policy: POLICIES.partners }),
     ];
 
-    const fromEvents = calls.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(calls, context);
 
     expect(fromEvents).toHaveLength(3);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan', async () => {
     const first = await recordScan(opened.store, await scan());
     expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(3);
 
-    await events.send(new RemovePermissionCommand({ StatementId: 'vendor' }));
-    await events.send(new DeleteEventBusCommand({ Name: 'partners' }));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await events().send(new RemovePermissionCommand({ StatementId: 'vendor' }));
+    await events().send(new DeleteEventBusCommand({ Name: 'partners' }));
+    await aSecondLater();
     const second = await recordScan(opened.store, await scan());
 
     expect(second.resolved.map((change) => `${change.finding?.resource} ${change.finding?.scope}`).sort()).toEqual(

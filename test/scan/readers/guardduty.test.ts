@@ -2,28 +2,20 @@
 // ListPublishingDestinations (it answers 404), which the reader needs to tell whether a detector
 // exports its findings. One region per state: a suspended detector, an enabled one with and without an
 // export, none at all, one that cannot be read, and a region whose list is denied.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand, ListPublishingDestinationsCommand } from '@aws-sdk/client-guardduty';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
 import { catalogue } from '../../../shared/detections/catalogue.js';
 import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
-import { silentLogger } from '../../../shared/logging/logger.js';
 import { ONLY_OWN_ACCOUNT } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { guarddutyReader } from '../../../shared/scan/readers/guardduty.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
-import { foundIn, loggedCall, SCAN_ACCOUNT } from '../harness.js';
+import { awsError, foundIn, keepingInputsIn, loggedCall, SCAN_ACCOUNT, scanWithMocks, useFindingsStore } from '../harness.js';
 
 const guardduty = mockClient(GuardDutyClient);
 const context = { boundary: ONLY_OWN_ACCOUNT };
-const awsError = (name: string) => Object.assign(new Error(`${name} (mocked)`), { name });
 
 /** One detector per region, as GuardDuty keeps them. */
 const SUSPENDED = { region: 'us-east-1', id: '12abc34d567e8fa901bc2d34e56789f0' };
@@ -36,28 +28,13 @@ const DENIED_REGION = 'sa-east-1';
 const REGIONS = [SUSPENDED, EXPORTING, NOT_EXPORTING, UNREADABLE, DELETED].map((detector) => detector.region).concat(DENIED_REGION);
 const detectorArn = ({ region, id }: { region: string; id: string }) => `arn:aws:guardduty:${region}:${SCAN_ACCOUNT}:detector/${id}`;
 
-let opened: OpenedFindingsStore;
-let storeDir: string;
+const opened = useFindingsStore();
+/** What each ListPublishingDestinations asked, as sent. */
+const destinationsListed: { DetectorId?: string; NextToken?: string }[] = [];
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: SCAN_ACCOUNT,
-      caller: `arn:aws:iam::${SCAN_ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: REGIONS,
-      globalRegion: 'us-east-1',
-      readers: [guarddutyReader],
-      clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, retryMode: 'standard' },
-    },
-    { context, logger: silentLogger },
-  );
+  return scanWithMocks(guarddutyReader, { context, regions: REGIONS });
 }
-
-beforeAll(async () => {
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-guardduty-'));
-  opened = await openFindingsStore({ storeDir });
-});
 
 beforeEach(() => {
   const detectorsByRegion: Record<string, string[]> = {
@@ -83,21 +60,22 @@ beforeEach(() => {
     .on(GetDetectorCommand, { DetectorId: UNREADABLE.id })
     .rejects(awsError('BadRequestException'));
   const destination = { DestinationId: 'a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9d', DestinationType: 'S3' as const, Status: 'PUBLISHING' as const };
-  guardduty.on(ListPublishingDestinationsCommand).callsFake((input: { DetectorId?: string; NextToken?: string }) => {
-    // The suspended detector's export is on a second page.
-    if (input.DetectorId === SUSPENDED.id) return input.NextToken === 'page-2' ? { Destinations: [destination] } : { Destinations: [], NextToken: 'page-2' };
-    return { Destinations: input.DetectorId === EXPORTING.id ? [destination] : [] };
-  });
+  destinationsListed.length = 0;
+  guardduty.on(ListPublishingDestinationsCommand).callsFake(
+    keepingInputsIn(destinationsListed, (input: { DetectorId?: string; NextToken?: string }) => {
+      // The suspended detector's export is on a second page.
+      if (input.DetectorId === SUSPENDED.id) return input.NextToken === 'page-2' ? { Destinations: [destination] } : { Destinations: [], NextToken: 'page-2' };
+      return { Destinations: input.DetectorId === EXPORTING.id ? [destination] : [] };
+    }),
+  );
 });
 
 afterEach(() => {
   guardduty.reset();
 });
 
-afterAll(async () => {
+afterAll(() => {
   guardduty.restore();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
 });
 
 describe('the GuardDuty state reader', () => {
@@ -108,7 +86,7 @@ describe('the GuardDuty state reader', () => {
     expect(report.unread.map((item) => `${item.resource} ${item.reason}`)).toEqual([`${detectorArn(UNREADABLE)} BadRequestException`]);
     expect(report.coverage.flatMap((part) => part.onlyResources ?? []).sort()).toEqual([detectorArn(SUSPENDED), detectorArn(EXPORTING)].sort());
     expect(report.problems.map((problem) => [problem.region, problem.code])).toEqual([[DENIED_REGION, 'AccessDeniedException']]);
-    expect(guardduty.commandCalls(ListPublishingDestinationsCommand, { DetectorId: SUSPENDED.id }).map((call) => call.args[0].input)).toEqual([
+    expect(destinationsListed.filter((input) => input.DetectorId === SUSPENDED.id)).toEqual([
       { DetectorId: SUSPENDED.id, MaxResults: 50 },
       { DetectorId: SUSPENDED.id, MaxResults: 50, NextToken: 'page-2' },
     ]);

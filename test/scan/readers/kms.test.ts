@@ -2,9 +2,6 @@
 // findings of seeded risks and look-alikes, the finding id each event would give, then risks removed
 // and resolved. Then, with the SDK mocked, what moto does not model: AWS managed keys (moto makes
 // every key customer managed), pages (moto ignores Limit), refusals and the rarer key states.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CancelKeyDeletionCommand,
   CreateKeyCommand,
@@ -20,18 +17,28 @@ import {
 import { type AwsClientStub, mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
-import type { EquivalentChange, ScanReport, UnreadResource } from '../../../shared/scan/reader.js';
+import type { ScanReport } from '../../../shared/scan/reader.js';
 import { kmsReader } from '../../../shared/scan/readers/kms.js';
 import { recordScan } from '../../../shared/scan/record.js';
 import { useMoto } from '../../support/moto.js';
-import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
+import {
+  aSecondLater,
+  awsError,
+  findingIdsOfEvents,
+  findingIdsOfScan,
+  foundIn,
+  keepingInputsIn,
+  loggedCall,
+  motoClients,
+  readWithMocks,
+  scanWithMoto,
+  useFindingsStore,
+} from '../harness.js';
 
 const moto = useMoto();
+const kms = motoClients(moto, (config) => new KMSClient(config));
+const opened = useFindingsStore();
 const ACCOUNT = '123456789012';
 const TRUSTED = '777788889999';
 const OUTSIDE = '444455556666';
@@ -59,9 +66,6 @@ const POLICIES = {
   ownCallers: policyOf(ownAccount, decryptFor({ AWS: '*' }, { StringEquals: { 'kms:CallerAccount': ACCOUNT } })),
 };
 
-let kms: KMSClient;
-let opened: OpenedFindingsStore;
-let storeDir: string;
 /** Key ids by role in the test. */
 const keys: Record<string, string> = {};
 const arnOf = (name: string) => `arn:aws:kms:us-east-1:${ACCOUNT}:key/${keys[name]}`;
@@ -71,35 +75,26 @@ function scan(): Promise<ScanReport> {
 }
 
 async function key(name: string, policy: string): Promise<string> {
-  const { KeyMetadata: metadata } = await kms.send(new CreateKeyCommand({ Description: name }));
+  const { KeyMetadata: metadata } = await kms().send(new CreateKeyCommand({ Description: name }));
   const id = metadata?.KeyId ?? '';
-  await kms.send(new PutKeyPolicyCommand({ KeyId: id, PolicyName: 'default', Policy: policy }));
+  await kms().send(new PutKeyPolicyCommand({ KeyId: id, PolicyName: 'default', Policy: policy }));
   keys[name] = id;
   return id;
 }
 
 beforeAll(async () => {
-  kms = new KMSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-kms-'));
-  opened = await openFindingsStore({ storeDir });
   // Risks: a public policy, an outside account; a disabled key, a key pending deletion, and a
   // disabled key whose deletion the test schedules later.
   await key('public', POLICIES.public);
   await key('outside', POLICIES.outside);
-  await kms.send(new DisableKeyCommand({ KeyId: await key('disabled', POLICIES.default) }));
-  await kms.send(new ScheduleKeyDeletionCommand({ KeyId: await key('pending', POLICIES.default), PendingWindowInDays: 7 }));
-  await kms.send(new DisableKeyCommand({ KeyId: await key('retired', POLICIES.default) }));
+  await kms().send(new DisableKeyCommand({ KeyId: await key('disabled', POLICIES.default) }));
+  await kms().send(new ScheduleKeyDeletionCommand({ KeyId: await key('pending', POLICIES.default), PendingWindowInDays: 7 }));
+  await kms().send(new DisableKeyCommand({ KeyId: await key('retired', POLICIES.default) }));
   // Look-alikes: a trusted partner, "*" pinned to the own account by kms:CallerAccount, the default policy.
   await key('trusted', POLICIES.trusted);
   await key('own-callers', POLICIES.ownCallers);
   await key('private', POLICIES.default);
 }, 60_000);
-
-afterAll(async () => {
-  kms?.destroy();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
-});
 
 describe('the KMS state reader', () => {
   it('finds exactly the seeded risks, and none of the look-alikes', async () => {
@@ -122,7 +117,6 @@ describe('the KMS state reader', () => {
 
   it('gives each risk the finding id of the event that would have made it', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const events: CloudTrailRecord[] = [
       event('PutKeyPolicy', { keyId: keys['public'], policyName: 'default', policy: POLICIES.public }),
       event('PutKeyPolicy', { keyId: keys['outside'], policyName: 'default', policy: POLICIES.outside }),
@@ -135,23 +129,22 @@ describe('the KMS state reader', () => {
       ),
     ];
 
-    const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(events, context);
 
     expect(fromEvents).toHaveLength(5);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan, and leaves "disabled" alone on a key now pending deletion', async () => {
     const first = await recordScan(opened.store, await scan());
     expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(5);
 
-    await kms.send(new PutKeyPolicyCommand({ KeyId: keys['public'], PolicyName: 'default', Policy: POLICIES.default }));
-    await kms.send(new EnableKeyCommand({ KeyId: keys['disabled'] }));
+    await kms().send(new PutKeyPolicyCommand({ KeyId: keys['public'], PolicyName: 'default', Policy: POLICIES.default }));
+    await kms().send(new EnableKeyCommand({ KeyId: keys['disabled'] }));
     // Cancelling leaves the key disabled (KMS developer guide, "Deleting AWS KMS keys").
-    await kms.send(new CancelKeyDeletionCommand({ KeyId: keys['pending'] }));
-    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keys['retired'], PendingWindowInDays: 30 }));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await kms().send(new CancelKeyDeletionCommand({ KeyId: keys['pending'] }));
+    await kms().send(new ScheduleKeyDeletionCommand({ KeyId: keys['retired'], PendingWindowInDays: 30 }));
+    await aSecondLater();
     const second = await recordScan(opened.store, await scan());
 
     const described = (changes: typeof second.resolved) =>
@@ -176,43 +169,30 @@ describe('the KMS state reader, on answers moto does not give', () => {
   // Mocked only once the moto tests above are done: mockClient replaces every KMSClient's send.
   let mocked: AwsClientStub<KMSClient>;
   const REGION_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT}:key`;
-  const awsError = (name: string) => Object.assign(new Error(`${name} (mocked)`), { name });
 
   beforeAll(() => {
     mocked = mockClient(KMSClient);
   });
   afterAll(() => mocked.restore());
 
-  async function read(): Promise<{ observed: EquivalentChange[]; unread: UnreadResource[]; progress: number[] }> {
-    const observed: EquivalentChange[] = [];
-    const unread: UnreadResource[] = [];
-    const progress: number[] = [];
-    await kmsReader.read(
-      {
-        account: ACCOUNT,
-        partition: 'aws',
-        region: 'eu-west-1',
-        clientConfig: { region: 'eu-west-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, retryMode: 'standard' },
-        concurrency: 2,
-        logger: { debug() {}, info() {}, warn() {}, error() {} },
-      },
-      { observe: (change) => observed.push(change), unread: (resource) => unread.push(resource), saw() {}, progress: (_kind, count) => progress.push(count) },
-    );
-    return { observed, unread, progress };
-  }
+  const read = () => readWithMocks(kmsReader, { region: 'eu-west-1', concurrency: 2 });
 
   it('pages with the marker, skips AWS managed keys, and leaves keys it may not read (or whose state says nothing) unjudged', async () => {
     mocked.reset();
-    mocked
-      .on(ListKeysCommand)
-      .resolvesOnce({ Keys: [{ KeyId: 'aws-ebs', KeyArn: `${REGION_ARN}/aws-ebs` }, { KeyId: 'gone' }], Truncated: true, NextMarker: 'page-2' })
-      .resolvesOnce({
-        Keys: [
-          { KeyId: 'locked', KeyArn: `${REGION_ARN}/locked` },
-          { KeyId: 'offline', KeyArn: `${REGION_ARN}/offline` },
-        ],
-        Truncated: false,
-      });
+    const listed: { Marker?: string }[] = [];
+    mocked.on(ListKeysCommand).callsFake(
+      keepingInputsIn(listed, (input: { Marker?: string }) =>
+        input.Marker === 'page-2'
+          ? {
+              Keys: [
+                { KeyId: 'locked', KeyArn: `${REGION_ARN}/locked` },
+                { KeyId: 'offline', KeyArn: `${REGION_ARN}/offline` },
+              ],
+              Truncated: false,
+            }
+          : { Keys: [{ KeyId: 'aws-ebs', KeyArn: `${REGION_ARN}/aws-ebs` }, { KeyId: 'gone' }], Truncated: true, NextMarker: 'page-2' },
+      ),
+    );
     mocked
       .on(DescribeKeyCommand, { KeyId: `${REGION_ARN}/aws-ebs` })
       .resolves({ KeyMetadata: { KeyId: 'aws-ebs', KeyManager: 'AWS', KeyState: 'Disabled' } })
@@ -230,7 +210,7 @@ describe('the KMS state reader, on answers moto does not give', () => {
 
     const { observed, unread, progress } = await read();
 
-    expect(mocked.commandCalls(ListKeysCommand).map((call) => call.args[0].input)).toEqual([{ Limit: 1000 }, { Limit: 1000, Marker: 'page-2' }]);
+    expect(listed).toEqual([{ Limit: 1000 }, { Limit: 1000, Marker: 'page-2' }]);
     expect(mocked.commandCalls(GetKeyPolicyCommand, { KeyId: `${REGION_ARN}/aws-ebs` })).toHaveLength(0);
     expect(observed).toEqual([
       {

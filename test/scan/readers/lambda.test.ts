@@ -3,25 +3,27 @@
 // and writes statements in shapes Lambda does not (an account principal as a bare id, the URL auth type
 // as a field of the statement). The SDK is mocked instead, answering with the shapes of the Lambda
 // developer guide, over an account the tests change between scans.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetPolicyCommand, LambdaClient, ListAliasesCommand, ListFunctionsCommand, ListFunctionUrlConfigsCommand } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
-import { silentLogger } from '../../../shared/logging/logger.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { lambdaReader } from '../../../shared/scan/readers/lambda.js';
 import { recordScan } from '../../../shared/scan/record.js';
-import { scanAccount } from '../../../shared/scan/scan.js';
 import { detected, evaluation } from '../../support/findings-factory.js';
-import { foundIn, loggedCall, SCAN_ACCOUNT } from '../harness.js';
+import {
+  aSecondLater,
+  awsError,
+  findingIdsOfEvents,
+  findingIdsOfScan,
+  foundIn,
+  keepingInputsIn,
+  loggedCall,
+  SCAN_ACCOUNT,
+  scanWithMocks,
+  useFindingsStore,
+} from '../harness.js';
 
 const ACCOUNT = SCAN_ACCOUNT;
 const TRUSTED = '777788889999';
@@ -96,12 +98,10 @@ function seededAccount(): Record<string, FakeFunction> {
 }
 
 const lambda = mockClient(LambdaClient);
+const opened = useFindingsStore();
 let account: Record<string, FakeFunction>;
-let opened: OpenedFindingsStore;
-let storeDir: string;
-
-/** Lambda's exceptions carry the error code as their name. */
-const awsError = (name: string) => Object.assign(new Error(`${name} (mocked)`), { name });
+/** What each ListFunctions asked, as sent. */
+const listed: { Marker?: string }[] = [];
 
 function fakeFunction(arn: string | undefined): FakeFunction {
   const found = account[arn?.split(':')[6] ?? ''];
@@ -111,14 +111,16 @@ function fakeFunction(arn: string | undefined): FakeFunction {
 
 /** Every function and published version, two entries a page, as ListFunctions with FunctionVersion ALL lists them. */
 function answerLambda(): void {
-  lambda.on(ListFunctionsCommand).callsFake((input: { Marker?: string }) => {
-    const entries = Object.entries(account).flatMap(([name, fn]) => [
-      { FunctionName: name, Version: '$LATEST' },
-      ...fn.versions.map((version) => ({ FunctionName: name, Version: version })),
-    ]);
-    const start = Number(input.Marker ?? 0);
-    return { Functions: entries.slice(start, start + 2), ...(start + 2 < entries.length ? { NextMarker: String(start + 2) } : {}) };
-  });
+  lambda.on(ListFunctionsCommand).callsFake(
+    keepingInputsIn(listed, (input: { Marker?: string }) => {
+      const entries = Object.entries(account).flatMap(([name, fn]) => [
+        { FunctionName: name, Version: '$LATEST' },
+        ...fn.versions.map((version) => ({ FunctionName: name, Version: version })),
+      ]);
+      const start = Number(input.Marker ?? 0);
+      return { Functions: entries.slice(start, start + 2), ...(start + 2 < entries.length ? { NextMarker: String(start + 2) } : {}) };
+    }),
+  );
   lambda
     .on(ListAliasesCommand)
     .callsFake((input: { FunctionName?: string }) => ({ Aliases: fakeFunction(input.FunctionName).aliases.map((name) => ({ Name: name })) }));
@@ -141,35 +143,18 @@ function answerLambda(): void {
 }
 
 function scan(): Promise<ScanReport> {
-  return scanAccount(
-    {
-      account: ACCOUNT,
-      caller: `arn:aws:iam::${ACCOUNT}:user/auditor`,
-      partition: 'aws',
-      regions: ['us-east-1'],
-      globalRegion: 'us-east-1',
-      readers: [lambdaReader],
-      clientConfig: { credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, retryMode: 'standard' },
-    },
-    { context, logger: silentLogger },
-  );
+  return scanWithMocks(lambdaReader, { context });
 }
-
-beforeAll(async () => {
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-lambda-'));
-  opened = await openFindingsStore({ storeDir });
-});
 
 beforeEach(() => {
   account = seededAccount();
+  listed.length = 0;
   lambda.reset();
   answerLambda();
 });
 
-afterAll(async () => {
+afterAll(() => {
   lambda.restore();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
 });
 
 describe('the Lambda state reader', () => {
@@ -198,7 +183,7 @@ describe('the Lambda state reader', () => {
   it('reads the policy of the function, of each published version and of each alias, following every page of functions', async () => {
     await scan();
 
-    expect(lambda.commandCalls(ListFunctionsCommand).map((call) => call.args[0].input)).toEqual([
+    expect(listed).toEqual([
       { FunctionVersion: 'ALL', MaxItems: 50 },
       { FunctionVersion: 'ALL', MaxItems: 50, Marker: '2' },
       { FunctionVersion: 'ALL', MaxItems: 50, Marker: '4' },
@@ -213,7 +198,6 @@ describe('the Lambda state reader', () => {
 
   it('gives each risk the finding id of the event that would have made it', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const addPermission = (parameters: Record<string, unknown>) =>
       loggedCall('lambda.amazonaws.com', 'AddPermission20150331v2', { functionName: 'orders', action: 'lambda:InvokeFunction', ...parameters });
     const events: CloudTrailRecord[] = [
@@ -231,11 +215,10 @@ describe('the Lambda state reader', () => {
       ),
     ];
 
-    const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(events, context);
 
     expect(fromEvents).toHaveLength(7);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan, and leaves the findings of an unread function as they are', async () => {
@@ -250,7 +233,7 @@ describe('the Lambda state reader', () => {
     orders.policies[''] = (orders.policies[''] ?? []).filter((item) => (item as { Sid: string }).Sid !== 'partner-read');
     orders.policies['1'] = [];
     orders.urls = [{ authType: 'AWS_IAM' }];
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await aSecondLater();
     const second = await recordScan(opened.store, await scan());
 
     expect(second.resolved.map((change) => change.finding?.scope).sort()).toEqual(['permission/partner-read', 'permission/v1-public@1', 'url']);

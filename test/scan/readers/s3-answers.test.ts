@@ -14,33 +14,15 @@ import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3Co
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FieldLogger } from '../../../shared/logging/logger.js';
-import type { EquivalentChange, ReadTarget, UnreadResource } from '../../../shared/scan/reader.js';
+import type { EquivalentChange } from '../../../shared/scan/reader.js';
 import { s3Reader } from '../../../shared/scan/readers/s3.js';
+import { awsError, keepingInputsIn, readWithMocks, SCAN_ACCOUNT } from '../harness.js';
 
 const s3 = mockClient(S3Client);
 const control = mockClient(S3ControlClient);
-const ACCOUNT = '123456789012';
+const ACCOUNT = SCAN_ACCOUNT;
 
-/** S3's exceptions carry the error code as their name. */
-const awsError = (name: string) => Object.assign(new Error(`${name} (mocked)`), { name });
-
-function target(logger: FieldLogger = { debug() {}, info() {}, warn() {}, error() {} }): ReadTarget {
-  return {
-    account: ACCOUNT,
-    partition: 'aws',
-    region: 'us-east-1',
-    clientConfig: { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1, retryMode: 'standard' },
-    concurrency: 4,
-    logger,
-  };
-}
-
-async function read(logger?: FieldLogger): Promise<{ observed: EquivalentChange[]; unread: UnreadResource[] }> {
-  const observed: EquivalentChange[] = [];
-  const unread: UnreadResource[] = [];
-  await s3Reader.read(target(logger), { observe: (change) => observed.push(change), unread: (resource) => unread.push(resource), saw() {}, progress() {} });
-  return { observed, unread };
-}
+const read = (logger?: FieldLogger) => readWithMocks(s3Reader, { logger });
 
 /** The region each bucket's changes were observed in. */
 function bucketRegions(observed: readonly EquivalentChange[]): Record<string, string | undefined> {
@@ -67,16 +49,18 @@ afterEach(() => {
 
 describe('the S3 reader, on answers moto does not give', () => {
   it('pages through the buckets with the continuation token, each read in the region ListBuckets names', async () => {
-    s3.on(ListBucketsCommand)
-      .resolvesOnce({ Buckets: [{ Name: 'first', BucketRegion: 'eu-west-1' }], ContinuationToken: 'page-2' })
-      .resolvesOnce({ Buckets: [{ Name: 'second', BucketRegion: 'ap-southeast-2' }] });
+    const listed: { ContinuationToken?: string }[] = [];
+    s3.on(ListBucketsCommand).callsFake(
+      keepingInputsIn(listed, (input: { ContinuationToken?: string }) =>
+        input.ContinuationToken === 'page-2'
+          ? { Buckets: [{ Name: 'second', BucketRegion: 'ap-southeast-2' }] }
+          : { Buckets: [{ Name: 'first', BucketRegion: 'eu-west-1' }], ContinuationToken: 'page-2' },
+      ),
+    );
 
     const { observed } = await read();
 
-    expect(s3.commandCalls(ListBucketsCommand).map((call) => call.args[0].input)).toEqual([
-      { MaxBuckets: 10_000 },
-      { MaxBuckets: 10_000, ContinuationToken: 'page-2' },
-    ]);
+    expect(listed).toEqual([{ MaxBuckets: 10_000 }, { MaxBuckets: 10_000, ContinuationToken: 'page-2' }]);
     expect(s3.commandCalls(GetBucketLocationCommand)).toHaveLength(0);
     expect(bucketRegions(observed)).toEqual({ first: 'eu-west-1', second: 'ap-southeast-2' });
   });

@@ -1,9 +1,6 @@
 // The Secrets Manager state reader (secrets' resource policies) against moto over HTTP: the exact
 // findings of seeded risks and look-alikes, the finding id each event would give, then risks removed
 // and resolved.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CreateSecretCommand,
   DeleteResourcePolicyCommand,
@@ -11,20 +8,18 @@ import {
   PutResourcePolicyCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { secretsManagerReader } from '../../../shared/scan/readers/secretsmanager.js';
 import { recordScan } from '../../../shared/scan/record.js';
 import { useMoto } from '../../support/moto.js';
-import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
+import { aSecondLater, findingIdsOfEvents, findingIdsOfScan, foundIn, loggedCall, motoClients, scanWithMoto, useFindingsStore } from '../harness.js';
 
 const moto = useMoto();
+const secrets = motoClients(moto, (config) => new SecretsManagerClient(config));
+const opened = useFindingsStore();
 const ACCOUNT = '123456789012';
 const TRUSTED = '777788889999';
 const TRUSTED_ORGANIZATION = 'o-trusted123';
@@ -55,9 +50,6 @@ const POLICIES = {
   ownAccount: readFor({ AWS: `arn:aws:iam::${ACCOUNT}:root` }),
 };
 
-let secrets: SecretsManagerClient;
-let opened: OpenedFindingsStore;
-let storeDir: string;
 /** Each secret's full ARN (name plus the six characters Secrets Manager appends), by name. */
 const arns: Record<string, string> = {};
 
@@ -66,15 +58,12 @@ function scan(): Promise<ScanReport> {
 }
 
 async function secret(name: string, policy?: string): Promise<void> {
-  const { ARN: arn } = await secrets.send(new CreateSecretCommand({ Name: name, SecretString: 'not-a-real-secret' }));
+  const { ARN: arn } = await secrets().send(new CreateSecretCommand({ Name: name, SecretString: 'not-a-real-secret' }));
   arns[name] = arn ?? '';
-  if (policy !== undefined) await secrets.send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy }));
+  if (policy !== undefined) await secrets().send(new PutResourcePolicyCommand({ SecretId: name, ResourcePolicy: policy }));
 }
 
 beforeAll(async () => {
-  secrets = new SecretsManagerClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-secrets-'));
-  opened = await openFindingsStore({ storeDir });
   // Risks: everyone, an outside account, "*" pinned to an organization that is not trusted.
   await secret('prod/db-password', POLICIES.public);
   await secret('prod/vendor-token', POLICIES.outside);
@@ -86,14 +75,8 @@ beforeAll(async () => {
   await secret('prod/own', POLICIES.ownAccount);
   await secret('prod/plain');
   await secret('old/db-password', POLICIES.public);
-  await secrets.send(new DeleteSecretCommand({ SecretId: 'old/db-password', RecoveryWindowInDays: 7 }));
+  await secrets().send(new DeleteSecretCommand({ SecretId: 'old/db-password', RecoveryWindowInDays: 7 }));
 }, 60_000);
-
-afterAll(async () => {
-  secrets?.destroy();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
-});
 
 describe('the Secrets Manager state reader', () => {
   it('finds exactly the seeded risks, and none of the look-alikes', async () => {
@@ -109,27 +92,25 @@ describe('the Secrets Manager state reader', () => {
 
   it('gives each risk the finding id of the event that would have made it', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const events: CloudTrailRecord[] = [
       putResourcePolicy('prod/db-password', POLICIES.public),
       putResourcePolicy('prod/vendor-token', POLICIES.outside),
       putResourcePolicy('prod/shared-key', POLICIES.otherOrganization),
     ];
 
-    const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(events, context);
 
     expect(fromEvents).toHaveLength(3);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan', async () => {
     const first = await recordScan(opened.store, await scan());
     expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(3);
 
-    await secrets.send(new DeleteResourcePolicyCommand({ SecretId: 'prod/db-password' }));
-    await secrets.send(new DeleteSecretCommand({ SecretId: 'prod/vendor-token', RecoveryWindowInDays: 7 }));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await secrets().send(new DeleteResourcePolicyCommand({ SecretId: 'prod/db-password' }));
+    await secrets().send(new DeleteSecretCommand({ SecretId: 'prod/vendor-token', RecoveryWindowInDays: 7 }));
+    await aSecondLater();
     const second = await recordScan(opened.store, await scan());
 
     const resolved = second.resolved.map((change) => `${change.finding?.ruleId} ${change.finding?.resource}`).sort();

@@ -1,23 +1,20 @@
 // The Security Hub state reader against moto over HTTP: a hub that is enabled resolves the finding a
 // DisableSecurityHub event raised (the same finding id), and a region without a hub, disabled or never
 // enabled, is not judged: it neither raises nor resolves.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DisableSecurityHubCommand, EnableSecurityHubCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../shared/detections/catalogue.js';
 import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
 import { ONLY_OWN_ACCOUNT } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { securityhubReader } from '../../../shared/scan/readers/securityhub.js';
 import { recordScan } from '../../../shared/scan/record.js';
 import { useMoto } from '../../support/moto.js';
-import { loggedCall, scanWithMoto } from '../harness.js';
+import { loggedCall, motoClients, scanWithMoto, useFindingsStore } from '../harness.js';
 
 const moto = useMoto();
+const securityhub = motoClients(moto, (config) => new SecurityHubClient(config));
+const opened = useFindingsStore();
 const ACCOUNT = '123456789012';
 const context = { boundary: ONLY_OWN_ACCOUNT };
 const hub = (region: string) => `arn:aws:securityhub:${region}:${ACCOUNT}:hub/default`;
@@ -25,32 +22,15 @@ const ENABLED = 'us-east-1';
 const DISABLED = 'eu-west-1';
 const NEVER_ENABLED = 'ap-southeast-2';
 
-const clients = new Map<string, SecurityHubClient>();
-const securityhub = (region: string): SecurityHubClient => {
-  const client = clients.get(region) ?? new SecurityHubClient({ region, endpoint: moto.endpoint, credentials: moto.credentials });
-  clients.set(region, client);
-  return client;
-};
-let opened: OpenedFindingsStore;
-let storeDir: string;
-
 function scan(): Promise<ScanReport> {
   return scanWithMoto(moto, securityhubReader, { context, regions: [ENABLED, DISABLED, NEVER_ENABLED] });
 }
 
 beforeAll(async () => {
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-securityhub-'));
-  opened = await openFindingsStore({ storeDir });
   await securityhub(ENABLED).send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
   await securityhub(DISABLED).send(new EnableSecurityHubCommand({ EnableDefaultStandards: false }));
   await securityhub(DISABLED).send(new DisableSecurityHubCommand({}));
 }, 60_000);
-
-afterAll(async () => {
-  for (const client of clients.values()) client.destroy();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
-});
 
 describe('the Security Hub state reader', () => {
   it('raises nothing, and reconciles only the hub it saw', async () => {

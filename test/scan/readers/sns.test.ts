@@ -1,23 +1,18 @@
 // The SNS state reader (topic access policies) against moto over HTTP: the exact findings of seeded
 // risks and look-alikes, the finding id each event would give, then risks removed and resolved.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { CreateTopicCommand, DeleteTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CloudTrailRecord } from '../../../shared/cloudtrail/record.js';
-import { catalogue } from '../../../shared/detections/catalogue.js';
-import { DetectionEngine } from '../../../shared/detections/engine.js';
-import { openFindingsStore } from '../../../shared/findings/open.js';
-import type { OpenedFindingsStore } from '../../../shared/findings/store.js';
 import { parseTrustedList } from '../../../shared/policy/boundary.js';
 import type { ScanReport } from '../../../shared/scan/reader.js';
 import { snsReader } from '../../../shared/scan/readers/sns.js';
 import { recordScan } from '../../../shared/scan/record.js';
 import { useMoto } from '../../support/moto.js';
-import { foundIn, loggedCall, scanWithMoto } from '../harness.js';
+import { aSecondLater, findingIdsOfEvents, findingIdsOfScan, foundIn, loggedCall, motoClients, scanWithMoto, useFindingsStore } from '../harness.js';
 
 const moto = useMoto();
+const sns = motoClients(moto, (config) => new SNSClient(config));
+const opened = useFindingsStore();
 const ACCOUNT = '123456789012';
 const TRUSTED = '777788889999';
 const OUTSIDE = '444455556666';
@@ -48,24 +43,17 @@ const POLICIES = {
   'bucket-events': policy('bucket-events', { Service: 's3.amazonaws.com' }, { StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
 };
 
-let sns: SNSClient;
-let opened: OpenedFindingsStore;
-let storeDir: string;
-
 function scan(): Promise<ScanReport> {
   return scanWithMoto(moto, snsReader, { context });
 }
 
 async function topic(name: string, topicPolicy?: string): Promise<void> {
-  await sns.send(new CreateTopicCommand({ Name: name }));
+  await sns().send(new CreateTopicCommand({ Name: name }));
   if (topicPolicy !== undefined)
-    await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn(name), AttributeName: 'Policy', AttributeValue: topicPolicy }));
+    await sns().send(new SetTopicAttributesCommand({ TopicArn: topicArn(name), AttributeName: 'Policy', AttributeValue: topicPolicy }));
 }
 
 beforeAll(async () => {
-  sns = new SNSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
-  storeDir = await mkdtemp(join(tmpdir(), 'warden-scan-sns-'));
-  opened = await openFindingsStore({ storeDir });
   // Risks: open to everyone, to an outside account.
   await topic('public-alerts', POLICIES['public-alerts']);
   await topic('partner-feed', POLICIES['partner-feed']);
@@ -75,12 +63,6 @@ beforeAll(async () => {
   await topic('trusted-feed', POLICIES['trusted-feed']);
   await topic('bucket-events', POLICIES['bucket-events']);
 }, 60_000);
-
-afterAll(async () => {
-  sns?.destroy();
-  await opened?.close();
-  if (storeDir !== undefined) await rm(storeDir, { recursive: true, force: true });
-});
 
 describe('the SNS state reader', () => {
   it('finds exactly the seeded risks, and none of the look-alikes (the default policy included)', async () => {
@@ -96,7 +78,6 @@ describe('the SNS state reader', () => {
 
   it('gives each risk the finding id of the event that would have made it (SetTopicAttributes, or CreateTopic with the policy)', async () => {
     const report = await scan();
-    const engine = new DetectionEngine(catalogue, context);
     const events: CloudTrailRecord[] = [
       event('SetTopicAttributes', { topicArn: topicArn('public-alerts'), attributeName: 'Policy', attributeValue: POLICIES['public-alerts'] }),
       loggedCall(
@@ -107,26 +88,25 @@ describe('the SNS state reader', () => {
       ),
     ];
 
-    const fromEvents = events.flatMap((record) => engine.evaluate(record).detected.map((item) => `${item.ruleId} ${item.findingId}`));
-    const fromScan = report.detected.map((item) => `${item.ruleId} ${item.findingId}`);
+    const fromEvents = findingIdsOfEvents(events, context);
 
     expect(fromEvents).toHaveLength(2);
-    expect(fromScan.sort()).toEqual(fromEvents.sort());
+    expect(findingIdsOfScan(report)).toEqual(fromEvents);
   });
 
   it('resolves what is gone on the next scan', async () => {
     const first = await recordScan(opened.store, await scan());
     expect(first.written.filter((change) => change.outcome === 'opened')).toHaveLength(2);
 
-    await sns.send(
+    await sns().send(
       new SetTopicAttributesCommand({
         TopicArn: topicArn('public-alerts'),
         AttributeName: 'Policy',
         AttributeValue: policy('public-alerts', { AWS: `arn:aws:iam::${ACCOUNT}:root` }),
       }),
     );
-    await sns.send(new DeleteTopicCommand({ TopicArn: topicArn('partner-feed') }));
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    await sns().send(new DeleteTopicCommand({ TopicArn: topicArn('partner-feed') }));
+    await aSecondLater();
     const second = await recordScan(opened.store, await scan());
 
     expect(second.resolved.map((change) => change.finding?.resource).sort()).toEqual([topicArn('partner-feed'), topicArn('public-alerts')].sort());
