@@ -16,6 +16,8 @@ import {
   UpdateAccountPasswordPolicyCommand,
   UpdateAssumeRolePolicyCommand,
 } from '@aws-sdk/client-iam';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateTopicCommand, SetTopicAttributesCommand, SNSClient } from '@aws-sdk/client-sns';
 import { main } from '../shared/cli/main.js';
 import { startMoto } from '../test/support/moto.js';
 
@@ -39,6 +41,20 @@ try {
   await iam.send(new CreateGroupCommand({ GroupName: 'developers' }));
   await iam.send(new AttachGroupPolicyCommand({ GroupName: 'developers', PolicyArn: everything.Policy?.Arn }));
   await iam.send(new UpdateAccountPasswordPolicyCommand({ MinimumPasswordLength: 8, PasswordReusePrevention: 24 }));
+  // Beyond IAM: a topic anyone may publish to, SSH open to the internet.
+  const sns = new SNSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
+  const ec2 = new EC2Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
+  const { TopicArn: topicArn } = await sns.send(new CreateTopicCommand({ Name: 'build-events' }));
+  const publishByAnyone = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 'sns:Publish', Resource: topicArn }] };
+  await sns.send(new SetTopicAttributesCommand({ TopicArn: topicArn, AttributeName: 'Policy', AttributeValue: JSON.stringify(publishByAnyone) }));
+  const { GroupId: groupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'bastion', Description: 'jump host' }));
+  const openSsh = { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: groupId, IpPermissions: [openSsh] }));
+  // ...and HTTPS open to the internet, as a web server's should be.
+  const { GroupId: webId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'web', Description: 'load balancer' }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId: webId, IpPermissions: [{ ...openSsh, FromPort: 443, ToPort: 443 }] }));
+  sns.destroy();
+  ec2.destroy();
   // Look-alikes: a trusted partner, a service role with a narrow grant.
   await iam.send(new CreateRoleCommand({ RoleName: 'partner-audit', AssumeRolePolicyDocument: trust({ AWS: 'arn:aws:iam::444455556666:root' }) }));
   await iam.send(new CreateRoleCommand({ RoleName: 'report-builder', AssumeRolePolicyDocument: trust({ Service: 'lambda.amazonaws.com' }) }));

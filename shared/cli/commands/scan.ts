@@ -153,8 +153,12 @@ function describeScope(target: ScanTarget): string {
   return `${global.join(', ')}${inRegions}`;
 }
 
+/** What was read, by kind in a stable order; kinds the account has none of are left out (eighteen readers list many). */
 function describeCounts(counts: Readonly<Record<string, number>>): string {
-  const parts = Object.entries(counts).map(([kind, count]) => `${kind} ${count.toLocaleString('en-US')}`);
+  const parts = Object.entries(counts)
+    .filter(([, count]) => count > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, count]) => `${kind} ${count.toLocaleString('en-US')}`);
   return parts.length === 0 ? 'nothing' : parts.join(', ');
 }
 
