@@ -1,11 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import type { EventBridgeEvent } from 'aws-lambda';
-import { TrustedBoundarySource } from '../shared/config/organization-boundary.js';
-import { oneOfSetting, numberSetting, requiredSetting } from '../shared/config/settings.js';
-import { trustedBoundaryFromEnvironment } from '../shared/config/trusted-boundary.js';
+import { trustedBoundarySourceFromEnvironment } from '../shared/config/organization-boundary.js';
+import { numberSetting, requiredSetting } from '../shared/config/settings.js';
 import { Alerter } from '../shared/alerts/alerter.js';
 import { openAlertChannel } from '../shared/alerts/channels/catalogue.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
@@ -24,11 +22,7 @@ const findingsTable = requiredSetting(process.env, 'FINDINGS_TABLE');
 const resolvedTtlDays = numberSetting(process.env, 'RESOLVED_FINDINGS_TTL_DAYS', 90, { min: 1, max: 3650 });
 const alertSettings = alertSettingsFromEnvironment(process.env, findingsTable);
 const logger = createLogger({ name: 'detect-cloudtrail-event' });
-const trustOrganization = oneOfSetting(process.env, 'TRUST_ORGANIZATION', ['true', 'false'], 'false') === 'true';
-const boundary = new TrustedBoundarySource(
-  trustedBoundaryFromEnvironment(process.env),
-  trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined,
-);
+const boundary = trustedBoundarySourceFromEnvironment(process.env, logger);
 const store = new DynamoFindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const engine = new DetectionEngine(catalogue);
 const channel = openAlertChannel(alertSettings.topicArn, { maxAttempts: alertSettings.publishMaxAttempts });

@@ -1,13 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import middy from '@middy/core';
 import type { ScheduledEvent } from 'aws-lambda';
 import { Alerter } from '../shared/alerts/alerter.js';
 import { openAlertChannel } from '../shared/alerts/channels/catalogue.js';
 import { alertSettingsFromEnvironment } from '../shared/alerts/settings.js';
-import { TrustedBoundarySource } from '../shared/config/organization-boundary.js';
-import { numberSetting, oneOfSetting, requiredSetting } from '../shared/config/settings.js';
-import { trustedBoundaryFromEnvironment } from '../shared/config/trusted-boundary.js';
+import { trustedBoundarySourceFromEnvironment } from '../shared/config/organization-boundary.js';
+import { numberSetting, requiredSetting } from '../shared/config/settings.js';
 import { catalogue } from '../shared/detections/catalogue.js';
 import { securityHubExportFromEnvironment } from '../shared/export/security-hub.js';
 import { documentClient, DynamoFindingsStore } from '../shared/findings/dynamodb/store.js';
@@ -24,11 +22,7 @@ const alertSettings = alertSettingsFromEnvironment(process.env, findingsTable);
 const homeRegion = requiredSetting(process.env, 'AWS_REGION');
 const regions = scanRegionsSetting(process.env);
 const logger = createLogger({ name: 'reconcile-findings' });
-const trustOrganization = oneOfSetting(process.env, 'TRUST_ORGANIZATION', ['true', 'false'], 'false') === 'true';
-const boundary = new TrustedBoundarySource(
-  trustedBoundaryFromEnvironment(process.env),
-  trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined,
-);
+const boundary = trustedBoundarySourceFromEnvironment(process.env, logger);
 const store = new DynamoFindingsStore(documentClient(new DynamoDBClient({})), findingsTable, { resolvedTtlDays });
 const channel = openAlertChannel(alertSettings.topicArn, { maxAttempts: alertSettings.publishMaxAttempts });
 const alerter = new Alerter({ store, channel, settings: alertSettings, rules: catalogue });

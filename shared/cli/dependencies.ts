@@ -43,9 +43,6 @@ export interface CliDependencies {
   openS3(): Promise<S3Client>;
 }
 
-/** S3 attempts per call: the standard retry mode backs off with jitter on SlowDown and other throttling. */
-const S3_ATTEMPTS = 8;
-
 export interface KeyAccount {
   readonly iam: IAMClient;
   readonly secretsManager: SecretsManagerClient;
@@ -108,10 +105,8 @@ export function cliDependencies(io: CliIO, overrides: CliOverrides = {}): CliDep
       }
     },
     async openS3() {
-      const { S3Client } = await import('@aws-sdk/client-s3');
-      // An emulator or gateway on an endpoint of its own cannot take the bucket in its host name.
-      const customEndpoint = (env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'] ?? '') !== '';
-      return new S3Client({ followRegionRedirects: true, maxAttempts: S3_ATTEMPTS, ...(customEndpoint ? { forcePathStyle: true } : {}) });
+      const { trailBucketClient } = await import('../cloudtrail/s3-logs.js');
+      return trailBucketClient(env);
     },
     async openKeyAccount({ region, table }) {
       const [{ DynamoDBClient }, { IAMClient }, { SecretsManagerClient }, { documentClient }, { DynamoRotationStateStore }] = await Promise.all([

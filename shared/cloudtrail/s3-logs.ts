@@ -4,7 +4,8 @@
  * part so that only the accounts, regions and days asked for are listed, and downloaded by the reader
  * when their turn comes (readCloudTrail's `loadAhead` at a time).
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { Environment } from '../config/settings.js';
 import type { ReadInput } from './read.js';
 import type { ReadProblem } from './read-document.js';
 import { decodeWhole, WHOLE_FILE_LIMIT, type Loaded, type RemoteFile } from './read-load.js';
@@ -25,6 +26,9 @@ export interface TrailSelection {
   readonly regions?: ReadonlySet<string>;
 }
 
+/** S3 answers SlowDown when many readers share one prefix: the SDK backs off and tries again, this many times in all. */
+const S3_ATTEMPTS = 8;
+
 const S3_URL = /^s3:\/\/([^/]+)(?:\/(.*))?$/s;
 /** The date in a log file's key: `.../CloudTrail/<region>/YYYY/MM/DD/...`. */
 const KEY_DATE = /\/CloudTrail\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\//;
@@ -36,6 +40,17 @@ export function parseS3Url(text: string): S3Location | undefined {
   const match = S3_URL.exec(text);
   if (match === null) return undefined;
   return { bucket: match[1] as string, prefix: match[2] ?? '' };
+}
+
+/**
+ * The client that reads a trail's bucket, through the standard credential chain: it follows S3's
+ * redirect to a bucket in another region (an organization's log archive), and uses path-style
+ * addressing when AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL names an endpoint of its own (an emulator, a
+ * gateway), which cannot take the bucket in its host name.
+ */
+export function trailBucketClient(env: Environment): S3Client {
+  const customEndpoint = (env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'] ?? '') !== '';
+  return new S3Client({ followRegionRedirects: true, maxAttempts: S3_ATTEMPTS, ...(customEndpoint ? { forcePathStyle: true } : {}) });
 }
 
 /** One log file of a bucket, downloaded when the reader calls `load`. */

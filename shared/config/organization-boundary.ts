@@ -1,5 +1,7 @@
-import { DescribeOrganizationCommand, type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { DescribeOrganizationCommand, OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import type { FieldLogger } from '../logging/logger.js';
+import { oneOfSetting, type Environment } from './settings.js';
+import { trustedBoundaryFromEnvironment } from './trusted-boundary.js';
 import { mergeBoundaries, type TrustBoundary } from '../policy/boundary.js';
 
 /** How long a looked-up organization is trusted before it is read again. */
@@ -46,4 +48,13 @@ export class TrustedBoundarySource {
     }
     return this.known ?? this.configured;
   }
+}
+
+/**
+ * The boundary the stack's settings give a deployed function: TRUSTED_ACCOUNTS, and the AWS
+ * Organization's accounts when TRUST_ORGANIZATION is true (the stack then grants the lookup).
+ */
+export function trustedBoundarySourceFromEnvironment(env: Environment, logger: FieldLogger): TrustedBoundarySource {
+  const trustOrganization = oneOfSetting(env, 'TRUST_ORGANIZATION', ['true', 'false'], 'false') === 'true';
+  return new TrustedBoundarySource(trustedBoundaryFromEnvironment(env), trustOrganization ? { client: new OrganizationsClient({}), logger } : undefined);
 }
