@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { examples } from '../../shared/detections/iam/root-access-key-created.examples.js';
 import { runWarden } from '../support/cli.js';
 import { useEnvironment } from '../support/emulators.js';
-import { useMoto } from '../support/moto.js';
+import { securityHubOnMoto, useMoto } from '../support/moto.js';
 import { useWorkflowUpdatesOnMoto } from './workflow-updates.js';
 
 const moto = useMoto();
@@ -17,15 +17,7 @@ let dir: string;
 let store: string;
 let findingId: string;
 
-// The CLI builds its own clients: the standard chain, pointed at moto through the variables the SDK reads.
-useEnvironment(() => ({
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
-  AWS_ENDPOINT_URL_SECURITYHUB: moto.endpoint,
-  AWS_ENDPOINT_URL_STS: moto.endpoint,
-  AWS_MAX_ATTEMPTS: '1',
-}));
+useEnvironment(() => securityHubOnMoto(moto));
 
 beforeEach(async () => {
   await moto.reset();

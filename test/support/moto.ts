@@ -23,6 +23,21 @@ export interface MotoOptions {
   readonly loadManagedPolicies?: boolean;
 }
 
+/**
+ * The environment with which the CLI, which builds its own clients through the standard credential
+ * chain, reaches moto for Security Hub and STS (the variables the SDK reads), one attempt per call.
+ */
+export function securityHubOnMoto(moto: MotoServer): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: moto.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: moto.credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_SECURITYHUB: moto.endpoint,
+    AWS_ENDPOINT_URL_STS: moto.endpoint,
+    AWS_MAX_ATTEMPTS: '1',
+  };
+}
+
 const MISSING = 'moto_server is not installed: pip install "moto[server]"';
 const STARTUP_TIMEOUT_MS = 30_000;
 
