@@ -1,3 +1,4 @@
+import jsonata from 'jsonata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lintTemplate } from './cfn-lint.js';
 import { packageService, resource, type Template } from './package.js';
@@ -200,6 +201,29 @@ describe('the state machine definition', () => {
 
   it("writes every batch's result to the stack's results bucket, so an archive of any size fits (ResultWriter)", () => {
     expect(mapState()['ResultWriter']).toEqual({ Resource: 'arn:aws:states:::s3:putObject', Arguments: { Bucket: resultsBucket, Prefix: 'backfill' } });
+  });
+
+  // The expressions run in Step Functions' JSONata: here in the jsonata library itself, with $states bound
+  // as Step Functions binds it, so a syntax error or a wrong path fails here rather than in a run.
+  it('has JSONata expressions that compile and give the batch function the bucket and an open or closed window', async () => {
+    const asl = definition(backfillOn());
+    const expressions = JSON.stringify(asl).match(/\{% .*? %\}/g) ?? [];
+    const evaluate = (expression: string, states: object): Promise<unknown> => jsonata(expression.slice(3, -3)).evaluate({}, { states });
+    const batchInput = async (input: object): Promise<Record<string, unknown>> => {
+      const fields = Object.entries((mapState()['ItemBatcher'] as { BatchInput: Record<string, string> }).BatchInput);
+      return Object.fromEntries(await Promise.all(fields.map(async ([name, expression]) => [name, await evaluate(expression, { input })] as const)));
+    };
+
+    expect(expressions.length).toBeGreaterThanOrEqual(6);
+    for (const expression of expressions) expect(() => jsonata(expression.slice(3, -3)), expression).not.toThrow();
+    expect(await batchInput({ bucket: TRAIL_BUCKET, prefix: 'AWSLogs/', since: '2025-01-01' })).toEqual({
+      bucket: TRAIL_BUCKET,
+      since: '2025-01-01',
+      until: null,
+    });
+    expect(await batchInput({ bucket: TRAIL_BUCKET, prefix: 'AWSLogs/' })).toEqual({ bucket: TRAIL_BUCKET, since: null, until: null });
+    const reader = (mapState()['ItemReader'] as { Arguments: Record<string, string> }).Arguments;
+    expect(await evaluate(reader['Prefix'] ?? '', { input: { bucket: TRAIL_BUCKET, prefix: 'AWSLogs/o-abc123/' } })).toBe('AWSLogs/o-abc123/');
   });
 
   it("passes cfn-lint's state machine schema once substituted (E3601), which catches a misspelt field", async () => {
