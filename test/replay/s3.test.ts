@@ -171,6 +171,30 @@ describe('warden replay s3://', () => {
     expect(slowDowns).toBe(0);
   });
 
+  // Larger than a log file CloudTrail writes (over 8 MB): streamed from the answer's body, never held whole.
+  it('streams an object too large to take whole, and finds the risk at its end', async () => {
+    const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials, forcePathStyle: true });
+    const quiet = exampleEvent('s3.amazonaws.com', 'GetObject', { requestParameters: { bucketName: 'reports', key: 'x'.repeat(200) } });
+    const lines = Array.from({ length: 30_000 }, (_, index) => JSON.stringify({ ...quiet, eventID: `quiet-${index}` }));
+    lines.push(JSON.stringify(publicRole('at-the-end', AUDITED, 'us-east-1', '2026-01-06T10:00:00Z')));
+    const body = Buffer.from(`${lines.join('\n')}\n`);
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'exports/large.json', Body: body }));
+    s3.destroy();
+
+    const result = await runWarden([
+      'replay',
+      `s3://${BUCKET}/exports/large.json`,
+      '--json',
+      '--trusted-accounts',
+      '777788889999',
+      '--store',
+      join(dir, 'large'),
+    ]);
+
+    expect(body.length).toBeGreaterThan(8 << 20);
+    expect([result.code, result.stderr, rolesIn(result.stdout)]).toEqual([0, '', ['at-the-end']]);
+  });
+
   it('says so when a bucket does not exist or a prefix holds no log file (exit 66), and reads one object named in full', async () => {
     const missing = await runWarden(['replay', 's3://no-such-bucket-here/AWSLogs/', '--trusted-accounts', '777788889999', '--store', join(dir, 'missing')]);
     const empty = await runWarden([
