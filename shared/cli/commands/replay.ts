@@ -1,16 +1,9 @@
-import { AlertDeliveryError, selectAlerts } from '../../alerts/alerter.js';
-import type { AlertChannel } from '../../alerts/channel.js';
-import { ALERT_DESTINATIONS, isAlertDestination } from '../../alerts/channels/catalogue.js';
 import { jsonText, oneLine } from '../../alerts/escape.js';
 import { readableTime } from '../../alerts/facts.js';
-import { findingAlert } from '../../alerts/finding-alert.js';
-import { DEFAULT_ALERT_SETTINGS, type AlertSettings } from '../../alerts/settings.js';
-import { renderAlertsForTerminal } from '../../alerts/terminal.js';
 import { catalogue } from '../../detections/catalogue.js';
 import { severityRank, type Severity } from '../../detections/detection.js';
 import { DetectionEngine } from '../../detections/engine.js';
 import type { Detected } from '../../findings/finding.js';
-import { ruleById } from '../../findings/rule-book.js';
 import { outcomePriority, type Finding } from '../../findings/model.js';
 import type { FindingChange } from '../../findings/store.js';
 import { ONLY_OWN_ACCOUNT } from '../../policy/boundary.js';
@@ -19,6 +12,7 @@ import { replay } from '../../replay/replay.js';
 import type { ReadInput } from '../../cloudtrail/read.js';
 import type { TrailSelection } from '../../cloudtrail/s3-logs.js';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { ALERT_OPTIONS, ALERT_USAGE, alertChoice, CommandAlerts } from '../alerting.js';
 import type { Command } from '../command.js';
 import type { CliDependencies } from '../dependencies.js';
 import { ExitCode, UsageError, type CliIO } from '../io.js';
@@ -57,9 +51,7 @@ const USAGE = `usage: warden replay PATH... [options]
   --reset-store              empty the embedded store first, once no other warden uses it: its own
                              files only, each named (the demo does this)
   --fail-on SEVERITY         exit 1 when a finding at or above it was raised and is not suppressed
-  --alerts terminal|none     print the alerts that would be sent (default terminal), or not
-  --sns-topic ARN            publish the alerts to an SNS topic, as the Lambda does
-  --alert-min-severity S     the lowest severity that alerts (default medium)
+${ALERT_USAGE}
   --security-hub             also import every finding written into AWS Security Hub, as the account's
                              own custom integration (standard AWS credential chain and region)
   --trusted-accounts IDS     account ids and organization ids (o-...) whose access is not "outside the
@@ -71,7 +63,6 @@ const USAGE = `usage: warden replay PATH... [options]
   2 and 66) --fail-on reached; 70 a detection failed on some event, SNS or Security Hub could not be
   reached, or the store failed (disk full, damaged); 75 the store is in use; 64 a usage mistake.
 `;
-const ALERT_MODES = ['terminal', 'none'] as const;
 /** S3 objects downloaded ahead while one is parsed: CloudTrail files are small, so the round trips are what costs. */
 const S3_DOWNLOADS_AHEAD = 16;
 const S3_SCHEME = 's3://';
@@ -98,9 +89,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     json: { type: 'boolean' },
     'fail-on': { type: 'string' },
     'reset-store': { type: 'boolean' },
-    alerts: { type: 'string' },
-    'sns-topic': { type: 'string' },
-    'alert-min-severity': { type: 'string' },
+    ...ALERT_OPTIONS,
     'security-hub': { type: 'boolean' },
     since: { type: 'string' },
     until: { type: 'string' },
@@ -117,16 +106,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
   const failOn = typeof values['fail-on'] === 'string' ? severityOption(values['fail-on'], '--fail-on') : undefined;
   if (values['reset-store'] === true && !('storeDir' in selection))
     throw new UsageError('--reset-store only applies to the embedded store (--store), never to a deployed --table');
-  const alertMode = typeof values.alerts === 'string' ? values.alerts : 'terminal';
-  if (!(ALERT_MODES as readonly string[]).includes(alertMode)) throw new UsageError(`--alerts must be one of ${ALERT_MODES.join(', ')}; got "${alertMode}"`);
-  const topicArn = typeof values['sns-topic'] === 'string' ? values['sns-topic'] : undefined;
-  if (topicArn !== undefined && !isAlertDestination(topicArn)) throw new UsageError(`--sns-topic must be ${ALERT_DESTINATIONS}; got "${topicArn}"`);
-  if (topicArn !== undefined && alertMode === 'none') throw new UsageError('--sns-topic publishes alerts; it cannot be combined with --alerts none');
-  const minSeverity =
-    typeof values['alert-min-severity'] === 'string'
-      ? severityOption(values['alert-min-severity'], '--alert-min-severity')
-      : DEFAULT_ALERT_SETTINGS.minSeverity;
-  const alertSettings: AlertSettings = { ...DEFAULT_ALERT_SETTINGS, minSeverity, ...('tableName' in selection ? { findingsTable: selection.tableName } : {}) };
+  const alertsChosen = alertChoice(values, selection);
 
   const window = {
     ...(typeof values.since === 'string' ? { since: isoTimeOption(values.since, '--since') } : {}),
@@ -165,14 +145,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
         })
       : undefined;
   const exported = { count: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as FindingsExportError | undefined };
-  const alerts = topicArn === undefined ? undefined : await cli.openAlerter(opened.store, topicArn, alertSettings);
-  const published = {
-    sent: 0,
-    resolvedNotices: 0,
-    belowMinimum: 0,
-    failed: [] as { findingId: string; reason: string }[],
-    unreachable: undefined as AlertDeliveryError | undefined,
-  };
+  const alerts = await CommandAlerts.open(cli, opened.store, alertsChosen);
   // S3's client and the bucket reader load only for a replay that reads a bucket.
   const s3 = positionals.some((path) => path.startsWith(S3_SCHEME)) ? await cli.openS3() : undefined;
   try {
@@ -220,19 +193,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
             exported.unreachable = error;
           }
         }
-        // After the first failure to reach SNS, stop trying: the rest stay pending for the next replay.
-        if (alerts === undefined || published.unreachable !== undefined) return;
-        try {
-          // Delivery logs nothing here (a silent logger): what happened is reported below, in words.
-          const report = await alerts.alerter.deliver(written, cli.logger);
-          published.sent += report.sent.length;
-          published.resolvedNotices += report.resolvedNotices;
-          published.belowMinimum += report.belowMinimum.length;
-          published.failed.push(...report.failed);
-        } catch (error) {
-          if (!(error instanceof AlertDeliveryError)) throw error;
-          published.unreachable = error;
-        }
+        await alerts.deliver(written, cli);
       },
       onProgress: progress.update,
     });
@@ -257,14 +218,9 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
           `${resolved.length} resolved, ${count('suppressed')} suppressed, ${count('unchanged')} already recorded.\n`,
       );
       io.out(`See them with: npx warden findings list${storeArguments(selection)}\n`);
-      if (alertMode === 'terminal' && topicArn === undefined) {
-        const { due } = selectAlerts([...changes.values()], alertSettings, 'preview');
-        const where = 'tableName' in selection ? { findingsTable: selection.tableName } : { storeDir: selection.storeDir };
-        const previews = due.map((item) => findingAlert({ kind: item.kind, finding: item.finding, rule: ruleById(item.finding.ruleId), ...where }));
-        io.out(renderAlertsForTerminal(previews, 'publish them with --sns-topic ARN, hide them with --alerts none'));
-      }
+      io.out(alerts.preview([...changes.values()], selection));
     }
-    if (alerts !== undefined) reportPublished(io, alerts.channel, published, json);
+    alerts.report(io, { json, again: 'replaying the same input' });
     if (securityHub !== undefined) {
       for (const failure of exported.failed)
         io.err(`finding ${failure.findingId} refused by Security Hub (recorded on the finding): ${oneLine(failure.reason)}\n`);
@@ -275,7 +231,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
           `\nFindings imported into Security Hub (${securityHub.productArn}): ${exported.count}${exported.failed.length > 0 ? `, ${exported.failed.length} refused` : ''}.\n`,
         );
     }
-    if (published.unreachable !== undefined || exported.unreachable !== undefined) return ExitCode.failure;
+    if (alerts.unreachable || exported.unreachable !== undefined) return ExitCode.failure;
 
     const gated =
       failOn !== undefined && [...raisedSeverity].some(([findingId, severity]) => !suppressed.has(findingId) && severityRank(severity) >= severityRank(failOn));
@@ -285,7 +241,7 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
     return stats.skipped > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
     s3?.destroy();
-    alerts?.channel.close();
+    alerts.close();
     securityHub?.close();
     await opened.close();
   }
@@ -310,33 +266,6 @@ function describeSelection(values: Record<string, string | boolean | undefined>)
     .filter((option) => typeof values[option] === 'string')
     .map((option) => `--${option}`)
     .join(', ');
-}
-
-function reportPublished(
-  io: CliIO,
-  channel: AlertChannel,
-  published: {
-    sent: number;
-    resolvedNotices: number;
-    belowMinimum: number;
-    failed: { findingId: string; reason: string }[];
-    unreachable: AlertDeliveryError | undefined;
-  },
-  json: boolean,
-): void {
-  for (const failure of published.failed)
-    io.err(`alert for finding ${failure.findingId} rejected by ${channel.name} (recorded on the finding, not retried): ${oneLine(failure.reason)}\n`);
-  if (published.unreachable !== undefined) {
-    io.err(
-      `alerts not published: ${oneLine(published.unreachable.message)}; the findings keep their alert pending, and replaying the same input sends them once\n`,
-    );
-  }
-  if (json) return;
-  const notices = published.resolvedNotices > 0 ? `, ${plural(published.resolvedNotices, 'resolved notice')}` : '';
-  const below = published.belowMinimum > 0 ? `; ${published.belowMinimum} below --alert-min-severity, not alerted` : '';
-  io.out(
-    `\nAlerts published to ${channel.destination}: ${published.sent}${notices}${published.failed.length > 0 ? `, ${published.failed.length} rejected` : ''}${below}.\n`,
-  );
 }
 
 /** Every value from an event is one line (`oneLine`): a user agent or a user name cannot draw on the terminal or forge a line. */
