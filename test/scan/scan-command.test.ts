@@ -4,12 +4,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, DeleteRoleCommand, IAMClient, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runWarden } from '../support/cli.js';
-import { useEnvironment } from '../support/emulators.js';
+import { useEnvironment, useSns } from '../support/emulators.js';
 import { useMoto } from '../support/moto.js';
 
 const moto = useMoto();
+const sns = useSns('scan-alerts');
 const ROLE = 'arn:aws:iam::123456789012:role/open-to-all';
 let iam: IAMClient;
 let dir: string;
@@ -68,6 +69,27 @@ describe('warden scan', () => {
     expect(result.stdout).toContain(`CRITICAL  iam-role-trust-public  finding `);
     expect(result.stdout).toMatch(/Findings table \(.*\): \d+ opened/);
     expect(result.stdout).toContain(`See them with: npx warden findings list --store ${join(dir, 'text')}`);
+  });
+
+  it('previews the alerts it would send, then publishes them once with --sns-topic, as replay does', async () => {
+    const store = join(dir, 'alerts');
+    const preview = await runWarden(['scan', '--store', store, '--regions', 'us-east-1']);
+    // SNS of the alerts is the emulator that delivers them (its topics are the ones the sns reader reads).
+    vi.stubEnv('AWS_ENDPOINT_URL_SNS', sns.endpoint);
+    try {
+      const published = await runWarden(['scan', '--store', store, '--regions', 'us-east-1', '--sns-topic', sns.topicArn]);
+      const delivered = await sns.drain();
+      const again = await runWarden(['scan', '--store', store, '--regions', 'us-east-1', '--sns-topic', sns.topicArn]);
+
+      expect(preview.stdout).toMatch(/\n\d+ alerts? to send \(publish them with --sns-topic ARN, hide them with --alerts none\):\n/);
+      expect(published.stdout).not.toContain('to send (publish them');
+      expect(published.stdout).toMatch(new RegExp(`\nAlerts published to ${sns.topicArn}: ${delivered.length}\\.\n`));
+      expect(delivered.map((message) => message.attributes['ruleId'])).toContain('iam-role-trust-public');
+      expect(again.stdout).toContain(`Alerts published to ${sns.topicArn}: 0.`);
+      expect(await sns.drain()).toEqual([]);
+    } finally {
+      vi.unstubAllEnvs();
+    }
   });
 
   it('resolves the finding once the role is gone', async () => {

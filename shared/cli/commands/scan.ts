@@ -8,6 +8,7 @@ import { READERS } from '../../scan/readers/catalogue.js';
 import { recordScan } from '../../scan/record.js';
 import { scanAccount } from '../../scan/scan.js';
 import { discoverTarget, scanClientConfigFrom, type ScanTarget } from '../../scan/target.js';
+import { ALERT_OPTIONS, ALERT_USAGE, alertChoice, CommandAlerts } from '../alerting.js';
 import type { Command } from '../command.js';
 import type { CliDependencies } from '../dependencies.js';
 import { ExitCode, type CliIO } from '../io.js';
@@ -36,6 +37,7 @@ const USAGE = `usage: warden scan [options]
   --store DIR                the embedded findings store (default .warden)
   --table NAME [--region R]  the deployed findings table instead (standard AWS credential chain)
   --fail-on SEVERITY         exit 1 when a finding at or above it is present and not suppressed
+${ALERT_USAGE}
   --security-hub             also import the findings recorded or resolved into AWS Security Hub, as
                              the account's own custom integration (in the home region)
   --trusted-accounts IDS     account ids and organization ids (o-...) whose access is not "outside the
@@ -43,8 +45,8 @@ const USAGE = `usage: warden scan [options]
   --config FILE              settings file (default warden.config.json here, when it exists)
 
   Exit status: 0 everything read; 2 some region or resource could not be read (reported; the rest was
-  scanned, and nothing there was resolved); 1 (wins over 2) --fail-on reached; 70 the account could
-  not be reached; 64 a usage mistake.
+  scanned, and nothing there was resolved); 1 (wins over 2) --fail-on reached; 70 the account, SNS
+  or Security Hub could not be reached; 64 a usage mistake.
 `;
 
 /** Where the account and its regions are looked up when the environment names no region. */
@@ -64,6 +66,7 @@ async function runScan(argv: string[], cli: CliDependencies): Promise<number> {
     json: { type: 'boolean' },
     'fail-on': { type: 'string' },
     'security-hub': { type: 'boolean' },
+    ...ALERT_OPTIONS,
   });
   if (values.help === true) {
     io.out(USAGE);
@@ -74,6 +77,7 @@ async function runScan(argv: string[], cli: CliDependencies): Promise<number> {
   const selection = storeSelection(values);
   const failOn = typeof values['fail-on'] === 'string' ? severityOption(values['fail-on'], '--fail-on') : undefined;
   const regions = typeof values.regions === 'string' ? regionsOption(values.regions) : undefined;
+  const alertsChosen = alertChoice(values, selection);
   const boundary = await trustedBoundaryOption(values);
   if (boundary === undefined && !json) {
     io.err(
@@ -85,6 +89,10 @@ async function runScan(argv: string[], cli: CliDependencies): Promise<number> {
   const homeRegion = cli.env['AWS_REGION'] ?? cli.env['AWS_DEFAULT_REGION'] ?? DEFAULT_HOME_REGION;
   const target = await discoverTarget({ ...clientConfig, region: homeRegion }, regions);
   const opened = await cli.openStore(selection);
+  const alerts = await CommandAlerts.open(cli, opened.store, alertsChosen).catch(async (error: unknown) => {
+    await opened.close();
+    throw error;
+  });
   try {
     const started = performance.now();
     const progress = progressLine(io);
@@ -94,6 +102,7 @@ async function runScan(argv: string[], cli: CliDependencies): Promise<number> {
     );
     progress.clear();
     const recorded = await recordScan(opened.store, report);
+    await alerts.deliver([...recorded.written, ...recorded.resolved], cli);
     const exported =
       values['security-hub'] === true ? await exportToSecurityHub(cli, opened.store, homeRegion, [...recorded.written, ...recorded.resolved]) : 'off';
     const states = new Map([...recorded.written, ...recorded.resolved].map((change) => [change.findingId, change]));
@@ -112,14 +121,17 @@ async function runScan(argv: string[], cli: CliDependencies): Promise<number> {
           `${count('reopened')} reopened, ${count('updated')} still present, ${recorded.resolved.length} resolved, ${count('suppressed')} suppressed.\n`,
       );
       io.out(`See them with: npx warden findings list${storeArguments(selection)}\n`);
+      io.out(alerts.preview([...recorded.written, ...recorded.resolved], selection));
     }
+    alerts.report(io, { json, again: 'scanning again' });
     reportGaps(io, report);
     if (exported !== 'off' && !json) io.out(exported.line);
-    if (exported !== 'off' && exported.unreachable) return ExitCode.failure;
+    if ((exported !== 'off' && exported.unreachable) || alerts.unreachable) return ExitCode.failure;
 
     if (failOn !== undefined && present.some((detected) => severityRank(detected.severity) >= severityRank(failOn))) return ExitCode.findingsAtThreshold;
     return report.problems.length > 0 || report.unread.length > 0 ? ExitCode.inputSkipped : ExitCode.ok;
   } finally {
+    alerts.close();
     await opened.close();
   }
 }
