@@ -4,6 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRoleCommand, DeleteRoleCommand, IAMClient, UpdateAccountPasswordPolicyCommand } from '@aws-sdk/client-iam';
+import { CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runWarden } from '../support/cli.js';
 import { useEnvironment, useSns } from '../support/emulators.js';
@@ -107,6 +108,25 @@ describe('warden scan', () => {
       /No longer present \(resolved\):\nRESOLVED {2}iam-role-trust-public {2}finding [0-9a-f]{20} {2}arn:aws:iam::123456789012:role\/open-to-all/,
     );
     expect(listed.stdout).toContain(ROLE);
+  });
+
+  // Last: the key it leaves behind would be in every later scan. KMS takes a line feed in a key policy
+  // (KMS API reference, PutKeyPolicy: "tab, line feed, carriage return" among the characters allowed).
+  it('prints what the account holds (a policy statement id) as one line, so no value forges a report', async () => {
+    const kms = new KMSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: moto.credentials });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Sid: 'open\nCRITICAL  forged-rule  finding 0\u001b[2J', Effect: 'Allow', Principal: '*', Action: 'kms:Decrypt', Resource: '*' }],
+    });
+    await kms.send(new CreateKeyCommand({ Policy: policy }));
+    kms.destroy();
+
+    const text = await runWarden(['scan', '--store', join(dir, 'hostile'), '--regions', 'us-east-1']);
+
+    expect(text.stdout).toContain('CRITICAL  kms-key-exposed');
+    expect(text.stdout).toContain('(open\\nCRITICAL  forged-rule  finding 0\\x1b[2J)');
+    expect(text.stdout).not.toMatch(/^CRITICAL {2}forged-rule/m);
+    expect(text.stdout).not.toContain('\u001b[2J');
   });
 
   it('refuses a region list it cannot read, before reaching AWS', async () => {

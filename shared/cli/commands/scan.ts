@@ -1,3 +1,4 @@
+import { oneLine } from '../../alerts/escape.js';
 import { severityRank } from '../../detections/detection.js';
 import { FindingsExportError } from '../../export/findings-export.js';
 import type { Detected } from '../../findings/finding.js';
@@ -146,12 +147,13 @@ async function exportToSecurityHub(
   const securityHub = await cli.openSecurityHub(ledger, region);
   try {
     const report = await securityHub.exporter.export(changes, cli.logger);
-    for (const failure of report.failed) cli.io.err(`finding ${failure.findingId} refused by Security Hub (recorded on the finding): ${failure.reason}\n`);
+    for (const failure of report.failed)
+      cli.io.err(`finding ${failure.findingId} refused by Security Hub (recorded on the finding): ${oneLine(failure.reason)}\n`);
     const refused = report.failed.length > 0 ? `, ${report.failed.length} refused` : '';
     return { line: `\nFindings imported into Security Hub (${securityHub.productArn}): ${report.exported.length}${refused}.\n`, unreachable: false };
   } catch (error) {
     if (!(error instanceof FindingsExportError)) throw error;
-    cli.io.err(`findings not exported: ${error.message}; scanning again sends them\n`);
+    cli.io.err(`findings not exported: ${oneLine(error.message)}; scanning again sends them\n`);
     return { line: '', unreachable: true };
   } finally {
     securityHub.close();
@@ -179,11 +181,11 @@ function describeFindings(detections: readonly Detected[], states: ReadonlyMap<s
   const ordered = [...detections].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.ruleId.localeCompare(b.ruleId));
   const blocks = ordered.map((detected) => {
     const finding = states.get(detected.findingId)?.finding;
-    const mute = finding?.status === 'suppressed' ? `  (suppressed: ${finding.history.at(-1)?.reason ?? 'by a suppression'})` : '';
+    const mute = finding?.status === 'suppressed' ? `  (suppressed: ${oneLine(finding.history.at(-1)?.reason ?? 'by a suppression')})` : '';
     return [
       `${detected.severity.toUpperCase().padEnd(8)}  ${detected.ruleId}  finding ${detected.findingId}${mute}`,
-      `  ${detected.summary}`,
-      `  ${detected.resource}${detected.scope === undefined ? '' : ` (${detected.scope})`} in ${detected.region}`,
+      `  ${oneLine(detected.summary)}`,
+      `  ${oneLine(detected.resource)}${detected.scope === undefined ? '' : ` (${oneLine(detected.scope)})`} in ${oneLine(detected.region)}`,
     ].join('\n');
   });
   return `${plural(detections.length, 'risk')} present:\n\n${blocks.join('\n\n')}\n`;
@@ -191,14 +193,14 @@ function describeFindings(detections: readonly Detected[], states: ReadonlyMap<s
 
 function describeResolved(changes: readonly FindingChange[]): string {
   if (changes.length === 0) return '';
-  const lines = changes.map((change) => `RESOLVED  ${change.finding?.ruleId ?? ''}  finding ${change.findingId}  ${change.finding?.resource ?? ''}`);
+  const lines = changes.map((change) => `RESOLVED  ${change.finding?.ruleId ?? ''}  finding ${change.findingId}  ${oneLine(change.finding?.resource ?? '')}`);
   return `\nNo longer present (resolved):\n${lines.join('\n')}\n`;
 }
 
 /** What could not be read, on standard error: its findings were left as they are. */
 function reportGaps(io: CliIO, report: ScanReport): void {
-  for (const problem of report.problems) io.err(`not scanned: ${problem.reader} in ${problem.region}: ${problem.code}: ${problem.message}\n`);
-  for (const unread of report.unread) io.err(`not read: ${unread.resource} (${unread.reader} in ${unread.region}): ${unread.reason}\n`);
+  for (const problem of report.problems) io.err(`not scanned: ${problem.reader} in ${problem.region}: ${oneLine(problem.code)}: ${oneLine(problem.message)}\n`);
+  for (const unread of report.unread) io.err(`not read: ${oneLine(unread.resource)} (${unread.reader} in ${unread.region}): ${oneLine(unread.reason)}\n`);
   if (report.problems.length > 0 || report.unread.length > 0) io.err('findings where the scan could not read were left as they are.\n');
 }
 
