@@ -44,9 +44,12 @@ export async function scanAccount(request: ScanRequest, run: ScanRun): Promise<S
   const reads = request.readers.flatMap((reader) =>
     reader.reach === 'global' ? [{ reader, region: request.globalRegion }] : request.regions.map((region) => ({ reader, region })),
   );
-  // A region that does not answer at all (disabled, unreachable) fails every reader the same way, each
-  // after the SDK's retries: once one read shows it, the region's other reads are reported, not tried.
+  // A region that does not answer at all fails every reader the same way, each after the SDK's retries:
+  // once it is known, the region's other reads are reported, not tried. A region not enabled for the
+  // account is known from one refusal; silence (no answer, or failing after every retry) may be one
+  // service's trouble or a missing endpoint, so it takes two readers to condemn the region.
   const unreachable = new Map<string, ScanProblem>();
+  const silentReaders = new Map<string, Set<string>>();
   await mapBounded(reads, request.parallelReads ?? DEFAULT_PARALLEL_READS, async ({ reader, region }) => {
     const down = reader.reach === 'regional' ? unreachable.get(region) : undefined;
     if (down !== undefined) {
@@ -61,7 +64,11 @@ export async function scanAccount(request: ScanRequest, run: ScanRun): Promise<S
     unread.push(...outcome.unread.map((resource) => ({ ...resource, reader: reader.id, region })));
     if (outcome.problem !== undefined) {
       problems.push(outcome.problem);
-      if (reader.reach === 'regional' && outcome.regionUnreachable === true) unreachable.set(region, outcome.problem);
+      if (reader.reach === 'regional' && outcome.regionSign !== undefined) {
+        const silent = silentReaders.get(region) ?? new Set<string>();
+        if (outcome.regionSign === 'silent') silentReaders.set(region, silent.add(reader.id));
+        if (outcome.regionSign === 'disabled' || silent.size >= SILENT_READERS_CONDEMNING_A_REGION) unreachable.set(region, outcome.problem);
+      }
       run.logger.warn({ reader: reader.id, region, code: outcome.problem.code, error: outcome.problem.message }, 'scan read failed');
       return;
     }
@@ -95,8 +102,8 @@ interface ReadOutcome {
   /** Resources the read said it saw (`sink.saw`). */
   readonly seen: readonly string[];
   readonly problem?: ScanProblem;
-  /** The read failed in a way that says the whole region cannot be reached, not just this service. */
-  readonly regionUnreachable?: boolean;
+  /** What the failure may say about the whole region (regionSignOf). */
+  readonly regionSign?: RegionSign;
 }
 
 /** One reader in one region: what it saw, judged by its own rules. */
@@ -156,7 +163,7 @@ async function readOne(
       unread,
       seen,
       problem: { reader: reader.id, region, code: awsErrorCode(error), message: error instanceof Error ? error.message : String(error) },
-      regionUnreachable: isRegionUnreachable(error),
+      regionSign: regionSignOf(error),
     };
   }
   // A rule that failed on a state leaves a risk unjudged: nothing of this read may be reconciled.
@@ -215,26 +222,24 @@ function asScanned(detected: Detected, scanArn: string, request: ScanRequest, st
 
 const SCAN_USER_AGENT = 'iam-warden scan';
 
-/** The AWS error name (`AccessDenied`, `OptInRequired`...), as the SDK sets it on its exceptions. */
-/** Answers that mean the region, not one service in it: not enabled for the account, not resolvable, not answering, or failing on every retry. */
-const REGION_UNREACHABLE_CODES: ReadonlySet<string> = new Set([
-  'OptInRequired',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'AuthFailure',
-  'ENOTFOUND',
-  'ECONNREFUSED',
-  'TimeoutError',
-]);
+/** Silent readers of one region that condemn it: one may be a service's own trouble, two are the region. */
+const SILENT_READERS_CONDEMNING_A_REGION = 2;
 
-function isRegionUnreachable(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+/** Refusals that mean the region is not enabled for the account: every service in it answers the same. */
+const REGION_DISABLED_CODES: ReadonlySet<string> = new Set(['OptInRequired', 'UnrecognizedClientException', 'InvalidClientTokenId', 'AuthFailure']);
+/** No answer: no endpoint, nobody listening, no reply in time. */
+const NO_ANSWER_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'ECONNREFUSED', 'ECONNRESET', 'TimeoutError']);
+
+/** `disabled`: the region is not enabled for the account. `silent`: no answer, or a server error after every retry. */
+type RegionSign = 'disabled' | 'silent';
+
+function regionSignOf(error: unknown): RegionSign | undefined {
+  const name = awsErrorCode(error);
   const code = (error as { code?: unknown } | null)?.code;
-  return (
-    REGION_UNREACHABLE_CODES.has(awsErrorCode(error)) ||
-    (typeof code === 'string' && REGION_UNREACHABLE_CODES.has(code)) ||
-    (status !== undefined && status >= 500)
-  );
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  if (REGION_DISABLED_CODES.has(name)) return 'disabled';
+  if (NO_ANSWER_CODES.has(name) || (typeof code === 'string' && NO_ANSWER_CODES.has(code)) || (status !== undefined && status >= 500)) return 'silent';
+  return undefined;
 }
 
 /** CloudTrail's time format (whole seconds, `Z`), floored: the scan's times compare with events' as strings. */

@@ -59,7 +59,25 @@ function disabledRegion(): Error {
   return Object.assign(new Error('The security token included in the request is invalid.'), { name: 'UnrecognizedClientException' });
 }
 
+/** The reads made, as `reader region`, by readers that fail where told. */
+const calls: string[] = [];
+function countedReader(id: string, failIn: Readonly<Record<string, Error>>): StateReader {
+  const reader = regionalReader(failIn);
+  return {
+    ...reader,
+    id,
+    read(target, sink) {
+      calls.push(`${id} ${target.region}`);
+      return reader.read(target, sink);
+    },
+  };
+}
+
 describe('scanAccount', () => {
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
   it('runs only the reader own rules over what it saw (another rule listening to the same call stays silent)', async () => {
     const reader: StateReader = {
       id: 'trust-only-public',
@@ -95,20 +113,8 @@ describe('scanAccount', () => {
   });
 
   it('tries no other reader in a region that did not answer, but still tries them where one service refused', async () => {
-    const calls: string[] = [];
-    const counted = (id: string, failIn: Readonly<Record<string, Error>>): StateReader => {
-      const reader = regionalReader(failIn);
-      return {
-        ...reader,
-        id,
-        read(target, sink) {
-          calls.push(`${id} ${target.region}`);
-          return reader.read(target, sink);
-        },
-      };
-    };
     const denied = Object.assign(new Error('not authorized to perform: sns:ListTopics'), { name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
-    const readers = [counted('first', { 'eu-west-1': disabledRegion(), 'us-east-1': denied }), counted('second', {})];
+    const readers = [countedReader('first', { 'eu-west-1': disabledRegion(), 'us-east-1': denied }), countedReader('second', {})];
 
     const report = await scanAccount({ ...request(readers), parallelReads: 1 }, run);
 
@@ -120,6 +126,28 @@ describe('scanAccount', () => {
     ]);
     expect(report.problems[2]?.message).toBe('not read: eu-west-1 did not answer the first read (The security token included in the request is invalid.)');
     expect(report.coverage.map((part) => `${part.reader} ${part.region}`)).toEqual(['second us-east-1']);
+  });
+
+  it('takes two silent readers to give up on a region: one may be a single service in trouble', async () => {
+    const silent = () =>
+      Object.assign(new Error('We encountered an internal error. Please try again.'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+    const readers = ['first', 'second', 'third'].map((id) => countedReader(id, id === 'third' ? {} : { 'eu-west-1': silent() }));
+
+    const report = await scanAccount({ ...request(readers, ['eu-west-1']), parallelReads: 1 }, run);
+
+    expect(calls).toEqual(['first eu-west-1', 'second eu-west-1']);
+    expect(report.problems.map((problem) => `${problem.reader} ${problem.code}`)).toEqual([
+      'first InternalError',
+      'second InternalError',
+      'third InternalError',
+    ]);
+    expect(report.problems[2]?.message).toMatch(/^not read: eu-west-1 did not answer the second read/);
+
+    calls.length = 0;
+    const oneService = await scanAccount({ ...request([readers[0]!, readers[2]!], ['eu-west-1']), parallelReads: 1 }, run);
+
+    expect(calls).toEqual(['first eu-west-1', 'third eu-west-1']);
+    expect(oneService.coverage.map((part) => part.reader)).toEqual(['third']);
   });
 
   it('keeps going after a resource it could not read, and keeps that resource out of the reconcile', async () => {
