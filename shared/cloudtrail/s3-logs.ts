@@ -28,6 +28,8 @@ export interface TrailSelection {
 
 /** S3 answers SlowDown when many readers share one prefix: the SDK backs off and tries again, this many times in all. */
 const S3_ATTEMPTS = 8;
+/** Where the bucket is first asked for when no region is configured. */
+const DEFAULT_REGION = 'us-east-1';
 
 const S3_URL = /^s3:\/\/([^/]+)(?:\/(.*))?$/s;
 /** The date in a log file's key: `.../CloudTrail/<region>/YYYY/MM/DD/...`. */
@@ -50,7 +52,10 @@ export function parseS3Url(text: string): S3Location | undefined {
  */
 export function trailBucketClient(env: Environment): S3Client {
   const customEndpoint = (env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'] ?? '') !== '';
-  return new S3Client({ followRegionRedirects: true, maxAttempts: S3_ATTEMPTS, ...(customEndpoint ? { forcePathStyle: true } : {}) });
+  // Any region reaches any bucket once redirects are followed: without one configured, start in us-east-1
+  // rather than fail with "Region is missing".
+  const region = env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? DEFAULT_REGION;
+  return new S3Client({ region, followRegionRedirects: true, maxAttempts: S3_ATTEMPTS, ...(customEndpoint ? { forcePathStyle: true } : {}) });
 }
 
 /** One log file of a bucket, downloaded when the reader calls `load`. */

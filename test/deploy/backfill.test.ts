@@ -162,9 +162,11 @@ describe('the state machine definition', () => {
   });
 
   it('hands each child a batch of files with the bucket and the window of the input (ItemBatcher, BatchInput)', () => {
-    const batcher = mapState()['ItemBatcher'] as { MaxItemsPerBatch: number; BatchInput: Record<string, string> };
+    const batcher = mapState()['ItemBatcher'] as { MaxItemsPerBatch: number; MaxInputBytesPerBatch: number; BatchInput: Record<string, string> };
 
     expect(batcher.MaxItemsPerBatch).toBe(500);
+    // Long keys (a deep trail prefix) fill a batch before 500 of them: a child's input stays under Step Functions' 256 KiB.
+    expect(batcher.MaxInputBytesPerBatch).toBe(200 * 1024);
     expect(batcher.BatchInput).toEqual({
       bucket: '{% $states.input.bucket %}',
       // An input without a side of the window gives null: the batch function reads it as open.

@@ -145,10 +145,16 @@ async function runReplay(argv: string[], cli: CliDependencies): Promise<number> 
         })
       : undefined;
   const exported = { count: 0, failed: [] as { findingId: string; reason: string }[], unreachable: undefined as FindingsExportError | undefined };
-  const alerts = await CommandAlerts.open(cli, opened.store, alertsChosen);
-  // S3's client and the bucket reader load only for a replay that reads a bucket.
-  const s3 = positionals.some((path) => path.startsWith(S3_SCHEME)) ? await cli.openS3() : undefined;
+  const alerts = await CommandAlerts.open(cli, opened.store, alertsChosen).catch(async (error: unknown) => {
+    securityHub?.close();
+    await opened.close();
+    throw error;
+  });
+  // S3's client and the bucket reader load only for a replay that reads a bucket (opened inside the
+  // try, so that a failure to build it still closes what is open).
+  let s3: S3Client | undefined;
   try {
+    if (positionals.some((path) => path.startsWith(S3_SCHEME))) s3 = await cli.openS3();
     const stats = await replay({
       inputs: inputsOf(positionals, s3, trailSelection),
       ...trailSelection,
