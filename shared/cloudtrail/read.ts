@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { recordOfList, type ReadEntry, type ReadProblem, type ReadRecord } from './read-document.js';
 import { filesUnder } from './read-paths.js';
@@ -127,8 +128,17 @@ export async function* readCloudTrail(
       await topUp();
     }
   } finally {
+    // Reading stopped early (the consumer broke off, or failed): files loaded ahead are dropped, and a
+    // body still streaming (a large S3 object) is destroyed, so its connection does not stay open.
+    for (const { loading } of queue.splice(0)) void loading?.then(releaseChunks);
     await iterator.return?.();
   }
+}
+
+function releaseChunks(loaded: Loaded): void {
+  if (loaded.kind !== 'chunks') return;
+  const stream = loaded.chunks as { destroy?: unknown };
+  if (typeof stream.destroy === 'function') (stream as Readable).destroy();
 }
 
 async function* sourcesOf(inputs: Iterable<ReadInput> | AsyncIterable<ReadInput>): AsyncGenerator<Source, void, undefined> {

@@ -1,5 +1,6 @@
 // Which records and which log files a --since/--until window keeps, at its edges, and remote files read
 // in their order whatever order their downloads finish in.
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { readCloudTrail, type ReadProblem } from '../../shared/cloudtrail/read.js';
@@ -76,5 +77,19 @@ describe('remote files', () => {
     expect(read).toEqual(['s3://b/1 first', 's3://b/3 third']);
     expect(problems).toEqual([{ file: 's3://b/2', reason: 'cannot read: AccessDenied: Access Denied' }]);
     expect(mostInFlight).toBe(3);
+  });
+
+  it('destroys a body still streaming when reading stops early, so no connection stays open', async () => {
+    const record = { eventID: 'first', eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventTime: '2026-01-02T00:00:00Z' };
+    const body = Readable.from([Buffer.from(JSON.stringify({ Records: [record] }))]);
+    const files: RemoteFile[] = [
+      { name: 's3://b/1', load: async () => ({ kind: 'bytes', bytes: Buffer.from(JSON.stringify({ Records: [record] })) }) },
+      { name: 's3://b/2', load: async () => ({ kind: 'chunks', chunks: body }) },
+    ];
+
+    for await (const _read of readCloudTrail(files, { loadAhead: 2, onProblem: () => {} })) break;
+    await sleep(1);
+
+    expect(body.destroyed).toBe(true);
   });
 });
