@@ -34,11 +34,14 @@ export interface Evaluation {
 }
 
 /**
- * Runs a catalogue over records. Detections are indexed by eventSource and eventName once, so a
- * record that no rule listens to costs two map lookups and no allocation.
+ * Runs a catalogue over records. Detections are indexed by eventName and eventSource once, so a
+ * record that no rule listens to costs one map lookup and no allocation.
  */
 export class DetectionEngine {
-  /** eventSource -> eventName -> detections (two lookups, no string built per record). */
+  /**
+   * eventName -> eventSource -> detections. The name comes first: most records carry a name no rule
+   * listens to, which one lookup settles (no string built per record).
+   */
   private readonly byEvent = new Map<string, Map<string, Detection[]>>();
 
   constructor(
@@ -48,12 +51,12 @@ export class DetectionEngine {
   ) {
     for (const detection of catalogue) {
       for (const selector of detection.events) {
-        const byName = this.byEvent.get(selector.eventSource) ?? new Map<string, Detection[]>();
-        this.byEvent.set(selector.eventSource, byName);
         for (const eventName of selector.eventNames) {
-          const listeners = byName.get(eventName) ?? [];
+          const bySource = this.byEvent.get(eventName) ?? new Map<string, Detection[]>();
+          this.byEvent.set(eventName, bySource);
+          const listeners = bySource.get(selector.eventSource) ?? [];
           if (!listeners.includes(detection)) listeners.push(detection);
-          byName.set(eventName, listeners);
+          bySource.set(selector.eventSource, listeners);
         }
       }
     }
@@ -61,12 +64,12 @@ export class DetectionEngine {
 
   /** Whether any rule listens to this event (lets readers skip work on the rest). */
   listensTo(eventSource: string, eventName: string): boolean {
-    return this.byEvent.get(eventSource)?.has(eventName) === true;
+    return this.byEvent.get(eventName)?.has(eventSource) === true;
   }
 
   /** `context` defaults to the engine's own; a caller whose boundary changes over time passes its current one. */
   evaluate(record: CloudTrailRecord, context: DetectionContext = this.context): Evaluation {
-    const listeners = this.byEvent.get(record.eventSource)?.get(record.eventName);
+    const listeners = this.byEvent.get(record.eventName)?.get(record.eventSource);
     if (listeners === undefined) return NOTHING;
     // A failed call (errorCode present) changed nothing: it resolves nothing, and raises only for
     // the rules that declare such an attempt a signal in itself.

@@ -126,7 +126,8 @@ export class PolicyVersionMemory implements RecordEnricher {
    * SetDefaultPolicyVersion record with the document of its version attached when remembered.
    */
   enrich(record: CloudTrailRecord): CloudTrailRecord {
-    if (!succeeded(record)) return record;
+    // A replay passes every record here: the name, already read, rules out most before errorCode is looked up.
+    if (!POLICY_VERSION_EVENTS.has(record.eventName) || !succeeded(record)) return record;
     switch (record.eventName) {
       case 'CreatePolicy':
       case 'CreatePolicyVersion': {
@@ -186,6 +187,15 @@ export class PolicyVersionMemory implements RecordEnricher {
     for (const id of [...this.documents.keys()]) if (id.startsWith(prefix)) this.documents.delete(id);
   }
 }
+
+/** The events PolicyVersionMemory learns from or completes. */
+const POLICY_VERSION_EVENTS: ReadonlySet<string> = new Set([
+  'CreatePolicy',
+  'CreatePolicyVersion',
+  'DeletePolicyVersion',
+  'DeletePolicy',
+  'SetDefaultPolicyVersion',
+]);
 
 /** An ARN holds no newline, so the pair cannot collide. */
 const keyOf = ({ policyArn, versionId }: PolicyVersionKey): string => `${policyArn}\n${versionId}`;
