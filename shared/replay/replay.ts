@@ -117,16 +117,23 @@ export async function replay(options: ReplayOptions): Promise<ReplayStats> {
       (regions !== undefined && !regions.has(regionOf(record)))
     ) {
       outside += 1;
+      // A policy version written before the window still completes a SetDefaultPolicyVersion inside it.
+      if (window?.since !== undefined && Date.parse(record.eventTime) < window.since.getTime()) policyVersions.enrich(record);
       continue;
     }
     // Only a record some detection reads is measured: the others cost nothing past their line's cap.
-    if (engine.listensTo(record.eventSource, record.eventName) && exceedsBytes(record, MAX_RECORD_BYTES)) {
+    const listened = engine.listensTo(record.eventSource, record.eventName);
+    if (listened && exceedsBytes(record, MAX_RECORD_BYTES)) {
       skipped += 1;
       options.onProblem?.({ ...origin, reason: `larger than ${describeBytes(MAX_RECORD_BYTES)}, the most one record may hold` });
       continue;
     }
     records += 1;
-    const evaluation = engine.evaluate(policyVersions.enrich(record));
+    // Every record teaches the memory (a policy version written), but only one a rule listens to is
+    // evaluated: for the others the engine would repeat the lookup just made, to find nothing.
+    const enriched = policyVersions.enrich(record);
+    if (!listened) continue;
+    const evaluation = engine.evaluate(enriched);
     for (const failure of evaluation.failures) {
       ruleFailures += 1;
       options.onRuleFailure?.(failure, origin);

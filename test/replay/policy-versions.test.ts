@@ -21,9 +21,10 @@ const madeDefault = exampleEvent('iam.amazonaws.com', 'SetDefaultPolicyVersion',
 });
 
 /** Replays records as JSON Lines on standard input, without a findings table; returns what was detected. */
-async function detectedIn(records: readonly CloudTrailRecord[]): Promise<Detected[]> {
+async function detectedIn(records: readonly CloudTrailRecord[], window?: { since?: Date }): Promise<Detected[]> {
   const detected: Detected[] = [];
   await replay({
+    ...(window === undefined ? {} : { window }),
     inputs: ['-'],
     stdin: Readable.from([records.map((record) => JSON.stringify(record)).join('\n')]),
     engine: new DetectionEngine([iamWildcardGrant]),
@@ -44,5 +45,11 @@ describe('replay and policy versions', () => {
 
   it('raises nothing on a SetDefaultPolicyVersion whose version it never saw', async () => {
     expect(await detectedIn([madeDefault])).toEqual([]);
+  });
+
+  it('learns from a version written before --since, to judge the SetDefaultPolicyVersion inside the window', async () => {
+    const detected = await detectedIn([storedVersion, madeDefault], { since: new Date('2026-11-20T10:01:00Z') });
+
+    expect(detected.map(({ eventName, scope }) => `${eventName} ${scope}`)).toEqual(['SetDefaultPolicyVersion document']);
   });
 });
