@@ -3,10 +3,11 @@
  * into a temporary directory, offline: no AWS credentials, no login. One run per test file.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { buildBundles, type BundleReport } from '../../scripts/build.js';
 
@@ -40,7 +41,35 @@ export interface Packaged {
   readonly packageMs: number;
 }
 
+/** Held while a test file builds and packages: each build rewrites dist/lambda/, which another's osls may be reading. */
+const PACKAGING_LOCK = join(root, 'dist', '.packaging-lock');
+/** A lock older than the longest packaging was left by a run that was killed. */
+const STALE_LOCK_MS = 5 * 60_000;
+
 export async function packageService(args: readonly string[] = []): Promise<Packaged> {
+  await mkdir(dirname(PACKAGING_LOCK), { recursive: true });
+  for (;;) {
+    try {
+      await mkdir(PACKAGING_LOCK);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = await stat(PACKAGING_LOCK).then(
+        (lock) => Date.now() - lock.mtimeMs,
+        () => 0,
+      );
+      if (since > STALE_LOCK_MS) await rm(PACKAGING_LOCK, { recursive: true, force: true });
+      await sleep(250);
+    }
+  }
+  try {
+    return await packageOnce(args);
+  } finally {
+    await rm(PACKAGING_LOCK, { recursive: true, force: true });
+  }
+}
+
+async function packageOnce(args: readonly string[]): Promise<Packaged> {
   const bundles = await buildBundles();
   const out = await mkdtemp(join(tmpdir(), 'warden-package-'));
   try {
